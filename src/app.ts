@@ -1,0 +1,30 @@
+// The Koa application: middleware in front, openapi-backend dispatching to the operation handlers.
+import Koa from 'koa';
+import helmet from 'koa-helmet';
+import { createApi, type Api } from './http/api.js';
+import { bodyParsing, errorBoundary, requestContext } from './http/middleware.js';
+import { operations } from './operations.js';
+import type { Services } from './services.js';
+
+export interface App {
+  koa: Koa;
+  api: Api;
+}
+
+export async function createApp(services: Services): Promise<App> {
+  const api = await createApi(operations, services);
+  const koa = new Koa({ proxy: services.config.trustProxy });
+  koa.silent = true; // errors are logged by the error boundary, with the request id
+
+  koa.use(requestContext(services.log));
+  koa.use(errorBoundary());
+  koa.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
+  koa.use(bodyParsing(api));
+  koa.use(async (ctx) => {
+    await api.handleRequest(
+      { method: ctx.method, path: ctx.path, body: ctx.request.body, query: ctx.query as Record<string, string | string[]>, headers: ctx.headers as Record<string, string | string[]> },
+      ctx,
+    );
+  });
+  return { koa, api };
+}

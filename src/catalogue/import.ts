@@ -1,0 +1,119 @@
+// Imports a catalogue file in the original backend's format ({"products": [{id: "p01", name,
+// price, category: "Men", image, description, stock}]}) into the products table. It upserts by the
+// item's `id`, so running it again changes nothing; a bad item is reported and skipped, never
+// half-written.
+import { readFile } from 'node:fs/promises';
+import type { Knex } from 'knex';
+import { formatMinorUnits, toMinorUnits } from '../money.js';
+import { withUniqueSlug } from './slug.js';
+
+export interface CatalogueItem {
+  id: string;
+  name: string;
+  price: string;
+  category: 'men' | 'women';
+  image: string | null;
+  description: string;
+  stock: number;
+}
+
+export interface ImportSummary {
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: { id: string; reason: string }[];
+}
+
+const MAX_PRICE_MINOR = 1_000_000 * 100;
+
+/** Checks one raw item against the product rules; returns the normalised item or why it is refused. */
+export function normaliseItem(raw: unknown, index: number): CatalogueItem | { id: string; reason: string } {
+  const item = (raw ?? {}) as Record<string, unknown>;
+  const id = typeof item.id === 'string' || typeof item.id === 'number' ? String(item.id).trim() : '';
+  const label = id || `#${index + 1}`;
+  const refuse = (reason: string) => ({ id: label, reason });
+  if (!id || id.length > 100) return refuse('id must be a non-empty string of at most 100 characters');
+  const name = typeof item.name === 'string' ? item.name.trim() : '';
+  if (name.length < 3 || name.length > 255) return refuse('name must be 3–255 characters');
+  let priceMinor: number;
+  try {
+    if (typeof item.price !== 'string' && typeof item.price !== 'number') throw new RangeError();
+    priceMinor = toMinorUnits(item.price);
+  } catch {
+    return refuse(`price must be an amount with at most two decimals, got ${JSON.stringify(item.price)}`);
+  }
+  if (priceMinor > MAX_PRICE_MINOR) return refuse('price must be at most 1000000');
+  const category = typeof item.category === 'string' ? item.category.trim().toLowerCase() : '';
+  if (category !== 'men' && category !== 'women') return refuse(`category must be men or women, got ${JSON.stringify(item.category)}`);
+  const description = typeof item.description === 'string' ? item.description.trim() : '';
+  if (description.length < 10) return refuse('description must be at least 10 characters');
+  const stock = item.stock ?? 0;
+  if (typeof stock !== 'number' || !Number.isInteger(stock) || stock < 0 || stock > 1_000_000) {
+    return refuse('stock must be a whole number from 0 to 1000000');
+  }
+  const image = typeof item.image === 'string' && item.image.trim() ? item.image.trim() : null;
+  return { id, name, price: formatMinorUnits(priceMinor), category, image, description, stock };
+}
+
+export async function readCatalogueFile(file: string): Promise<unknown[]> {
+  const parsed = JSON.parse(await readFile(file, 'utf8')) as { products?: unknown };
+  if (!parsed || !Array.isArray(parsed.products)) throw new Error(`${file}: expected {"products": [...]}`);
+  return parsed.products;
+}
+
+export interface ImportOptions {
+  /** Turns the item's image into the URL to store (e.g. an upload to Cloudinary). Default: keep it. */
+  resolveImage?: (item: CatalogueItem) => Promise<string | null>;
+  onProgress?: (done: number, total: number, item: { id: string; outcome: string }) => void;
+}
+
+export async function importCatalogue(db: Knex, rawItems: unknown[], options: ImportOptions = {}): Promise<ImportSummary> {
+  const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, failed: [] };
+  const seen = new Set<string>();
+  for (const [index, raw] of rawItems.entries()) {
+    const item = normaliseItem(raw, index);
+    let outcome: string;
+    if ('reason' in item) {
+      summary.failed.push(item);
+      outcome = 'failed';
+    } else if (seen.has(item.id)) {
+      summary.failed.push({ id: item.id, reason: 'duplicate id in the file' });
+      outcome = 'failed';
+    } else {
+      seen.add(item.id);
+      try {
+        outcome = await upsertItem(db, item, options);
+        summary[outcome as 'created' | 'updated' | 'unchanged'] += 1;
+      } catch (error) {
+        outcome = 'failed';
+        summary.failed.push({ id: item.id, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    options.onProgress?.(index + 1, rawItems.length, { id: 'reason' in item ? item.id : item.id, outcome });
+  }
+  return summary;
+}
+
+async function upsertItem(db: Knex, item: CatalogueItem, options: ImportOptions): Promise<'created' | 'updated' | 'unchanged'> {
+  const existing = await db('products').where({ source_id: item.id }).first('id', 'name', 'price', 'category', 'image', 'description', 'stock');
+  const image = options.resolveImage ? await options.resolveImage(item) : item.image;
+  const fields = { name: item.name, price: item.price, category: item.category, image, description: item.description, stock: item.stock };
+  if (!existing) {
+    await withUniqueSlug(db, item.name, (slug, trx) => trx('products').insert({ ...fields, slug, source_id: item.id }));
+    return 'created';
+  }
+  const same =
+    existing.name === fields.name &&
+    toMinorUnits(existing.price) === toMinorUnits(fields.price) &&
+    existing.category === fields.category &&
+    existing.image === fields.image &&
+    existing.description === fields.description &&
+    existing.stock === fields.stock;
+  if (same) return 'unchanged';
+  await db('products').where({ id: existing.id }).update({ ...fields, updated_at: db.fn.now() });
+  return 'updated';
+}
+
+export async function catalogueIsEmpty(db: Knex): Promise<boolean> {
+  return !(await db('products').first('id'));
+}

@@ -1,0 +1,63 @@
+// The one error shape of the API: {error, code, fields?}. Anything thrown inside a request ends
+// up here; only HttpErrors reach the client with their message, everything else is a logged 500
+// with a generic message (never a stack trace).
+export type FieldErrors = Record<string, string[]>;
+
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly fields: FieldErrors | undefined;
+  readonly headers: Record<string, string>;
+  /** Extra top-level members some documented errors carry (e.g. current_prices on a 409). */
+  readonly extra: Record<string, unknown>;
+
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { fields?: FieldErrors; headers?: Record<string, string>; extra?: Record<string, unknown> } = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+    this.status = status;
+    this.code = code;
+    this.fields = options.fields;
+    this.headers = options.headers ?? {};
+    this.extra = options.extra ?? {};
+  }
+
+  toBody(): Record<string, unknown> {
+    return { error: this.message, code: this.code, ...(this.fields ? { fields: this.fields } : {}), ...this.extra };
+  }
+}
+
+export const badRequest = (message: string, fields?: FieldErrors) =>
+  new HttpError(400, 'validation_error', message, fields ? { fields } : {});
+export const notAuthenticated = (message = 'Authentication credentials were not provided.') =>
+  new HttpError(401, 'not_authenticated', message);
+export const forbidden = (message = 'You do not have permission to perform this action.') =>
+  new HttpError(403, 'forbidden', message);
+export const notFound = (message = 'Not found.') => new HttpError(404, 'not_found', message);
+export const conflict = (message: string, extra?: Record<string, unknown>) =>
+  new HttpError(409, 'conflict', message, extra ? { extra } : {});
+export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many attempts. Try again later.') =>
+  new HttpError(429, 'throttled', message, { headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) } });
+export const serviceUnavailable = (message: string) => new HttpError(503, 'service_unavailable', message);
+export const badGateway = (message: string) => new HttpError(502, 'bad_gateway', message);
+
+/** PostgreSQL error codes the handlers care about. */
+export const PG = {
+  uniqueViolation: '23505',
+  foreignKeyViolation: '23503',
+  checkViolation: '23514',
+} as const;
+
+export function pgErrorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function pgConstraint(error: unknown): string | undefined {
+  const constraint = (error as { constraint?: unknown } | null)?.constraint;
+  return typeof constraint === 'string' ? constraint : undefined;
+}

@@ -1,0 +1,115 @@
+// The Koa middleware in front of openapi-backend: request ids and structured logs, the error
+// boundary that renders every failure in the one error shape, and body parsing with limits.
+import { randomUUID } from 'node:crypto';
+import type Koa from 'koa';
+import { koaBody } from 'koa-body';
+import type { Logger } from '../log.js';
+import type { Api } from './api.js';
+import { HttpError } from './errors.js';
+
+export const JSON_BODY_LIMIT = '1mb';
+export const IMAGE_SIZE_LIMIT = 5 * 1024 * 1024;
+
+declare module 'koa' {
+  interface DefaultState {
+    requestId: string;
+    log: Logger;
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+/** Every response carries X-Request-Id (the caller's, if it sent a sane one) and every log line it. */
+export function requestContext(log: Logger): Koa.Middleware {
+  return async (ctx, next) => {
+    const given = ctx.get('x-request-id');
+    const requestId = REQUEST_ID.test(given) ? given : randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.state.log = log.child({ requestId });
+    ctx.set('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      ctx.state.log.info(
+        { method: ctx.method, path: ctx.path, status: ctx.status, durationMs: Math.round(durationMs * 10) / 10 },
+        'request',
+      );
+    }
+  };
+}
+
+function asHttpError(error: unknown): HttpError | undefined {
+  if (error instanceof HttpError) return error;
+  // Errors from body parsing (raw-body, co-body, formidable) carry an HTTP status.
+  const status = (error as { status?: unknown; statusCode?: unknown; httpCode?: unknown } | null) ?? {};
+  const code = Number(status.status ?? status.statusCode ?? status.httpCode);
+  const message = error instanceof Error ? error.message : '';
+  if (code === 413 || /maxFileSize|maxTotalFileSize|too large/i.test(message)) {
+    return new HttpError(413, 'payload_too_large', 'Request body is too large.');
+  }
+  if (code === 415) return new HttpError(415, 'unsupported_media_type', 'Unsupported media type.');
+  if (code === 400 && (error instanceof SyntaxError || (error as { type?: unknown }).type === 'entity.parse.failed')) {
+    return new HttpError(400, 'invalid_json', `Malformed JSON body: ${message}`);
+  }
+  if (code >= 400 && code < 500) return new HttpError(code, 'bad_request', message || 'Bad request.');
+  return undefined;
+}
+
+/** The error boundary: known errors in the error schema, unknown ones as a logged, generic 500. */
+export function errorBoundary(): Koa.Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      const known = asHttpError(error);
+      if (known) {
+        ctx.set(known.headers);
+        ctx.status = known.status;
+        ctx.body = known.toBody();
+        return;
+      }
+      ctx.state.log.error({ err: error }, 'unhandled error');
+      ctx.status = 500;
+      ctx.body = { error: 'Internal server error.', code: 'internal_error' };
+    }
+  };
+}
+
+function hasBody(ctx: Koa.Context): boolean {
+  return Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
+}
+
+/**
+ * Parses the body only for an operation that declares one, and only in a media type the spec
+ * lists for it (415 otherwise). The raw bytes are kept for the Stripe webhook's signature check.
+ */
+export function bodyParsing(api: Api): Koa.Middleware {
+  const parse = koaBody({
+    json: true,
+    jsonLimit: JSON_BODY_LIMIT,
+    jsonStrict: true,
+    urlencoded: false,
+    text: false,
+    multipart: true,
+    includeUnparsed: true,
+    formidable: { maxFileSize: IMAGE_SIZE_LIMIT, maxFiles: 1, maxFields: 50, allowEmptyFiles: false },
+  });
+  return async (ctx, next) => {
+    const operation = api.router.matchOperation({ method: ctx.method, path: ctx.path, headers: {} });
+    const content = operation?.requestBody && 'content' in operation.requestBody ? operation.requestBody.content : undefined;
+    if (!content || !hasBody(ctx)) return next();
+    const mediaType = (ctx.request.type || '').toLowerCase();
+    if (!Object.keys(content).includes(mediaType)) {
+      throw new HttpError(
+        415,
+        'unsupported_media_type',
+        `Unsupported media type "${mediaType || 'none'}"; send ${Object.keys(content).join(' or ')}.`,
+      );
+    }
+    await parse(ctx, next);
+  };
+}
+
+export const RAW_BODY = Symbol.for('unparsedBody');

@@ -1,0 +1,29 @@
+// Opt-in paging for list endpoints that keeps the bare-array body: the page is chosen with
+// `limit`/`offset`, the total is announced in X-Total-Count and neighbours in an RFC 8288 Link.
+import type Koa from 'koa';
+
+export const DEFAULT_LIMIT = 100;
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+export function pageOf(query: { limit?: number; offset?: number }): Page {
+  return { limit: query.limit ?? DEFAULT_LIMIT, offset: query.offset ?? 0 };
+}
+
+export function pagingHeaders(ctx: Koa.Context, page: Page, total: number): Record<string, string> {
+  const link = (rel: string, offset: number) => {
+    const url = new URL(ctx.originalUrl, 'http://placeholder');
+    url.searchParams.set('limit', String(page.limit));
+    url.searchParams.set('offset', String(offset));
+    return `<${url.pathname}${url.search}>; rel="${rel}"`;
+  };
+  const links: string[] = [];
+  links.push(link('first', 0));
+  if (page.offset > 0) links.push(link('prev', Math.max(0, page.offset - page.limit)));
+  if (page.offset + page.limit < total) links.push(link('next', page.offset + page.limit));
+  if (total > 0) links.push(link('last', Math.floor((total - 1) / page.limit) * page.limit));
+  return { 'X-Total-Count': String(total), Link: links.join(', ') };
+}

@@ -1,0 +1,96 @@
+// Turns ajv's errors (from openapi-backend's request validation) into the API's error shape:
+// one message per field, worded for people, with the first one as the top-level `error`.
+// A property may carry `x-error-message` in openapi.yaml to say exactly what the storefront shows.
+import type { ErrorObject } from 'ajv';
+import { HttpError, type FieldErrors } from './errors.js';
+
+const LOCATIONS = new Set(['requestBody', 'query', 'path', 'header', 'cookie']);
+
+function fieldName(error: ErrorObject): string {
+  const segments = error.instancePath.split('/').filter(Boolean).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (segments.length && LOCATIONS.has(segments[0]!)) segments.shift();
+  const params = error.params as { missingProperty?: string; additionalProperty?: string };
+  if (error.keyword === 'required' && params.missingProperty) segments.push(params.missingProperty);
+  if (error.keyword === 'additionalProperties' && params.additionalProperty) segments.push(params.additionalProperty);
+  return segments.join('.') || 'non_field_errors';
+}
+
+function typeMessage(type: unknown): string {
+  switch (type) {
+    case 'integer':
+      return 'A valid integer is required.';
+    case 'number':
+      return 'A valid number is required.';
+    case 'boolean':
+      return 'Must be a valid boolean.';
+    case 'array':
+      return 'Expected a list of items.';
+    case 'object':
+      return 'Expected an object.';
+    default:
+      return 'Not a valid string.';
+  }
+}
+
+function describe(error: ErrorObject): string {
+  const custom = (error.parentSchema as { 'x-error-message'?: unknown } | undefined)?.['x-error-message'];
+  if (typeof custom === 'string') return custom;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return params.missingProperty === 'requestBody' ? 'A request body is required.' : 'This field is required.';
+    case 'additionalProperties':
+      return 'Unknown field.';
+    case 'type':
+      return typeMessage(params.type);
+    case 'minimum':
+      return `Ensure this value is greater than or equal to ${String(params.limit)}.`;
+    case 'maximum':
+      return `Ensure this value is less than or equal to ${String(params.limit)}.`;
+    case 'exclusiveMinimum':
+      return `Ensure this value is greater than ${String(params.limit)}.`;
+    case 'minLength':
+      return params.limit === 1 ? 'This field may not be blank.' : `Ensure this field has at least ${String(params.limit)} characters.`;
+    case 'maxLength':
+      return `Ensure this field has no more than ${String(params.limit)} characters.`;
+    case 'minItems':
+      return `Ensure this list has at least ${String(params.limit)} item(s).`;
+    case 'maxItems':
+      return `Ensure this list has no more than ${String(params.limit)} items.`;
+    case 'minProperties':
+      return 'Provide at least one field to change.';
+    case 'enum':
+      return `"${String(error.data)}" is not a valid choice.`;
+    case 'format':
+      return params.format === 'email' ? 'Enter a valid email address.' : `Enter a valid ${String(params.format)}.`;
+    default:
+      return 'Enter a valid value.';
+  }
+}
+
+/** Combinators report their branches' errors too; when a field failed an anyOf/oneOf, say that once. */
+function isBranchError(error: ErrorObject, all: ErrorObject[]): boolean {
+  return all.some(
+    (other) =>
+      other !== error &&
+      (other.keyword === 'anyOf' || other.keyword === 'oneOf') &&
+      error.schemaPath.startsWith(other.schemaPath.replace(/\/(anyOf|oneOf)$/, '') + '/' + other.keyword + '/'),
+  );
+}
+
+export function validationError(errors: ErrorObject[]): HttpError {
+  if (errors.some((error) => error.keyword === 'parse')) {
+    return new HttpError(400, 'invalid_json', `Malformed JSON body: ${errors.find((error) => error.keyword === 'parse')!.message}`);
+  }
+  const fields: FieldErrors = {};
+  for (const error of errors) {
+    if (isBranchError(error, errors)) continue;
+    const name = fieldName(error);
+    const list = (fields[name] ??= []);
+    const message = describe(error);
+    if (!list.includes(message)) list.push(message);
+  }
+  const [firstField, firstMessages] = Object.entries(fields)[0] ?? ['non_field_errors', ['Invalid request.']];
+  const message = firstField === 'non_field_errors' ? firstMessages[0]! : `${firstField}: ${firstMessages[0]}`;
+  return new HttpError(400, 'validation_error', message, { fields });
+}

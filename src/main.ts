@@ -1,0 +1,60 @@
+// `npm start`: reads the configuration, migrates the database, seeds an empty catalogue from
+// products.json and serves the API.
+import 'dotenv/config';
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import { catalogueIsEmpty } from './catalogue/import.js';
+import { seedCatalogue } from './catalogue/seed-catalogue.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createDatabase } from './db.js';
+import { createLogger } from './log.js';
+import type { Services } from './services.js';
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const log = createLogger(config.logLevel);
+  const db = createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
+
+  const [, applied] = (await db.migrate.latest()) as [number, string[]];
+  log.info({ database: where, applied }, applied.length ? 'migrations applied' : 'database schema up to date');
+  if (await catalogueIsEmpty(db)) {
+    await seedCatalogue(db, undefined, (line) => log.info(line.trim()));
+  }
+
+  const services: Services = { config, db, log };
+  const { koa } = await createApp(services);
+  const server: Server = koa.listen(config.port, () => {
+    log.info({ port: config.port, docs: `http://localhost:${config.port}/api/docs` }, 'store backend listening');
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    server.close(() => {
+      void db.destroy().then(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? `Start-up failed: ${error.message}` : error);
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+// An HTTP client for tests with a cookie jar (like a browser with credentials: 'include') that
+// checks every response it receives against openapi.yaml and fails the test on any mismatch.
+import { expect } from 'chai';
+import { specViolations } from './spec.js';
+
+export interface TestResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Sent as is (for malformed bodies, other media types, multipart). */
+  rawBody?: string | Buffer | FormData;
+  headers?: Record<string, string>;
+  /** Sends the browser's Origin header for cookie-authenticated writes (default: the frontend origin). */
+  origin?: string | null;
+}
+
+export const FRONTEND_ORIGIN = 'http://localhost:5173';
+
+export class Client {
+  readonly cookies = new Map<string, string>();
+
+  constructor(readonly baseUrl: string, readonly defaultHeaders: Record<string, string> = {}) {}
+
+  get<T = any>(path: string, options: RequestOptions = {}) {
+    return this.request<T>('GET', path, options);
+  }
+  post<T = any>(path: string, body?: unknown, options: RequestOptions = {}) {
+    return this.request<T>('POST', path, { ...options, body });
+  }
+  put<T = any>(path: string, body?: unknown, options: RequestOptions = {}) {
+    return this.request<T>('PUT', path, { ...options, body });
+  }
+  patch<T = any>(path: string, body?: unknown, options: RequestOptions = {}) {
+    return this.request<T>('PATCH', path, { ...options, body });
+  }
+  delete<T = any>(path: string, options: RequestOptions = {}) {
+    return this.request<T>('DELETE', path, options);
+  }
+
+  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<TestResponse<T>> {
+    const headers: Record<string, string> = { ...this.defaultHeaders };
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const origin = options.origin === undefined ? FRONTEND_ORIGIN : options.origin;
+    if (origin && method !== 'GET' && method !== 'HEAD') headers.origin = origin;
+    let body: string | Buffer | FormData | undefined;
+    if (options.rawBody !== undefined) {
+      body = options.rawBody;
+    } else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+    }
+    Object.assign(headers, options.headers);
+    const response = await fetch(this.baseUrl + path, { method, headers, body, redirect: 'manual' });
+    this.storeCookies(response.headers);
+    const text = await response.text();
+    const contentType = response.headers.get('content-type') ?? '';
+    let parsed: unknown = text === '' ? undefined : text;
+    if (contentType.startsWith('application/json') && text !== '') parsed = JSON.parse(text);
+    const problems = await specViolations({ method, path, status: response.status, headers: response.headers, body: parsed });
+    expect(problems, `response not allowed by openapi.yaml:\n${problems.join('\n')}`).to.deep.equal([]);
+    expect(response.headers.get('x-request-id'), 'every response carries X-Request-Id').to.be.a('string');
+    if (response.status >= 500 && response.status !== 501 && response.status !== 502 && response.status !== 503) {
+      expect.fail(`${method} ${path} answered ${response.status}: ${text}`);
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T, text };
+  }
+
+  private storeCookies(headers: Headers): void {
+    for (const line of headers.getSetCookie()) {
+      const [pair, ...attributes] = line.split(';');
+      const index = pair!.indexOf('=');
+      const name = pair!.slice(0, index).trim();
+      const value = pair!.slice(index + 1).trim();
+      const expired = attributes.some((attribute) => {
+        const [key, val] = attribute.split('=').map((part) => part.trim().toLowerCase());
+        return (key === 'max-age' && Number(val) <= 0) || (key === 'expires' && Date.parse(val ?? '') < Date.now());
+      });
+      if (!value || expired) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+// Test data written straight to the database, so each test states only what it is about.
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import { signToken, ACCESS_TOKEN_SECONDS } from '../../src/accounts/tokens.js';
+import type { SessionUser } from '../../src/accounts/session-user.js';
+import { slugify } from '../../src/catalogue/slug.js';
+import { TEST_SECRET, type TestServer } from './server.js';
+import type { Client } from './client.js';
+
+export const unique = (prefix = 'x') => `${prefix}${randomBytes(5).toString('hex')}`;
+
+export interface ProductFields {
+  name?: string;
+  price?: string;
+  category?: 'men' | 'women';
+  image?: string | null;
+  description?: string;
+  stock?: number;
+  created_at?: Date;
+}
+
+export async function makeProduct(db: Knex, fields: ProductFields = {}) {
+  const name = fields.name ?? `Test Tee ${unique()}`;
+  const [row] = await db('products')
+    .insert({
+      name,
+      slug: `${slugify(name)}-${unique('')}`,
+      price: fields.price ?? '499.00',
+      category: fields.category ?? 'men',
+      image: fields.image === undefined ? 'https://images.example-cdn.com/test.jpg' : fields.image,
+      description: fields.description ?? 'A plain cotton tee for tests.',
+      stock: fields.stock ?? 10,
+      ...(fields.created_at ? { created_at: fields.created_at, updated_at: fields.created_at } : {}),
+    })
+    .returning('*');
+  return row as { id: number; name: string; slug: string; price: string; stock: number; category: string };
+}
+
+export async function makeUser(db: Knex, fields: { email?: string; is_staff?: boolean; email_verified?: boolean; password?: string | null } = {}): Promise<SessionUser> {
+  const [row] = await db('users')
+    .insert({
+      email: (fields.email ?? `${unique('user')}@example.com`).toLowerCase(),
+      password: fields.password ?? null,
+      first_name: 'Test',
+      last_name: 'User',
+      is_staff: fields.is_staff ?? false,
+      email_verified: fields.email_verified ?? true,
+    })
+    .returning(['id', 'email', 'first_name', 'last_name', 'is_staff', 'email_verified']);
+  return row as SessionUser;
+}
+
+/** A client that is logged in as the user through the `access` cookie, as the storefront is. */
+export function clientAs(server: TestServer, user: SessionUser): Client {
+  const client = server.client();
+  client.cookies.set('access', signToken(TEST_SECRET, { sub: String(user.id), typ: 'access' }, ACCESS_TOKEN_SECONDS));
+  return client;
+}
