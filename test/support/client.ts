@@ -55,7 +55,7 @@ export class Client {
       headers['content-type'] = 'application/json';
     }
     Object.assign(headers, options.headers);
-    const response = await fetch(this.baseUrl + path, { method, headers, body, redirect: 'manual' });
+    const response = await fetch(this.baseUrl + path, { method, headers, body: body as BodyInit | undefined, redirect: 'manual' });
     this.storeCookies(response.headers);
     const text = await response.text();
     const contentType = response.headers.get('content-type') ?? '';
