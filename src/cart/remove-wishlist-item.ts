@@ -1,4 +1,5 @@
 // The owner check is part of the DELETE itself: another user's item id deletes nothing and answers 404.
+// RETURNING tells what was deleted on both drivers (knex-pglite's del() does not answer a count).
 import { notFound } from '../http/errors.js';
 import { operation } from '../http/operation.js';
 import { usersWishlist } from './owned-container.js';

@@ -216,6 +216,25 @@ describe('addresses', () => {
     });
   });
 
+  it('is held to the minimum lengths and formats by the database too', async () => {
+    const user = await makeUser(db);
+    for (const [field, value] of [
+      ['full_name', 'A'],
+      ['street', 'MG R'],
+      ['city', 'B'],
+      ['phone', '98765'],
+      ['pincode', '5600'],
+    ] as const) {
+      let code: string | undefined;
+      try {
+        await db('addresses').insert({ ...ASHA, [field]: value, user_id: user.id });
+      } catch (error) {
+        code = (error as { code?: string }).code;
+      }
+      expect(code, field).to.equal('23514');
+    }
+  });
+
   describe('without a session', () => {
     const calls: Array<[string, (client: Client) => Promise<{ status: number; body: { code: string } }>]> = [
       ['GET', (client) => client.get('/api/orders/addresses/')],

@@ -3,8 +3,9 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import type { Client } from '../support/client.js';
+import { ACCESS_TOKEN_SECONDS, signToken } from '../../src/accounts/tokens.js';
 import { clientAs, makeProduct, makeUser } from '../support/factories.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { startServer, TEST_SECRET, type TestServer } from '../support/server.js';
 
 describe('cart and wishlist: other users’ data and sessions', () => {
   let server: TestServer;
@@ -81,6 +82,16 @@ describe('cart and wishlist: other users’ data and sessions', () => {
     expect(intruderCart.items.map((item: { id: number }) => item.id)).not.to.include(cartLineId);
     const intruderWishlist = (await intruder.get('/api/cart/wishlist/')).body;
     expect(intruderWishlist.items.map((item: { id: number }) => item.id)).not.to.include(wishlistItemId);
+  });
+
+  it('accepts the access token as a Bearer header too (non-browser clients)', async () => {
+    const user = await makeUser(db);
+    const token = signToken(TEST_SECRET, { sub: String(user.id), typ: 'access' }, ACCESS_TOKEN_SECONDS);
+    const client = server.client({ authorization: `Bearer ${token}` });
+    const product = await makeProduct(db);
+    expect((await client.post('/api/cart/add/', { product_id: product.id }, { origin: null })).status).to.equal(200);
+    const cart = (await client.get('/api/cart/')).body;
+    expect(cart.items.map((item: { product: { id: number } }) => item.product.id)).to.deep.equal([product.id]);
   });
 
   const calls: Array<[string, (client: Client) => Promise<{ status: number; body: { code: string } }>]> = [

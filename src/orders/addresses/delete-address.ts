@@ -1,5 +1,6 @@
 // The owner is part of the DELETE's WHERE: another user's address id deletes nothing and answers
 // 404. Orders keep their own copy of the address, so deleting never changes a past order.
+// RETURNING tells what was deleted on both drivers (knex-pglite's del() does not answer a count).
 import { notFound } from '../../http/errors.js';
 import { operation } from '../../http/operation.js';
 
