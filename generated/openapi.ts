@@ -915,6 +915,7 @@ export interface components {
             product_id: number;
         };
         /**
+         * @description A shipping address. Surrounding whitespace of every field is removed before it is stored; the lengths count what remains.
          * @example {
          *       "full_name": "Asha Rao",
          *       "phone": "9876543210",
@@ -924,17 +925,28 @@ export interface components {
          *     }
          */
         AddressInput: {
+            /** @description 2–100 characters once surrounding whitespace is removed. */
             full_name: string;
+            /** @description Exactly 10 digits (surrounding whitespace is ignored). */
             phone: string;
+            /** @description 5–255 characters once surrounding whitespace is removed. */
             street: string;
+            /** @description 2–100 characters once surrounding whitespace is removed. */
             city: string;
+            /** @description Exactly 6 digits (surrounding whitespace is ignored). */
             pincode: string;
         };
+        /** @description The fields to change, with the rules of `AddressInput`. */
         AddressPatch: {
+            /** @description 2–100 characters once surrounding whitespace is removed. */
             full_name?: string;
+            /** @description Exactly 10 digits (surrounding whitespace is ignored). */
             phone?: string;
+            /** @description 5–255 characters once surrounding whitespace is removed. */
             street?: string;
+            /** @description 2–100 characters once surrounding whitespace is removed. */
             city?: string;
+            /** @description Exactly 6 digits (surrounding whitespace is ignored). */
             pincode?: string;
         };
         Address: {

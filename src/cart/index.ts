@@ -1,13 +1,21 @@
 // The signed-in user's cart and wishlist.
 import type { OperationTable } from '../http/operation.js';
+import { addToCart } from './add-to-cart.js';
+import { addToWishlist } from './add-to-wishlist.js';
+import { clearCart } from './clear-cart.js';
+import { getCart } from './get-cart.js';
+import { getWishlist } from './get-wishlist.js';
+import { removeCartItem } from './remove-cart-item.js';
+import { removeWishlistItem } from './remove-wishlist-item.js';
+import { updateCartItem } from './update-cart-item.js';
 
 export const cartOperations: OperationTable = {
-  getCart: 'not-implemented',
-  addToCart: 'not-implemented',
-  updateCartItem: 'not-implemented',
-  removeCartItem: 'not-implemented',
-  clearCart: 'not-implemented',
-  getWishlist: 'not-implemented',
-  addToWishlist: 'not-implemented',
-  removeWishlistItem: 'not-implemented',
+  getCart,
+  addToCart,
+  updateCartItem,
+  removeCartItem,
+  clearCart,
+  getWishlist,
+  addToWishlist,
+  removeWishlistItem,
 };

@@ -1,0 +1,17 @@
+// The refusals the storefront shows when a quantity does not fit, worded as the original backend
+// worded them (the storefront displays `error` as is).
+import { HttpError } from '../http/errors.js';
+import { MAX_LINE_QUANTITY } from './cart.model.js';
+
+export const onlyInStock = (stock: number) =>
+  new HttpError(400, 'insufficient_stock', `Only ${stock} item(s) available in stock.`);
+
+/** Adding to a line already in the cart: what is left is the stock minus what the line holds. */
+export const cannotAddMore = (adding: number, stock: number, inCart: number) =>
+  new HttpError(400, 'insufficient_stock', `Cannot add ${adding} more. Only ${Math.max(0, stock - inCart)} item(s) available.`);
+
+/** The original had no answer here (its database would have refused); a line holds at most 99. */
+export const lineLimitReached = (adding: number, inCart: number) => {
+  const message = `Cannot add ${adding} more. A cart line holds at most ${MAX_LINE_QUANTITY} item(s); you have ${inCart}.`;
+  return new HttpError(400, 'validation_error', message, { fields: { quantity: [message] } });
+};

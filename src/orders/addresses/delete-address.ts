@@ -1,0 +1,13 @@
+// The owner is part of the DELETE's WHERE: another user's address id deletes nothing and answers
+// 404. Orders keep their own copy of the address, so deleting never changes a past order.
+// RETURNING tells what was deleted on both drivers (knex-pglite's del() does not answer a count).
+import { notFound } from '../../http/errors.js';
+import { operation } from '../../http/operation.js';
+
+export const deleteAddress = operation<'deleteAddress'>({
+  async handle({ params, user, services }) {
+    const deleted = await services.db('addresses').where({ id: params.id, user_id: user.id }).del().returning('id');
+    if (deleted.length === 0) throw notFound('Address not found.');
+    return { status: 204, body: undefined };
+  },
+});
