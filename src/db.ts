@@ -4,6 +4,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import { Model } from 'objection';
@@ -36,13 +38,17 @@ export function knexConfig(options: DatabaseOptions): Knex.Config {
       ...shared,
     };
   }
-  let connection: { filename?: string } = {};
+  let directory: string | undefined;
   if (!options.inMemory) {
-    const directory = path.join(options.dataDir ?? path.join(root, 'data'), 'pglite');
+    directory = path.join(options.dataDir ?? path.join(root, 'data'), 'pglite');
     mkdirSync(directory, { recursive: true });
-    connection = { filename: directory };
   }
-  return { client: ClientPgLite, dialect: 'postgres', connection, ...shared } as Knex.Config;
+  // The embedded database loads pg_trgm too, so both databases run the same migrations (the
+  // catalogue's trigram indexes). knex-pglite may ask for the connection more than once: one
+  // instance per database directory, created on first use.
+  let instance: PGlite | undefined;
+  const connection = () => ({ pglite: (instance ??= new PGlite({ ...(directory ? { dataDir: directory } : {}), extensions: { pg_trgm } })) });
+  return { client: ClientPgLite, dialect: 'postgres', connection, ...shared } as unknown as Knex.Config;
 }
 
 export function createDatabase(options: DatabaseOptions): Knex {
