@@ -818,6 +818,7 @@ export interface components {
              */
             image?: string | null;
         };
+        /** @description The fields to change; at least one is required (400 "Provide at least one field to change."). In multipart/form-data an image file alone is enough, which is why the rule is checked by the handler rather than with minProperties. */
         ProductPatch: {
             name?: string;
             price?: components["schemas"]["MoneyInput"];

@@ -6,8 +6,8 @@ import { operation } from '../http/operation.js';
 export const deleteProduct = operation<'deleteProduct'>({
   staffOnly: true,
   async handle({ params, services }) {
-    const deleted = await services.db('products').where({ id: params.id }).delete();
-    if (!deleted) throw notFound('Product not found.');
+    const deleted = await services.db('products').where({ id: params.id }).delete().returning('id');
+    if (!deleted.length) throw notFound('Product not found.');
     return { status: 204, body: undefined };
   },
 });

@@ -2,7 +2,7 @@
 // the row is written in one statement; the request's temporary files are always removed.
 import type Koa from 'koa';
 import type { Knex } from 'knex';
-import { notFound } from '../http/errors.js';
+import { badRequest, notFound } from '../http/errors.js';
 import type { Services } from '../services.js';
 import { PRODUCT_COLUMNS, toProductResponse, type ProductResponse, type ProductRow } from './product.model.js';
 import { productColumns, storeUploadedImage, discardUploads, type ProductColumns, type ProductPatch } from './product-input.js';
@@ -42,6 +42,8 @@ export async function updateProductRow(
     throw notFound('Product not found.');
   }
   const columns = await columnsOf(ctx, body, services, mode === 'replace' ? { stock: 0, image: null, image_source: null } : {});
+  // Not a schema rule: a multipart PATCH may carry nothing but the image file.
+  if (Object.keys(columns).length === 0) throw badRequest('Provide at least one field to change.');
   // The slug stays as it was: links to the product keep working after a rename.
   const [row] = (await db('products')
     .where({ id })
