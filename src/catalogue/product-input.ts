@@ -1,7 +1,7 @@
 // From a validated request (JSON, or multipart fields already coerced to the JSON shape) to the
 // columns of a products row. The spec has checked bounds and patterns; what is left here is what a
 // schema cannot say: exact decimal places of a JSON number, and the image file's real type.
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type Koa from 'koa';
 import { randomUUID } from 'node:crypto';
 import type { components } from '../../generated/openapi.js';
@@ -59,12 +59,6 @@ interface UploadedFile {
 
 function uploadedFiles(ctx: Koa.Context): Record<string, UploadedFile | UploadedFile[]> {
   return (ctx.request.files ?? {}) as Record<string, UploadedFile | UploadedFile[]>;
-}
-
-/** Removes the parser's temporary files, whatever happened to the request. */
-export async function discardUploads(ctx: Koa.Context): Promise<void> {
-  const files = Object.values(uploadedFiles(ctx)).flat();
-  await Promise.all(files.map((file) => rm(file.filepath, { force: true })));
 }
 
 /**

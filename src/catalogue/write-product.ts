@@ -1,21 +1,17 @@
 // The shared path of create, replace and update: the image (if a file came) is stored first, then
-// the row is written in one statement; the request's temporary files are always removed.
+// the row is written in one statement. (The body parser removes the request's temporary files.)
 import type Koa from 'koa';
 import type { Knex } from 'knex';
 import { badRequest, notFound } from '../http/errors.js';
 import type { Services } from '../services.js';
 import { PRODUCT_COLUMNS, toProductResponse, type ProductResponse, type ProductRow } from './product.model.js';
-import { productColumns, storeUploadedImage, discardUploads, type ProductColumns, type ProductPatch } from './product-input.js';
+import { productColumns, storeUploadedImage, type ProductColumns, type ProductPatch } from './product-input.js';
 import { withUniqueSlug } from './slug.js';
 
 async function columnsOf(ctx: Koa.Context, body: ProductPatch, services: Services, defaults: ProductColumns): Promise<ProductColumns> {
-  try {
-    const columns = { ...defaults, ...productColumns(body) };
-    const uploaded = await storeUploadedImage(ctx, services.media);
-    return uploaded ? { ...columns, ...uploaded } : columns;
-  } finally {
-    await discardUploads(ctx);
-  }
+  const columns = { ...defaults, ...productColumns(body) };
+  const uploaded = await storeUploadedImage(ctx, services.media);
+  return uploaded ? { ...columns, ...uploaded } : columns;
 }
 
 export async function createProductRow(ctx: Koa.Context, body: ProductPatch, services: Services): Promise<ProductResponse> {
@@ -37,10 +33,7 @@ export async function updateProductRow(
 ): Promise<ProductResponse> {
   const db: Knex = services.db;
   // Answer 404 before storing an uploaded image for a product that does not exist.
-  if (!(await db('products').where({ id }).first('id'))) {
-    await discardUploads(ctx);
-    throw notFound('Product not found.');
-  }
+  if (!(await db('products').where({ id }).first('id'))) throw notFound('Product not found.');
   const columns = await columnsOf(ctx, body, services, mode === 'replace' ? { stock: 0, image: null, image_source: null } : {});
   // Not a schema rule: a multipart PATCH may carry nothing but the image file.
   if (Object.keys(columns).length === 0) throw badRequest('Provide at least one field to change.');

@@ -1,6 +1,7 @@
 // The Koa middleware in front of openapi-backend: request ids and structured logs, the error
 // boundary that renders every failure in the one error shape, and body parsing with limits.
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import type Koa from 'koa';
 import { koaBody } from 'koa-body';
 import type { Logger } from '../log.js';
@@ -111,9 +112,20 @@ export function bodyParsing(api: Api): Koa.Middleware {
     if (mediaType !== 'multipart/form-data') return parse(ctx, next);
     await parse(ctx, async () => {
       coerceFormFields(ctx.request.body, content['application/json']?.schema);
-      await next();
+      try {
+        await next();
+      } finally {
+        // Uploaded files are temporary whatever the answer was (also a 400, 401 or 403 that never
+        // reached a handler); a handler that keeps an image has copied it to the media store.
+        await removeUploadedFiles(ctx);
+      }
     });
   };
+}
+
+async function removeUploadedFiles(ctx: Koa.Context): Promise<void> {
+  const files = Object.values(ctx.request.files ?? {}).flat();
+  await Promise.all(files.map((file) => rm(file.filepath, { force: true })));
 }
 
 /**

@@ -89,6 +89,26 @@ describe('product images through Cloudinary (real SDK, local fake upload API)', 
     expect(await server.services.db('products').where({ name: input.name }).first()).to.equal(undefined);
   });
 
+  it('refuses a file under another field name, and anonymous multipart writes, before uploading', async () => {
+    const uploads = cloudinary.uploads.length;
+    const data = form(fields());
+    data.append('photo', new Blob([new Uint8Array(PNG)]), 'tee.png');
+    const response = await staff.post('/api/products/create/', undefined, { rawBody: data });
+    expect(response.status).to.equal(400);
+    expect(response.body.fields).to.deep.equal({ photo: ['Unknown field.'] });
+    const anonymous = await server.client().post('/api/products/create/', undefined, { rawBody: form(fields(), { bytes: PNG, name: 'tee.png' }) });
+    expect(anonymous.status).to.equal(401);
+    expect(cloudinary.uploads.length).to.equal(uploads);
+  });
+
+  it('takes an image URL as a multipart text field too, without uploading it', async () => {
+    const uploads = cloudinary.uploads.length;
+    const response = await staff.post('/api/products/create/', undefined, { rawBody: form({ ...fields(), image: 'https://images.example-cdn.com/given.jpg' }) });
+    expect(response.status).to.equal(201);
+    expect(response.body.image).to.equal('https://images.example-cdn.com/given.jpg');
+    expect(cloudinary.uploads.length).to.equal(uploads);
+  });
+
   it('refuses a file over 5 MiB with 413', async () => {
     const big = Buffer.concat([PNG, Buffer.alloc(5 * 1024 * 1024)]);
     const input = fields();
