@@ -56,7 +56,13 @@ export function knexConfig(options: DatabaseOptions): Knex.Config {
   // catalogue's trigram indexes). knex-pglite may ask for the connection more than once: one
   // instance per database directory, created on first use.
   let instance: PGlite | undefined;
-  const connection = () => ({ pglite: (instance ??= new PGlite({ ...(directory ? { dataDir: directory } : {}), extensions: { pg_trgm } })) });
+  const open = () => {
+    const pglite = new PGlite({ ...(directory ? { dataDir: directory } : {}), extensions: { pg_trgm } });
+    // The same planner cost as on PostgreSQL (see the pool above); queued before any other query.
+    pglite.exec('SET random_page_cost = 1.1').catch(() => undefined);
+    return pglite;
+  };
+  const connection = () => ({ pglite: (instance ??= open()) });
   return { client: ClientPgLite, dialect: 'postgres', connection, ...shared } as unknown as Knex.Config;
 }
 
