@@ -62,7 +62,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A locally stored product image */
+        /**
+         * A locally stored product image
+         * @description Images uploaded while Cloudinary is not configured, stored in `DATA_DIR/media`. Names are unique per upload, so answers are cacheable for good (`public, max-age=31536000, immutable`).
+         */
         get: operations["getMedia"];
         put?: never;
         post?: never;
@@ -275,7 +278,7 @@ export interface paths {
         };
         /**
          * List products, newest first
-         * @description `search` is a case-insensitive substring of name or description; `category` is case-insensitive; `min_price` and `max_price` are inclusive.
+         * @description `search` is a case-insensitive substring of name or description (`%` and `_` are literal characters, not wildcards; served by trigram indexes); `category` is case-insensitive; `min_price` and `max_price` are inclusive. Filters combine. The body stays a bare array; `limit`/`offset` page it, `X-Total-Count` gives the number of matches and `Link` the first/prev/next/last pages. A weak ETag covers the body and the paging headers, so it changes when any listed product changes; `If-None-Match` with it answers 304. `Cache-Control: public, max-age=60, must-revalidate`.
          */
         get: operations["listProducts"];
         put?: never;
@@ -297,7 +300,7 @@ export interface paths {
         put?: never;
         /**
          * Create a product (staff only)
-         * @description Accepts JSON (with an optional image URL) or multipart/form-data (with an optional image file, uploaded to the media store). The slug is generated from the name. Non-staff users get 403. A failed media upload answers 502.
+         * @description Accepts JSON (with an optional image URL) or multipart/form-data (with an optional image file, uploaded to the media store: Cloudinary when configured, else the local media directory served at /media/). `image` in the answer is the resulting URL. The slug is generated from the name and made unique by the database ("goku-tee", "goku-tee-1"...), also for products of one name created at the same moment. Anonymous callers get 401, non-staff users 403. A failed media upload answers 502 and creates nothing.
          */
         post: operations["createProduct"];
         delete?: never;
@@ -316,19 +319,28 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** One product */
+        /**
+         * One product
+         * @description Carries a weak ETag of the representation; `If-None-Match` with it answers 304. `Cache-Control: public, max-age=60, must-revalidate`.
+         */
         get: operations["getProduct"];
-        /** Replace a product (staff only) */
+        /**
+         * Replace a product (staff only)
+         * @description Every field is replaced: `stock` and `image` left out become 0 and null (unless a multipart image file is sent). The slug stays as it was, so links keep working.
+         */
         put: operations["replaceProduct"];
         post?: never;
         /**
          * Delete a product (staff only)
-         * @description Past orders keep their copy of the product name, image and price.
+         * @description Removes the product and its cart and wishlist lines. Past orders keep their copy of the product name, image and price (their `product` becomes null).
          */
         delete: operations["deleteProduct"];
         options?: never;
         head?: never;
-        /** Change some fields of a product (staff only) */
+        /**
+         * Change some fields of a product (staff only)
+         * @description Changes the given fields (or only the image, with a multipart file); the slug stays.
+         */
         patch: operations["updateProduct"];
         trace?: never;
     };
@@ -818,6 +830,7 @@ export interface components {
              */
             image?: string | null;
         };
+        /** @description The fields to change; at least one is required (400 "Provide at least one field to change."). In multipart/form-data an image file alone is enough, which is why the rule is checked by the handler rather than with minProperties. */
         ProductPatch: {
             name?: string;
             price?: components["schemas"]["MoneyInput"];
@@ -828,6 +841,7 @@ export interface components {
             /** Format: uri */
             image?: string | null;
         };
+        /** @description The multipart form of ProductInput. Form fields are text; the server reads numbers written as text (stock "5") as the JSON schema's types and validates the fields with ProductInput's rules and messages. `image` may be a file (uploaded to the media store; its type is recognised by its bytes: 415 for anything but JPEG/PNG/WebP/GIF, 413 above 5 MiB) or a text field holding an image URL. */
         ProductMultipart: {
             name: string;
             price: string;
@@ -842,6 +856,7 @@ export interface components {
              */
             image?: string;
         };
+        /** @description The multipart form of ProductPatch; an image file alone is a valid change. */
         ProductMultipartPatch: {
             name?: string;
             price?: string;

@@ -102,7 +102,7 @@ function rateLimit(env: Env, name: string, fallback: string): RateLimit {
   return parseRateLimit(name, text(env, name) ?? fallback);
 }
 
-function cloudinaryConfig(env: Env): Config['cloudinary'] {
+export function cloudinaryConfig(env: Env): Config['cloudinary'] {
   const apiBase = text(env, 'CLOUDINARY_API_BASE');
   if (apiBase) url('CLOUDINARY_API_BASE', apiBase, ['http:', 'https:']);
   const cloudinaryUrl = text(env, 'CLOUDINARY_URL');

@@ -4,6 +4,7 @@ import 'dotenv/config';
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { catalogueIsEmpty } from './catalogue/import.js';
+import { createMediaStore } from './catalogue/media/media-store.js';
 import { seedCatalogue } from './catalogue/seed-catalogue.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDatabase } from './db.js';
@@ -30,11 +31,12 @@ async function main(): Promise<void> {
 
   const [, applied] = (await db.migrate.latest()) as [number, string[]];
   log.info({ database: where, applied }, applied.length ? 'migrations applied' : 'database schema up to date');
+  const media = createMediaStore(config);
   if (await catalogueIsEmpty(db)) {
-    await seedCatalogue(db, undefined, (line) => log.info(line.trim()));
+    await seedCatalogue(db, { media, print: (line) => log.info(line.trim()) });
   }
 
-  const services: Services = { config, db, log };
+  const services: Services = { config, db, log, media };
   const { koa } = await createApp(services);
   const server: Server = koa.listen(config.port, () => {
     log.info({ port: config.port, docs: `http://localhost:${config.port}/api/docs` }, 'store backend listening');

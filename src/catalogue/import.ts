@@ -1,10 +1,12 @@
 // Imports a catalogue file in the original backend's format ({"products": [{id: "p01", name,
 // price, category: "Men", image, description, stock}]}) into the products table. It upserts by the
 // item's `id`, so running it again changes nothing; a bad item is reported and skipped, never
-// half-written.
+// half-written. With Cloudinary, each image is uploaded by its URL under a public id derived from
+// the item's id; the source URL is remembered in `image_source`, so a re-run uploads nothing new.
 import { readFile } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import { formatMinorUnits, toMinorUnits } from '../money.js';
+import type { MediaStore } from './media/media-store.js';
 import { withUniqueSlug } from './slug.js';
 
 export interface CatalogueItem {
@@ -62,17 +64,19 @@ export async function readCatalogueFile(file: string): Promise<unknown[]> {
 }
 
 export interface ImportOptions {
-  /** Turns the item's image into the URL to store (e.g. an upload to Cloudinary). Default: keep it. */
-  resolveImage?: (item: CatalogueItem) => Promise<string | null>;
+  /** Where images are uploaded; without one (or with the local store) the source URL is kept. */
+  media?: MediaStore | undefined;
   onProgress?: (done: number, total: number, item: { id: string; outcome: string }) => void;
 }
+
+type Outcome = 'created' | 'updated' | 'unchanged';
 
 export async function importCatalogue(db: Knex, rawItems: unknown[], options: ImportOptions = {}): Promise<ImportSummary> {
   const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, failed: [] };
   const seen = new Set<string>();
   for (const [index, raw] of rawItems.entries()) {
     const item = normaliseItem(raw, index);
-    let outcome: string;
+    let outcome: Outcome | 'failed';
     if ('reason' in item) {
       summary.failed.push(item);
       outcome = 'failed';
@@ -82,23 +86,65 @@ export async function importCatalogue(db: Knex, rawItems: unknown[], options: Im
     } else {
       seen.add(item.id);
       try {
-        outcome = await upsertItem(db, item, options);
-        summary[outcome as 'created' | 'updated' | 'unchanged'] += 1;
+        outcome = await upsertItem(db, item, options.media);
+        summary[outcome] += 1;
       } catch (error) {
         outcome = 'failed';
         summary.failed.push({ id: item.id, reason: error instanceof Error ? error.message : String(error) });
       }
     }
-    options.onProgress?.(index + 1, rawItems.length, { id: 'reason' in item ? item.id : item.id, outcome });
+    options.onProgress?.(index + 1, rawItems.length, { id: item.id, outcome });
   }
   return summary;
 }
 
-async function upsertItem(db: Knex, item: CatalogueItem, options: ImportOptions): Promise<'created' | 'updated' | 'unchanged'> {
-  const existing = await db('products').where({ source_id: item.id }).first('id', 'name', 'price', 'category', 'image', 'description', 'stock');
-  const image = options.resolveImage ? await options.resolveImage(item) : item.image;
-  const fields = { name: item.name, price: item.price, category: item.category, image, description: item.description, stock: item.stock };
+/** The original's image URLs carry resizing parameters (`?format=webp&w=300`); the upload takes the original. */
+export function withoutQuery(url: string): string {
+  return url.replace(/[?#].*$/, '');
+}
+
+/** Cloudinary public id of an imported item's image: stable across runs, so re-uploads replace. */
+export function importedImagePublicId(sourceId: string): string {
+  return `products/${sourceId.replace(/[^A-Za-z0-9_-]+/g, '_')}`;
+}
+
+interface ExistingRow {
+  id: number;
+  name: string;
+  price: string;
+  category: string;
+  image: string | null;
+  image_source: string | null;
+  description: string;
+  stock: number;
+}
+
+/** The image to store and the source it came from: uploaded once per source URL, reused after. */
+async function resolveImage(item: CatalogueItem, existing: ExistingRow | undefined, media: MediaStore | undefined) {
+  if (!item.image) return { image: null, image_source: null };
+  if (!media || media.kind === 'local') return { image: item.image, image_source: item.image };
+  const source = withoutQuery(item.image);
+  if (existing?.image && existing.image_source === source && existing.image !== source) {
+    return { image: existing.image, image_source: source };
+  }
+  const image = await media.storeImage({ url: source }, importedImagePublicId(item.id));
+  return { image, image_source: source };
+}
+
+async function upsertItem(db: Knex, item: CatalogueItem, media: MediaStore | undefined): Promise<Outcome> {
+  const existing = (await db('products')
+    .where({ source_id: item.id })
+    .first('id', 'name', 'price', 'category', 'image', 'image_source', 'description', 'stock')) as ExistingRow | undefined;
+  const fields = {
+    name: item.name,
+    price: item.price,
+    category: item.category,
+    ...(await resolveImage(item, existing, media)),
+    description: item.description,
+    stock: item.stock,
+  };
   if (!existing) {
+    // Two seed runs at once: the unique source_id makes the second insert fail instead of duplicating.
     await withUniqueSlug(db, item.name, (slug, trx) => trx('products').insert({ ...fields, slug, source_id: item.id }));
     return 'created';
   }
@@ -107,6 +153,7 @@ async function upsertItem(db: Knex, item: CatalogueItem, options: ImportOptions)
     toMinorUnits(existing.price) === toMinorUnits(fields.price) &&
     existing.category === fields.category &&
     existing.image === fields.image &&
+    existing.image_source === fields.image_source &&
     existing.description === fields.description &&
     existing.stock === fields.stock;
   if (same) return 'unchanged';

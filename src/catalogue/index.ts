@@ -1,14 +1,19 @@
-// The catalogue: products, their search and their import.
+// The catalogue: products, their search, their images and their import.
 import type { OperationTable } from '../http/operation.js';
+import { createProduct } from './create-product.js';
+import { deleteProduct } from './delete-product.js';
+import { getMedia } from './get-media.js';
 import { getProduct } from './get-product.js';
 import { listProducts } from './list-products.js';
+import { replaceProduct } from './replace-product.js';
+import { updateProduct } from './update-product.js';
 
 export const catalogueOperations: OperationTable = {
   listProducts,
   getProduct,
-  createProduct: 'not-implemented',
-  replaceProduct: 'not-implemented',
-  updateProduct: 'not-implemented',
-  deleteProduct: 'not-implemented',
-  getMedia: 'not-implemented',
+  createProduct,
+  replaceProduct,
+  updateProduct,
+  deleteProduct,
+  getMedia,
 };

@@ -1,5 +1,6 @@
 import { operation } from '../http/operation.js';
 import { pageOf, pagingHeaders } from '../http/paging.js';
+import { conditionalReply } from './http-cache.js';
 import { PRODUCT_COLUMNS, toProductResponse, type ProductRow } from './product.model.js';
 import { applyProductFilters } from './search.js';
 
@@ -18,10 +19,6 @@ export const listProducts = operation<'listProducts'>({
         .offset(page.offset) as Promise<ProductRow[]>,
       filtered().count({ total: '*' }) as unknown as Promise<[{ total: string | number }]>,
     ]);
-    return {
-      status: 200,
-      body: rows.map(toProductResponse),
-      headers: pagingHeaders(ctx, page, Number(total)),
-    };
+    return conditionalReply(ctx, rows.map(toProductResponse), pagingHeaders(ctx, page, Number(total)));
   },
 });

@@ -1,16 +1,30 @@
 // What both `npx knex seed:run` and `npm start` (on an empty catalogue) run: the import of
-// products.json with progress and a summary.
+// products.json (or CATALOGUE_FILE) with progress and a summary, images through the media store.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
 import { importCatalogue, readCatalogueFile, type ImportSummary } from './import.js';
+import type { MediaStore } from './media/media-store.js';
 
 export const CATALOGUE_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../products.json');
 
-export async function seedCatalogue(db: Knex, file: string = CATALOGUE_FILE, print: (line: string) => void = console.log): Promise<ImportSummary> {
+export interface SeedOptions {
+  file?: string | undefined;
+  media?: MediaStore | undefined;
+  print?: (line: string) => void;
+  /** Rewrite one progress line in place (a terminal) instead of printing every 25 items. */
+  interactive?: boolean;
+}
+
+export async function seedCatalogue(db: Knex, options: SeedOptions = {}): Promise<ImportSummary> {
+  const file = options.file ?? CATALOGUE_FILE;
+  const print = options.print ?? console.log;
+  const interactive = options.interactive ?? (options.print === undefined && process.stdout.isTTY);
   const items = await readCatalogueFile(file);
-  const interactive = process.stdout.isTTY;
+  const where = options.media?.kind === 'cloudinary' ? 'images uploaded to Cloudinary' : 'image URLs kept as given';
+  print(`Importing ${items.length} products from ${path.basename(file)} (${where})`);
   const summary = await importCatalogue(db, items, {
+    media: options.media,
     onProgress: (done, total, item) => {
       if (interactive) process.stdout.write(`\r  importing ${done}/${total} (${item.id}: ${item.outcome})\x1b[K`);
       else if (done % 25 === 0 || done === total) print(`  imported ${done}/${total}`);

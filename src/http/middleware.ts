@@ -1,6 +1,7 @@
 // The Koa middleware in front of openapi-backend: request ids and structured logs, the error
 // boundary that renders every failure in the one error shape, and body parsing with limits.
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import type Koa from 'koa';
 import { koaBody } from 'koa-body';
 import type { Logger } from '../log.js';
@@ -108,8 +109,41 @@ export function bodyParsing(api: Api): Koa.Middleware {
         `Unsupported media type "${mediaType || 'none'}"; send ${Object.keys(content).join(' or ')}.`,
       );
     }
-    await parse(ctx, next);
+    if (mediaType !== 'multipart/form-data') return parse(ctx, next);
+    await parse(ctx, async () => {
+      coerceFormFields(ctx.request.body, content['application/json']?.schema);
+      try {
+        await next();
+      } finally {
+        // Uploaded files are temporary whatever the answer was (also a 400, 401 or 403 that never
+        // reached a handler); a handler that keeps an image has copied it to the media store.
+        await removeUploadedFiles(ctx);
+      }
+    });
   };
+}
+
+async function removeUploadedFiles(ctx: Koa.Context): Promise<void> {
+  const files = Object.values(ctx.request.files ?? {}).flat();
+  await Promise.all(files.map((file) => rm(file.filepath, { force: true })));
+}
+
+/**
+ * openapi-backend validates every request body against the operation's FIRST content schema (the
+ * JSON one), and form fields are always text. Numbers and booleans written as text are turned into
+ * the JSON schema's types here, so one schema (with its bounds and messages) judges both media
+ * types. Text that is not a number stays text and fails validation with the usual message.
+ */
+export function coerceFormFields(body: unknown, schema: unknown): void {
+  if (!body || typeof body !== 'object') return;
+  const properties = ((schema ?? {}) as { properties?: Record<string, { type?: unknown }> }).properties ?? {};
+  const fields = body as Record<string, unknown>;
+  for (const [name, value] of Object.entries(fields)) {
+    if (typeof value !== 'string') continue;
+    const type = properties[name]?.type;
+    if ((type === 'integer' || type === 'number') && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) fields[name] = Number(value);
+    else if (type === 'boolean' && (value === 'true' || value === 'false')) fields[name] = value === 'true';
+  }
 }
 
 export const RAW_BODY = Symbol.for('unparsedBody');

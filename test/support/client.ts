@@ -8,6 +8,8 @@ export interface TestResponse<T = any> {
   headers: Headers;
   body: T;
   text: string;
+  /** The raw body (for binary answers such as images). */
+  bytes: Buffer;
 }
 
 export interface RequestOptions {
@@ -57,7 +59,8 @@ export class Client {
     Object.assign(headers, options.headers);
     const response = await fetch(this.baseUrl + path, { method, headers, body: body as BodyInit | undefined, redirect: 'manual' });
     this.storeCookies(response.headers);
-    const text = await response.text();
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const text = bytes.toString('utf8');
     const contentType = response.headers.get('content-type') ?? '';
     let parsed: unknown = text === '' ? undefined : text;
     if (contentType.startsWith('application/json') && text !== '') parsed = JSON.parse(text);
@@ -67,7 +70,7 @@ export class Client {
     if (response.status >= 500 && response.status !== 501 && response.status !== 502 && response.status !== 503) {
       expect.fail(`${method} ${path} answered ${response.status}: ${text}`);
     }
-    return { status: response.status, headers: response.headers, body: parsed as T, text };
+    return { status: response.status, headers: response.headers, body: parsed as T, text, bytes };
   }
 
   private storeCookies(headers: Headers): void {

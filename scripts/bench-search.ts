@@ -1,0 +1,78 @@
+// `npm run bench:search`: latency of catalogue searches and filtered lists through the whole HTTP
+// stack (Koa, openapi-backend validation, the list handler with its count, ETag), against the
+// database in DATABASE_URL (or the embedded one in DATA_DIR). Fill it first with
+// `npm run catalogue:generate -- --count 100000`. Prints p50/p95/max per query and the plan
+// PostgreSQL chooses for a search, without forcing any index.
+import 'dotenv/config';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { createApp } from '../src/app.js';
+import { createMediaStore } from '../src/catalogue/media/media-store.js';
+import { applyProductFilters } from '../src/catalogue/search.js';
+import { loadConfig } from '../src/config.js';
+import { createDatabase } from '../src/db.js';
+import { createLogger } from '../src/log.js';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '50' }, warmup: { type: 'string', default: '5' } } });
+const runs = Number(values.runs);
+const warmup = Number(values.warmup);
+
+const QUERIES: Array<[string, string]> = [
+  ['newest first, first page', '/api/products/'],
+  ['newest first, deep page', '/api/products/?limit=100&offset=50000'],
+  ['search, rare word (1 match)', '/api/products/?search=Style%20number%2054321.'],
+  ['search, common word (~10% match)', '/api/products/?search=linen'],
+  ['search, literal % in the text', '/api/products/?search=100%25%20organic'],
+  ['search, literal _ in the text', '/api/products/?search=hidden_pocket'],
+  ['search, no match', '/api/products/?search=zzzqqq'],
+  ['category + price range', '/api/products/?category=Women&min_price=500&max_price=1500'],
+  ['search + category + price', '/api/products/?search=hoodie&category=men&min_price=100&max_price=3000'],
+  ['one product', '/api/products/1/'],
+];
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function main(): Promise<void> {
+  const env = { ...process.env, SECRET_KEY: process.env.SECRET_KEY ?? 'benchmark-only-secret-key-0123456789', LOG_LEVEL: 'silent' };
+  const config = loadConfig(env);
+  const db = createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await db.migrate.latest();
+  const { koa } = await createApp({ config, db, log: createLogger('silent'), media: createMediaStore(config) });
+  const server = koa.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const total = await db('products').count({ n: '*' }).first();
+    console.log(`Catalogue: ${String(total?.n)} products on ${config.databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}; ${runs} runs per query after ${warmup} warm-up runs.\n`);
+    console.log(`${'query'.padEnd(36)} ${'matches'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'max ms'.padStart(8)}`);
+    for (const [label, path] of QUERIES) {
+      const times: number[] = [];
+      let matches = '';
+      for (let run = 0; run < warmup + runs; run += 1) {
+        const started = process.hrtime.bigint();
+        const response = await fetch(base + path);
+        await response.arrayBuffer();
+        const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+        if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
+        matches = response.headers.get('x-total-count') ?? '1';
+        if (run >= warmup) times.push(elapsed);
+      }
+      times.sort((a, b) => a - b);
+      const format = (ms: number) => ms.toFixed(1).padStart(8);
+      console.log(`${label.padEnd(36)} ${matches.padStart(8)} ${format(percentile(times, 50))} ${format(percentile(times, 95))} ${format(times.at(-1)!)}`);
+    }
+    const { sql, bindings } = applyProductFilters(db('products').select('id'), { search: 'Style number 54321.' }).toSQL();
+    const plan = await db.raw(`EXPLAIN ANALYZE ${sql}`, bindings as never);
+    console.log(`\nPlan of a search (no index forced):\n${(plan.rows as Array<Record<string, string>>).map((row) => `  ${row['QUERY PLAN']}`).join('\n')}`);
+  } finally {
+    server.close();
+    await db.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
