@@ -72,6 +72,15 @@ describe('HTTP contract', () => {
     expect(response.body.fields).to.have.property('id');
   });
 
+  it('refuses ids and offsets beyond what the database stores with 400, not 500', async () => {
+    const id = await client.get('/api/products/99999999999/');
+    expect(id.status).to.equal(400);
+    expect(id.body.fields).to.have.property('id');
+    const offset = await client.get('/api/products/?offset=100000000000000000000');
+    expect(offset.status).to.equal(400);
+    expect(offset.body.fields).to.have.property('offset');
+  });
+
   it('puts a request id on every response, keeping a sane one the caller sent', async () => {
     const mine = await client.get('/healthz', { headers: { 'x-request-id': 'trace-12345678' } });
     expect(mine.headers.get('x-request-id')).to.equal('trace-12345678');
