@@ -8,6 +8,8 @@ import { seedCatalogue } from './catalogue/seed-catalogue.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDatabase } from './db.js';
 import { createLogger } from './log.js';
+import { startCheckoutSweeper } from './payments/checkout-sweeper.js';
+import { createStripeGateway } from './payments/stripe-gateway.js';
 import type { Services } from './services.js';
 
 function readConfig(): Config {
@@ -34,17 +36,20 @@ async function main(): Promise<void> {
     await seedCatalogue(db, undefined, (line) => log.info(line.trim()));
   }
 
-  const services: Services = { config, db, log };
+  const services: Services = { config, db, log, stripe: createStripeGateway(config) };
   const { koa } = await createApp(services);
   const server: Server = koa.listen(config.port, () => {
     log.info({ port: config.port, docs: `http://localhost:${config.port}/api/docs` }, 'store backend listening');
   });
+
+  const stopSweeper = startCheckoutSweeper(services);
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    stopSweeper();
     server.close(() => {
       void db.destroy().then(() => process.exit(0));
     });

@@ -3,9 +3,12 @@
 import type { Knex } from 'knex';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
+import type { StripeGateway } from './payments/stripe-gateway.js';
 
 export interface Services {
   config: Config;
   db: Knex;
   log: Logger;
+  /** Stripe Checkout; undefined without STRIPE_SECRET_KEY (card checkout is then refused with 503). */
+  stripe: StripeGateway | undefined;
 }

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
+import { createStripeGateway } from '../../src/payments/stripe-gateway.js';
 import type { Services } from '../../src/services.js';
 import { Client } from './client.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -45,7 +46,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
-  const services: Services = { config, db, log: createLogger(config.logLevel) };
+  // No automatic retries in tests: a failure the fake Stripe server is told to give is seen as is.
+  const services: Services = { config, db, log: createLogger(config.logLevel), stripe: createStripeGateway(config, { maxNetworkRetries: 0 }) };
   const app = await createApp(services);
   const server: Server = await new Promise((resolve) => {
     const listening = app.koa.listen(0, '127.0.0.1', () => resolve(listening));
