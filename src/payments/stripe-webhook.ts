@@ -23,7 +23,9 @@ export const stripeWebhook = operation<'stripeWebhook'>({
     if (!secret) throw serviceUnavailable('Stripe webhooks are not configured (STRIPE_WEBHOOK_SECRET is unset).');
     const signature = ctx.get('stripe-signature');
     if (!signature) throw badSignature('Missing Stripe-Signature header.');
-    const raw = (ctx.request.body as Record<symbol, unknown> | undefined)?.[RAW_BODY];
+    // koa-body 8 keeps the unparsed JSON text at ctx.request.rawBody (older versions under the
+    // RAW_BODY symbol on the parsed body): the signature is over these exact bytes.
+    const raw = (ctx.request as { rawBody?: unknown }).rawBody ?? (ctx.request.body as Record<symbol, unknown> | undefined)?.[RAW_BODY];
     if (typeof raw !== 'string' && !Buffer.isBuffer(raw)) throw badSignature('Missing request body.');
 
     let event: Stripe.Event;
