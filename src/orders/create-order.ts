@@ -5,8 +5,9 @@
 // fails, the order is marked failed, its stock and the cart are given back, and the answer is 502.
 import type { Knex } from 'knex';
 import type { SessionUser } from '../accounts/session-user.js';
-import { badGateway, badRequest, HttpError, serviceUnavailable } from '../http/errors.js';
-import { operation, type Reply } from '../http/operation.js';
+import type { Config } from '../config.js';
+import { badGateway, badRequest, HttpError, pgErrorCode, serviceUnavailable } from '../http/errors.js';
+import { operation, type JsonBody, type Reply } from '../http/operation.js';
 import { formatMinorUnits } from '../money.js';
 import type { StripeGateway } from '../payments/stripe-gateway.js';
 import { releaseOrder } from '../payments/transitions.js';
@@ -74,8 +75,9 @@ async function startCheckout(services: Services, stripe: StripeGateway, user: Se
   } catch (error) {
     services.log.error({ err: error, orderId: order.id }, 'Stripe Checkout Session could not be created; order failed');
     await services.db.transaction(async (trx) => {
-      await releaseOrder(trx, order.id, 'failed');
+      // Cart rows before product rows, in the same order as checkout takes them.
       await restoreCart(trx, user.id, placed.cartBefore);
+      await releaseOrder(trx, order.id, 'failed');
       if (placed.claimId !== undefined) await releaseIdempotencyKey(trx, placed.claimId);
     });
     throw badGateway('Payment provider error. Please try again.');
@@ -103,6 +105,42 @@ async function startCheckout(services: Services, stripe: StripeGateway, user: Se
   return { status: 200, body };
 }
 
+type CreateOrderBody = JsonBody<'createOrder'>;
+type Replay = { kind: 'replay'; response: CreateOrderReply };
+
+/** The all-or-nothing part of checkout, in one transaction. */
+async function placeOrder(
+  trx: Knex.Transaction,
+  config: Config,
+  user: SessionUser,
+  body: CreateOrderBody,
+  idempotencyKey: string,
+): Promise<Placed | Replay> {
+  const claim = idempotencyKey ? await claimIdempotencyKey(trx, user.id, idempotencyKey, requestHash(body)) : undefined;
+  if (claim?.kind === 'replay') return { kind: 'replay', response: claim.response as CreateOrderReply };
+
+  const cartBefore = await takeCart(trx, user.id);
+  const lines = await reserveLines(trx, body.cart ? wantedFromRequest(body.cart) : wantedFromCart(cartBefore));
+  const address = await shippingAddress(trx, user.id, body);
+  const byCard = body.payment_method === 'stripe';
+  const order = await insertOrder(
+    trx,
+    {
+      user_id: user.id,
+      status: byCard ? 'pending' : 'processing',
+      payment_method: body.payment_method,
+      total_amount: formatMinorUnits(totalOf(lines)),
+      currency: config.currency,
+      ...address,
+      stripe_expires_at: byCard ? checkoutExpiry(config.stripe.checkoutExpiryMinutes) : null,
+    },
+    lines,
+  );
+  // A card order's answer (the checkout URL) is recorded once Stripe has given it.
+  if (!byCard && claim) await recordIdempotentResponse(trx, claim.id, order.id, { status: 200, body: codAnswer(order.id) });
+  return { kind: 'placed', order, lines, cartBefore, claimId: claim?.id };
+}
+
 export const createOrder = operation<'createOrder'>({
   async handle({ body, user, services, ctx }) {
     const { config, db } = services;
@@ -121,38 +159,31 @@ export const createOrder = operation<'createOrder'>({
     }
     const idempotencyKey = ctx.get('idempotency-key');
 
-    const result = await db.transaction(async (trx): Promise<Placed | { kind: 'replay'; response: CreateOrderReply }> => {
-      const claim = idempotencyKey ? await claimIdempotencyKey(trx, user.id, idempotencyKey, requestHash(body)) : undefined;
-      if (claim?.kind === 'replay') return { kind: 'replay', response: claim.response as CreateOrderReply };
-
-      const cartBefore = await takeCart(trx, user.id);
-      const lines = await reserveLines(trx, body.cart ? wantedFromRequest(body.cart) : wantedFromCart(cartBefore));
-      const address = await shippingAddress(trx, user.id, body);
-      const byCard = body.payment_method === 'stripe';
-      const order = await insertOrder(
-        trx,
-        {
-          user_id: user.id,
-          status: byCard ? 'pending' : 'processing',
-          payment_method: body.payment_method,
-          total_amount: formatMinorUnits(totalOf(lines)),
-          currency: config.currency,
-          ...address,
-          stripe_expires_at: byCard ? checkoutExpiry(config.stripe.checkoutExpiryMinutes) : null,
-        },
-        lines,
-      );
-      if (!byCard && claim) {
-        await recordIdempotentResponse(trx, claim.id, order.id, { status: 200, body: codAnswer(order.id) });
-      }
-      return { kind: 'placed', order, lines, cartBefore, claimId: claim?.id };
-    });
-
+    const result = await retryOnDeadlock(() => db.transaction((trx) => placeOrder(trx, config, user, body, idempotencyKey)));
     if (result.kind === 'replay') return result.response;
     if (result.order.payment_method === 'cod') return { status: 200, body: codAnswer(result.order.id) };
     return startCheckout(services, stripe!, user, result);
   },
 });
+
+/**
+ * PostgreSQL aborts one of two transactions that wait on each other (say, a checkout and the same
+ * user's "add to cart" touching cart and product rows in the other order). Nothing of the aborted
+ * attempt remains, so it is simply run again.
+ */
+async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = pgErrorCode(error);
+      if (attempt >= attempts || (code !== PG_DEADLOCK && code !== PG_SERIALIZATION_FAILURE)) throw error;
+    }
+  }
+}
+
+const PG_DEADLOCK = '40P01';
+const PG_SERIALIZATION_FAILURE = '40001';
 
 function codAnswer(orderId: number) {
   return { message: 'COD order placed', order_id: orderId, payment_method: 'cod' as const, status: 'processing' as const };

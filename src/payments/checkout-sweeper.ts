@@ -3,7 +3,7 @@
 // A pending card order whose session has passed its expiry is looked up at Stripe and settled
 // with the webhook's transition code: expired → cancelled (stock back), paid → paid. An order
 // whose session was never stored (the process died while calling Stripe) is failed after a while.
-// It also forgets Idempotency-Keys older than a day.
+// It also forgets Idempotency-Keys older than a day and Stripe event ids older than 30 days.
 import type { Services } from '../services.js';
 import { PaymentProviderError } from './stripe-gateway.js';
 import { applyCheckoutSession, releaseOrder } from './transitions.js';
@@ -13,6 +13,8 @@ const EXPIRY_GRACE_SECONDS = 120;
 /** A session is created within seconds of the order; one still missing after this never will be. */
 const MISSING_SESSION_SECONDS = 600;
 const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3600;
+/** Stripe retries a webhook for up to three days; an event id older than this cannot come back. */
+const STRIPE_EVENT_TTL_SECONDS = 30 * 24 * 3600;
 const BATCH = 100;
 
 export interface SweepResult {
@@ -61,6 +63,7 @@ export async function sweepAbandonedCheckouts(services: Services, now: Date = ne
   }
 
   await db('order_idempotency_keys').where('created_at', '<', before(IDEMPOTENCY_KEY_TTL_SECONDS)).delete();
+  await db('stripe_events').where('processed_at', '<', before(STRIPE_EVENT_TTL_SECONDS)).delete();
   if (result.cancelled || result.paid || result.failed) log.info(result, 'abandoned checkouts settled');
   return result;
 }

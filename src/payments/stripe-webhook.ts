@@ -38,7 +38,9 @@ export const stripeWebhook = operation<'stripeWebhook'>({
 
     const happened = HANDLED[event.type];
     if (!happened) return { status: 200, body: { status: 'ignored' as const } };
-    const session = toSessionView(event.data.object as Stripe.Checkout.Session);
+    const object = event.data.object as Partial<Stripe.Checkout.Session>;
+    if (object.object !== 'checkout.session' || typeof object.id !== 'string') return { status: 200, body: { status: 'ignored' as const } };
+    const session = toSessionView(object as Stripe.Checkout.Session);
     const log = ctx.state.log.child({ stripeEvent: event.id, type: event.type });
 
     const applied = await services.db.transaction(async (trx) => {
