@@ -119,9 +119,10 @@ async function placeOrder(
   const claim = idempotencyKey ? await claimIdempotencyKey(trx, user.id, idempotencyKey, requestHash(body)) : undefined;
   if (claim?.kind === 'replay') return { kind: 'replay', response: claim.response as CreateOrderReply };
 
-  const cartBefore = await takeCart(trx, user.id);
-  const lines = await reserveLines(trx, body.cart ? wantedFromRequest(body.cart) : wantedFromCart(cartBefore));
   const address = await shippingAddress(trx, user.id, body);
+  const cartBefore = await takeCart(trx, user.id);
+  // Product rows stay locked from here to commit: keep the rest of the transaction short.
+  const lines = await reserveLines(trx, body.cart ? wantedFromRequest(body.cart) : wantedFromCart(cartBefore));
   const byCard = body.payment_method === 'stripe';
   const order = await insertOrder(
     trx,
