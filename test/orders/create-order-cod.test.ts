@@ -25,7 +25,7 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
       payment_method: 'cod',
       cart: [
         { id: tee.id, name: tee.name, price: 1495, quantity: 2 },
-        { id: cap.id, name: cap.name, price: '299.50', quantity: 1 },
+        { id: cap.id, name: cap.name, price: 299.5, quantity: 1 },
       ],
       address: ADDRESS,
     });

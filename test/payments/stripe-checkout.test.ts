@@ -59,6 +59,22 @@ describe('POST /api/orders/create/ (Stripe Checkout)', () => {
     expect(session.expires_at).to.be.within(before + 45 * 60, before + 45 * 60 + 120);
   });
 
+  it('derives the idempotency key from the order, so a repeated creation gets the same session back', async () => {
+    const request = {
+      orderId: 2_000_000_001,
+      currency: 'inr',
+      customerEmail: 'repeat@example.com',
+      lines: [{ name: 'Repeat Tee', unitAmount: 49900, quantity: 1, image: null }],
+      expiresAt: new Date(Date.now() + 31 * 60 * 1000),
+    };
+    const first = await server.services.stripe!.createCheckoutSession(request);
+    const again = await server.services.stripe!.createCheckoutSession(request);
+    expect(again.id).to.equal(first.id);
+    const sent = stripe.createRequests().filter((recorded) => recorded.params.client_reference_id === String(request.orderId));
+    expect(sent.map((recorded) => recorded.idempotencyKey)).to.deep.equal(['checkout-session-order-2000000001', 'checkout-session-order-2000000001']);
+    expect([...stripe.sessions.values()].filter((session) => session.client_reference_id === String(request.orderId))).to.have.length(1);
+  });
+
   it('marks the order failed, gives stock and cart back and answers 502 when Stripe fails', async () => {
     const user = await makeUser(db());
     const client = await clientAs(server, user);
