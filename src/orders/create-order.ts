@@ -9,6 +9,7 @@ import type { Config } from '../config.js';
 import { badGateway, badRequest, HttpError, pgErrorCode, serviceUnavailable } from '../http/errors.js';
 import { operation, type JsonBody, type Reply } from '../http/operation.js';
 import { formatMinorUnits } from '../money.js';
+import type { Logger } from '../log.js';
 import type { StripeGateway } from '../payments/stripe-gateway.js';
 import { releaseOrder } from '../payments/transitions.js';
 import type { Services } from '../services.js';
@@ -61,7 +62,13 @@ async function insertOrder(
   return order!;
 }
 
-async function startCheckout(services: Services, stripe: StripeGateway, user: SessionUser, placed: Placed): Promise<CreateOrderReply> {
+async function startCheckout(
+  services: Services,
+  stripe: StripeGateway,
+  user: SessionUser,
+  placed: Placed,
+  log: Logger,
+): Promise<CreateOrderReply> {
   const { order, lines } = placed;
   let session;
   try {
@@ -73,7 +80,7 @@ async function startCheckout(services: Services, stripe: StripeGateway, user: Se
       expiresAt: order.stripe_expires_at!,
     });
   } catch (error) {
-    services.log.error({ err: error, orderId: order.id }, 'Stripe Checkout Session could not be created; order failed');
+    log.error({ err: error, orderId: order.id }, 'Stripe Checkout Session could not be created; order failed');
     await services.db.transaction(async (trx) => {
       // Cart rows before product rows, in the same order as checkout takes them.
       await restoreCart(trx, user.id, placed.cartBefore);
@@ -98,7 +105,7 @@ async function startCheckout(services: Services, stripe: StripeGateway, user: Se
     // Staff cancelled the order while Stripe was answering: its stock is already back on sale,
     // so the session must not take a payment.
     await stripe.expireCheckoutSession(session.id).catch((error: unknown) => {
-      services.log.error({ err: error, orderId: order.id, sessionId: session.id }, 'could not expire the session of a cancelled order');
+      log.error({ err: error, orderId: order.id, sessionId: session.id }, 'could not expire the session of a cancelled order');
     });
     throw new HttpError(409, 'conflict', 'This order was cancelled before the payment could start.');
   }
@@ -163,7 +170,7 @@ export const createOrder = operation<'createOrder'>({
     const result = await retryOnDeadlock(() => db.transaction((trx) => placeOrder(trx, config, user, body, idempotencyKey)));
     if (result.kind === 'replay') return result.response;
     if (result.order.payment_method === 'cod') return { status: 200, body: codAnswer(result.order.id) };
-    return startCheckout(services, stripe!, user, result);
+    return startCheckout(services, stripe!, user, result, ctx.state.log);
   },
 });
 
