@@ -554,7 +554,11 @@ export interface paths {
         put?: never;
         /**
          * Place an order (cash on delivery or Stripe Checkout)
-         * @description Prices always come from the database; `name` and `price` in `cart` lines are what the shopper saw, and a mismatch answers 409 `price_changed` with the current prices. Without `cart` the server-side cart is ordered. Exactly one of `address` or `address_id` is needed (400 otherwise; an unknown or foreign `address_id` is 404). Stock is checked and taken in one transaction (400 `insufficient_stock`). An unverified email answers 400. Cash on delivery answers `CodOrderResult`; Stripe answers `StripeCheckoutResult` (502 when Stripe fails, and the order is marked failed). Repeating a request with the same `Idempotency-Key` and body returns the first answer; the same key with a different body answers 409.
+         * @description Prices always come from the database; `name` and `price` in `cart` lines are what the shopper saw, and a mismatch answers 409 `price_changed` with the current prices of every ordered product (nothing is created). Without `cart` the server-side cart is ordered; in both cases the user's cart is emptied. Repeated products are added together (at most 99 each). Exactly one of `address` or `address_id` is needed (400 otherwise; an unknown or foreign `address_id` is 404); an inline `address` is also saved to the address book. The order keeps its own copy of the address and of each line's name, image and unit price. Stock is checked and taken in one transaction (400 `insufficient_stock`: `Insufficient stock for <name>. Only N available.`, and nothing changes). With `REQUIRE_EMAIL_VERIFICATION` on, an unverified email answers 400 `email_not_verified`.
+         *
+         *     Cash on delivery: status `processing`, answer `CodOrderResult`. Stripe: the order is `pending` and holds its stock until the Checkout Session is paid or expires (default 30 minutes, `STRIPE_CHECKOUT_EXPIRY_MINUTES`); answer `StripeCheckoutResult`. When Stripe fails the order is marked `failed`, stock and cart are given back, and the answer is 502. Without `STRIPE_SECRET_KEY`, `stripe` answers 503.
+         *
+         *     `Idempotency-Key`: repeating a request with the same key and body returns the first successful answer (no second order); the same key with a different body answers 409 `idempotency_key_reused`; a duplicate arriving while the first request is still talking to Stripe answers 409 `request_in_progress` (retry it). A failed attempt frees its key. Keys are kept for 24 hours.
          */
         post: operations["createOrder"];
         delete?: never;
@@ -572,7 +576,7 @@ export interface paths {
         };
         /**
          * Check a Stripe Checkout session after the redirect
-         * @description Owner only (another user's session answers 404). Retrieves the session from Stripe and moves the order from pending to paid when Stripe reports it paid and the amount matches.
+         * @description Owner only (another user's session answers 404). While the order is pending, retrieves the session from Stripe and applies the webhook's own rules: paid when Stripe reports `payment_status: paid` and the amount and currency match; cancelled (stock given back) when the session has expired. `payment_verified` is true once the order is paid (or shipped/delivered). 502 when Stripe cannot be reached; 503 when Stripe is not configured.
          */
         get: operations["verifyPayment"];
         put?: never;
@@ -594,7 +598,7 @@ export interface paths {
         put?: never;
         /**
          * Stripe webhook receiver
-         * @description The signature is checked against the webhook secret over the raw body (400 when missing or bad). `checkout.session.completed` marks the order paid only when the session belongs to it, the amount matches and `payment_status` is `paid`; expired sessions give the stock back. Duplicate deliveries and other event types answer `ignored`. 503 when no webhook secret is configured.
+         * @description The signature is checked against `STRIPE_WEBHOOK_SECRET` over the raw body (400 `invalid_signature` when missing or bad). Each event is applied exactly once: its id is recorded in the same transaction as its effect. `checkout.session.completed` and `checkout.session.async_payment_succeeded` mark the order paid only when the session is the one stored on the order, `payment_status` is `paid` and amount and currency match; `checkout.session.async_payment_failed` marks it failed and `checkout.session.expired` cancelled, both giving the stock back. Only a pending order changes, so late or out-of-order events never move a paid order backwards. Answers `success` when the event was applied (even if it changed nothing), `ignored` for duplicates and other event types. 503 when no webhook secret is configured.
          */
         post: operations["stripeWebhook"];
         delete?: never;
@@ -638,7 +642,7 @@ export interface paths {
         head?: never;
         /**
          * Move an order to shipped, delivered or cancelled (staff only)
-         * @description Allowed transitions: processing or paid → shipped → delivered; pending or processing → cancelled (stock is given back). Any other transition answers 409.
+         * @description Allowed transitions: processing or paid → shipped → delivered; pending or processing → cancelled (stock is given back). Any other transition (including cancelling a paid order, which needs a refund) answers 409. Cancelling a pending card order first expires its Stripe Checkout Session (409 if the customer has already paid, 502 when Stripe cannot be reached, 503 when Stripe is not configured).
          */
         patch: operations["updateOrderStatus"];
         trace?: never;
@@ -666,7 +670,7 @@ export interface components {
         Error: {
             /** @description Human-readable message, fit to show to the shopper. */
             error: string;
-            /** @description Machine code: validation_error, not_authenticated, forbidden, not_found, method_not_allowed, conflict, payload_too_large, unsupported_media_type, throttled, service_unavailable, not_implemented, insufficient_stock, price_changed, bad_gateway. */
+            /** @description Machine code: validation_error, not_authenticated, forbidden, not_found, method_not_allowed, conflict, payload_too_large, unsupported_media_type, throttled, service_unavailable, not_implemented, insufficient_stock, price_changed, bad_gateway, email_not_verified, invalid_signature, idempotency_key_reused, request_in_progress. */
             code: string;
             /** @description Per-field messages for validation errors. */
             fields?: {
@@ -2308,6 +2312,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             501: components["responses"]["NotImplemented"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     verifyPayment: {
@@ -2336,6 +2341,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             501: components["responses"]["NotImplemented"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     stripeWebhook: {
@@ -2435,6 +2441,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             501: components["responses"]["NotImplemented"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

@@ -7,10 +7,10 @@ import 'dotenv/config';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createApp } from '../src/app.js';
-import { createMediaStore } from '../src/catalogue/media/media-store.js';
 import { applyProductFilters } from '../src/catalogue/search.js';
 import { loadConfig } from '../src/config.js';
 import { createDatabase } from '../src/db.js';
+import { createServices } from '../src/services.js';
 import { createLogger } from '../src/log.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '50' }, warmup: { type: 'string', default: '5' } } });
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const config = loadConfig(env);
   const db = createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await db.migrate.latest();
-  const { koa } = await createApp({ config, db, log: createLogger('silent'), media: createMediaStore(config) });
+  const { koa } = await createApp(createServices(config, db, createLogger('silent')));
   const server = koa.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

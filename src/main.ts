@@ -4,12 +4,12 @@ import 'dotenv/config';
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { catalogueIsEmpty } from './catalogue/import.js';
-import { createMediaStore } from './catalogue/media/media-store.js';
 import { seedCatalogue } from './catalogue/seed-catalogue.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDatabase } from './db.js';
 import { createLogger } from './log.js';
-import type { Services } from './services.js';
+import { startCheckoutSweeper } from './payments/checkout-sweeper.js';
+import { createServices } from './services.js';
 
 function readConfig(): Config {
   try {
@@ -31,22 +31,24 @@ async function main(): Promise<void> {
 
   const [, applied] = (await db.migrate.latest()) as [number, string[]];
   log.info({ database: where, applied }, applied.length ? 'migrations applied' : 'database schema up to date');
-  const media = createMediaStore(config);
+  const services = createServices(config, db, log);
   if (await catalogueIsEmpty(db)) {
-    await seedCatalogue(db, { media, print: (line) => log.info(line.trim()) });
+    await seedCatalogue(db, { media: services.media, print: (line) => log.info(line.trim()) });
   }
 
-  const services: Services = { config, db, log, media };
   const { koa } = await createApp(services);
   const server: Server = koa.listen(config.port, () => {
     log.info({ port: config.port, docs: `http://localhost:${config.port}/api/docs` }, 'store backend listening');
   });
+
+  const stopSweeper = startCheckoutSweeper(services);
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    stopSweeper();
     server.close(() => {
       void db.destroy().then(() => process.exit(0));
     });

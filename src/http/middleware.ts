@@ -84,7 +84,7 @@ function hasBody(ctx: Koa.Context): boolean {
 
 /**
  * Parses the body only for an operation that declares one, and only in a media type the spec
- * lists for it (415 otherwise). The raw bytes are kept for the Stripe webhook's signature check.
+ * lists for it (415 otherwise). The raw text is kept (see rawBody) for the Stripe webhook's signature check.
  */
 export function bodyParsing(api: Api): Koa.Middleware {
   const parse = koaBody({
@@ -146,4 +146,8 @@ export function coerceFormFields(body: unknown, schema: unknown): void {
   }
 }
 
-export const RAW_BODY = Symbol.for('unparsedBody');
+/** The body exactly as received (koa-body's includeUnparsed), for signatures over the raw bytes. */
+export function rawBody(ctx: Koa.Context): string | undefined {
+  const raw = (ctx.request as { rawBody?: unknown }).rawBody;
+  return typeof raw === 'string' ? raw : undefined;
+}

@@ -6,10 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { createApp, type App } from '../../src/app.js';
-import { createMediaStore } from '../../src/catalogue/media/media-store.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import type { Services } from '../../src/services.js';
+import { createServices, type Services } from '../../src/services.js';
 import { Client } from './client.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
@@ -46,7 +45,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
-  const services: Services = { config, db, log: createLogger(config.logLevel), media: createMediaStore(config) };
+  // No automatic retries in tests: a failure the fake Stripe server is told to give is seen as is.
+  const services = createServices(config, db, createLogger(config.logLevel), { stripeNetworkRetries: 0 });
   const app = await createApp(services);
   const server: Server = await new Promise((resolve) => {
     const listening = app.koa.listen(0, '127.0.0.1', () => resolve(listening));

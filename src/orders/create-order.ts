@@ -1,0 +1,198 @@
+// POST /api/orders/create/ — places an order. Everything that must be all-or-nothing (claiming
+// the Idempotency-Key, taking the cart, pricing from the database, taking stock, saving the
+// address and the order) happens in one transaction. A card payment then asks Stripe for a
+// Checkout Session outside that transaction (no locks are held across a network call); if Stripe
+// fails, the order is marked failed, its stock and the cart are given back, and the answer is 502.
+import type { Knex } from 'knex';
+import type { SessionUser } from '../accounts/session-user.js';
+import type { Config } from '../config.js';
+import { badGateway, badRequest, HttpError, pgErrorCode, serviceUnavailable } from '../http/errors.js';
+import { operation, type JsonBody, type Reply } from '../http/operation.js';
+import { formatMinorUnits } from '../money.js';
+import type { Logger } from '../log.js';
+import type { StripeGateway } from '../payments/stripe-gateway.js';
+import { releaseOrder } from '../payments/transitions.js';
+import type { Services } from '../services.js';
+import { claimIdempotencyKey, recordIdempotentResponse, releaseIdempotencyKey, requestHash } from './idempotency.js';
+import {
+  reserveLines,
+  restoreCart,
+  takeCart,
+  totalOf,
+  wantedFromCart,
+  wantedFromRequest,
+  type CartLine,
+  type PricedLine,
+} from './order-lines.js';
+import type { OrderRow } from './order.model.js';
+import { shippingAddress } from './shipping-address.js';
+
+type CreateOrderReply = Reply<'createOrder'>;
+
+interface Placed {
+  kind: 'placed';
+  order: OrderRow;
+  lines: PricedLine[];
+  cartBefore: CartLine[];
+  claimId: number | undefined;
+}
+
+/** Stripe wants expires_at at least 30 minutes ahead when the session is created; allow for latency. */
+function checkoutExpiry(minutes: number): Date {
+  const seconds = Math.min(minutes * 60 + 60, 24 * 3600 - 60);
+  return new Date(Date.now() + seconds * 1000);
+}
+
+async function insertOrder(
+  trx: Knex.Transaction,
+  fields: Omit<OrderRow, 'id' | 'created_at' | 'updated_at' | 'stripe_session_id'>,
+  lines: PricedLine[],
+): Promise<OrderRow> {
+  const [order] = (await trx('orders').insert(fields).returning('*')) as OrderRow[];
+  await trx('order_items').insert(
+    lines.map((line) => ({
+      order_id: order!.id,
+      product_id: line.productId,
+      product_name: line.name,
+      image: line.image,
+      price: formatMinorUnits(line.unitAmount),
+      quantity: line.quantity,
+    })),
+  );
+  return order!;
+}
+
+async function startCheckout(
+  services: Services,
+  stripe: StripeGateway,
+  user: SessionUser,
+  placed: Placed,
+  log: Logger,
+): Promise<CreateOrderReply> {
+  const { order, lines } = placed;
+  let session;
+  try {
+    session = await stripe.createCheckoutSession({
+      orderId: order.id,
+      currency: order.currency,
+      customerEmail: user.email,
+      lines: lines.map((line) => ({ name: line.name, unitAmount: line.unitAmount, quantity: line.quantity, image: line.image })),
+      expiresAt: order.stripe_expires_at!,
+    });
+  } catch (error) {
+    log.error({ err: error, orderId: order.id }, 'Stripe Checkout Session could not be created; order failed');
+    await services.db.transaction(async (trx) => {
+      // Cart rows before product rows, in the same order as checkout takes them.
+      await restoreCart(trx, user.id, placed.cartBefore);
+      await releaseOrder(trx, order.id, 'failed');
+      if (placed.claimId !== undefined) await releaseIdempotencyKey(trx, placed.claimId);
+    });
+    throw badGateway('Payment provider error. Please try again.');
+  }
+  const body = { checkout_url: session.url!, order_id: order.id };
+  const stillPending = await services.db.transaction(async (trx) => {
+    const stored = await trx('orders')
+      .where({ id: order.id, status: 'pending' })
+      .update({ stripe_session_id: session.id, updated_at: trx.fn.now() })
+      .returning('id');
+    if (placed.claimId !== undefined) {
+      if (stored.length) await recordIdempotentResponse(trx, placed.claimId, order.id, { status: 200, body });
+      else await releaseIdempotencyKey(trx, placed.claimId);
+    }
+    return stored.length > 0;
+  });
+  if (!stillPending) {
+    // Staff cancelled the order while Stripe was answering: its stock is already back on sale,
+    // so the session must not take a payment.
+    await stripe.expireCheckoutSession(session.id).catch((error: unknown) => {
+      log.error({ err: error, orderId: order.id, sessionId: session.id }, 'could not expire the session of a cancelled order');
+    });
+    throw new HttpError(409, 'conflict', 'This order was cancelled before the payment could start.');
+  }
+  return { status: 200, body };
+}
+
+type CreateOrderBody = JsonBody<'createOrder'>;
+type Replay = { kind: 'replay'; response: CreateOrderReply };
+
+/** The all-or-nothing part of checkout, in one transaction. */
+async function placeOrder(
+  trx: Knex.Transaction,
+  config: Config,
+  user: SessionUser,
+  body: CreateOrderBody,
+  idempotencyKey: string,
+): Promise<Placed | Replay> {
+  const claim = idempotencyKey ? await claimIdempotencyKey(trx, user.id, idempotencyKey, requestHash(body)) : undefined;
+  if (claim?.kind === 'replay') return { kind: 'replay', response: claim.response as CreateOrderReply };
+
+  const address = await shippingAddress(trx, user.id, body);
+  const cartBefore = await takeCart(trx, user.id);
+  // Product rows stay locked from here to commit: keep the rest of the transaction short.
+  const lines = await reserveLines(trx, body.cart ? wantedFromRequest(body.cart) : wantedFromCart(cartBefore));
+  const byCard = body.payment_method === 'stripe';
+  const order = await insertOrder(
+    trx,
+    {
+      user_id: user.id,
+      status: byCard ? 'pending' : 'processing',
+      payment_method: body.payment_method,
+      total_amount: formatMinorUnits(totalOf(lines)),
+      currency: config.currency,
+      ...address,
+      stripe_expires_at: byCard ? checkoutExpiry(config.stripe.checkoutExpiryMinutes) : null,
+    },
+    lines,
+  );
+  // A card order's answer (the checkout URL) is recorded once Stripe has given it.
+  if (!byCard && claim) await recordIdempotentResponse(trx, claim.id, order.id, { status: 200, body: codAnswer(order.id) });
+  return { kind: 'placed', order, lines, cartBefore, claimId: claim?.id };
+}
+
+export const createOrder = operation<'createOrder'>({
+  async handle({ body, user, services, ctx }) {
+    const { config, db } = services;
+    if (config.requireEmailVerification && !user.email_verified) {
+      throw new HttpError(400, 'email_not_verified', 'Please verify your email address before placing an order.');
+    }
+    if (body.address !== undefined && body.address_id !== undefined) {
+      throw badRequest('Give either address or address_id, not both.', { address_id: ['Give either address or address_id, not both.'] });
+    }
+    if (body.address === undefined && body.address_id === undefined) {
+      throw badRequest('A shipping address is required.', { address: ['This field is required.'] });
+    }
+    const stripe = services.stripe;
+    if (body.payment_method === 'stripe' && !stripe) {
+      throw serviceUnavailable('Card payments are not available right now. Please choose cash on delivery.');
+    }
+    const idempotencyKey = ctx.get('idempotency-key');
+
+    const result = await retryOnDeadlock(() => db.transaction((trx) => placeOrder(trx, config, user, body, idempotencyKey)));
+    if (result.kind === 'replay') return result.response;
+    if (result.order.payment_method === 'cod') return { status: 200, body: codAnswer(result.order.id) };
+    return startCheckout(services, stripe!, user, result, ctx.state.log);
+  },
+});
+
+/**
+ * PostgreSQL aborts one of two transactions that wait on each other (say, a checkout and the same
+ * user's "add to cart" touching cart and product rows in the other order). Nothing of the aborted
+ * attempt remains, so it is simply run again.
+ */
+async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = pgErrorCode(error);
+      if (attempt >= attempts || (code !== PG_DEADLOCK && code !== PG_SERIALIZATION_FAILURE)) throw error;
+    }
+  }
+}
+
+const PG_DEADLOCK = '40P01';
+const PG_SERIALIZATION_FAILURE = '40001';
+
+function codAnswer(orderId: number) {
+  return { message: 'COD order placed', order_id: orderId, payment_method: 'cod' as const, status: 'processing' as const };
+}

@@ -1,0 +1,156 @@
+// What is being bought, priced by the database and taken from stock. Runs inside the checkout
+// transaction: the product rows are locked in id order (so concurrent checkouts never deadlock),
+// each line's stock is taken with a conditional UPDATE (`... WHERE stock >= quantity`), and any
+// failure throws, rolling back every line already taken.
+import type { Knex } from 'knex';
+import type { components } from '../../generated/openapi.js';
+import { badRequest, HttpError } from '../http/errors.js';
+import { formatMinorUnits, toMinorUnits } from '../money.js';
+
+type RequestedLine = components['schemas']['OrderLineInput'];
+
+/** One product of the order with the quantity wanted and the prices the shopper saw for it. */
+export interface WantedLine {
+  productId: number;
+  quantity: number;
+  seenPrices: Array<string | number>;
+}
+
+export interface PricedLine {
+  productId: number;
+  name: string;
+  image: string | null;
+  /** Unit price in paise, from the database. */
+  unitAmount: number;
+  quantity: number;
+}
+
+const MAX_LINE_QUANTITY = 99;
+
+/** Lines of the request, one per product (repeated products are added together). */
+export function wantedFromRequest(cart: RequestedLine[]): WantedLine[] {
+  const byProduct = new Map<number, WantedLine>();
+  for (const line of cart) {
+    const wanted = byProduct.get(line.id) ?? { productId: line.id, quantity: 0, seenPrices: [] };
+    wanted.quantity += line.quantity;
+    if (line.price !== undefined) wanted.seenPrices.push(line.price);
+    byProduct.set(line.id, wanted);
+  }
+  for (const wanted of byProduct.values()) {
+    if (wanted.quantity > MAX_LINE_QUANTITY) {
+      throw badRequest(`At most ${MAX_LINE_QUANTITY} of one product per order.`, {
+        cart: [`Product ${wanted.productId}: at most ${MAX_LINE_QUANTITY} per order.`],
+      });
+    }
+  }
+  return [...byProduct.values()];
+}
+
+export interface CartLine {
+  product_id: number;
+  quantity: number;
+}
+
+/**
+ * Empties the user's cart and returns what it held (DELETE ... RETURNING, so a concurrent "add to
+ * cart" either lands before and is taken, or after and stays in the cart). Rolled back with the
+ * checkout when the order is refused.
+ */
+export async function takeCart(trx: Knex.Transaction, userId: number): Promise<CartLine[]> {
+  return (await trx('cart_items')
+    .whereIn('cart_id', trx('carts').select('id').where({ user_id: userId }))
+    .delete()
+    .returning(['product_id', 'quantity'])) as CartLine[];
+}
+
+/** The server-side cart's lines as the order's lines (used when the request names no `cart`). */
+export function wantedFromCart(cart: CartLine[]): WantedLine[] {
+  if (!cart.length) throw badRequest('Your cart is empty.', { cart: ['Your cart is empty.'] });
+  return cart.map((line) => ({ productId: line.product_id, quantity: line.quantity, seenPrices: [] }));
+}
+
+/**
+ * Puts taken cart lines back (the card checkout could not start), keeping anything the user has
+ * added since and skipping products deleted since.
+ */
+export async function restoreCart(trx: Knex.Transaction, userId: number, cart: CartLine[]): Promise<void> {
+  if (!cart.length) return;
+  const owned = (await trx('carts').select('id').where({ user_id: userId }).first()) as { id: number } | undefined;
+  if (!owned) return;
+  const existing = (await trx('products')
+    .select('id')
+    .whereIn(
+      'id',
+      cart.map((line) => line.product_id),
+    )) as Array<{ id: number }>;
+  const alive = new Set(existing.map((product) => product.id));
+  const rows = cart.filter((line) => alive.has(line.product_id)).map((line) => ({ cart_id: owned.id, ...line }));
+  if (rows.length) await trx('cart_items').insert(rows).onConflict(['cart_id', 'product_id']).ignore();
+}
+
+function samePrice(seen: string | number, current: number): boolean {
+  try {
+    return toMinorUnits(seen) === current;
+  } catch {
+    return false; // not an amount with two decimals: certainly not the current price
+  }
+}
+
+/** Prices the lines from the database and takes them from stock, or throws and changes nothing. */
+export async function reserveLines(trx: Knex.Transaction, wanted: WantedLine[]): Promise<PricedLine[]> {
+  const sorted = [...wanted].sort((a, b) => a.productId - b.productId);
+  const products = (await trx('products')
+    .select('id', 'name', 'price', 'image')
+    .whereIn(
+      'id',
+      sorted.map((line) => line.productId),
+    )
+    .orderBy('id')
+    .forUpdate()) as Array<{ id: number; name: string; price: string; image: string | null }>;
+  const byId = new Map(products.map((product) => [product.id, product]));
+
+  const missing = sorted.filter((line) => !byId.has(line.productId)).map((line) => line.productId);
+  if (missing.length) {
+    throw badRequest(`Product ${missing.join(', ')} is no longer available.`, {
+      cart: missing.map((id) => `Product ${id} is no longer available.`),
+    });
+  }
+
+  const changed = sorted.filter((line) => line.seenPrices.some((seen) => !samePrice(seen, toMinorUnits(byId.get(line.productId)!.price))));
+  if (changed.length) {
+    throw new HttpError(409, 'price_changed', 'Prices changed since you added these items. Please review your cart.', {
+      extra: {
+        current_prices: sorted.map((line) => {
+          const product = byId.get(line.productId)!;
+          return { id: product.id, name: product.name, price: formatMinorUnits(toMinorUnits(product.price)) };
+        }),
+      },
+    });
+  }
+
+  const priced: PricedLine[] = [];
+  for (const line of sorted) {
+    const product = byId.get(line.productId)!;
+    const taken = await trx('products')
+      .where({ id: line.productId })
+      .andWhere('stock', '>=', line.quantity)
+      .update({ stock: trx.raw('stock - ?', [line.quantity]), updated_at: trx.fn.now() })
+      .returning('id');
+    if (!taken.length) {
+      const { stock } = (await trx('products').select('stock').where({ id: line.productId }).first()) as { stock: number };
+      throw new HttpError(400, 'insufficient_stock', `Insufficient stock for ${product.name}. Only ${stock} available.`);
+    }
+    priced.push({
+      productId: product.id,
+      name: product.name,
+      image: product.image,
+      unitAmount: toMinorUnits(product.price),
+      quantity: line.quantity,
+    });
+  }
+  return priced;
+}
+
+export function totalOf(lines: PricedLine[]): number {
+  return lines.reduce((sum, line) => sum + line.unitAmount * line.quantity, 0);
+}

@@ -1,0 +1,85 @@
+// Gives back the stock of abandoned card checkouts when Stripe's `checkout.session.expired`
+// webhook never arrives (webhook not configured, endpoint down for longer than Stripe retries).
+// A pending card order whose session has passed its expiry is looked up at Stripe and settled
+// with the webhook's transition code: expired → cancelled (stock back), paid → paid. An order
+// whose session was never stored (the process died while calling Stripe) is failed after a while.
+// It also forgets Idempotency-Keys older than a day and Stripe event ids older than 30 days.
+import type { Services } from '../services.js';
+import { PaymentProviderError } from './stripe-gateway.js';
+import { applyCheckoutSession, releaseOrder } from './transitions.js';
+
+/** Stripe may take a little while to flip a session to expired; don't race it. */
+const EXPIRY_GRACE_SECONDS = 120;
+/** A session is created within seconds of the order; one still missing after this never will be. */
+const MISSING_SESSION_SECONDS = 600;
+const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3600;
+/** Stripe retries a webhook for up to three days; an event id older than this cannot come back. */
+const STRIPE_EVENT_TTL_SECONDS = 30 * 24 * 3600;
+const BATCH = 100;
+
+export interface SweepResult {
+  cancelled: number;
+  paid: number;
+  failed: number;
+}
+
+export async function sweepAbandonedCheckouts(services: Services, now: Date = new Date()): Promise<SweepResult> {
+  const { db, log } = services;
+  const result: SweepResult = { cancelled: 0, paid: 0, failed: 0 };
+  const before = (seconds: number) => new Date(now.getTime() - seconds * 1000);
+
+  const stranded = (await db('orders')
+    .select('id')
+    .where({ status: 'pending', payment_method: 'stripe' })
+    .whereNull('stripe_session_id')
+    .where('created_at', '<', before(MISSING_SESSION_SECONDS))
+    .limit(BATCH)) as Array<{ id: number }>;
+  for (const order of stranded) {
+    if (await db.transaction((trx) => releaseOrder(trx, order.id, 'failed'))) result.failed += 1;
+  }
+
+  if (services.stripe) {
+    const expired = (await db('orders')
+      .select('id', 'stripe_session_id')
+      .where({ status: 'pending', payment_method: 'stripe' })
+      .whereNotNull('stripe_session_id')
+      .where('stripe_expires_at', '<', before(EXPIRY_GRACE_SECONDS))
+      .orderBy('stripe_expires_at')
+      .limit(BATCH)) as Array<{ id: number; stripe_session_id: string }>;
+    for (const order of expired) {
+      let session;
+      try {
+        session = await services.stripe.retrieveCheckoutSession(order.stripe_session_id);
+      } catch (error) {
+        if (!(error instanceof PaymentProviderError)) throw error;
+        log.warn({ err: error, orderId: order.id }, 'sweeper could not reach Stripe; will retry');
+        continue;
+      }
+      if (session.status !== 'expired' && session.status !== 'complete') continue;
+      const settled = await db.transaction((trx) => applyCheckoutSession(trx, session, session.status === 'expired' ? 'expired' : 'completed', log));
+      if (settled.outcome === 'cancelled') result.cancelled += 1;
+      if (settled.outcome === 'paid') result.paid += 1;
+    }
+  }
+
+  await db('order_idempotency_keys').where('created_at', '<', before(IDEMPOTENCY_KEY_TTL_SECONDS)).delete();
+  await db('stripe_events').where('processed_at', '<', before(STRIPE_EVENT_TTL_SECONDS)).delete();
+  if (result.cancelled || result.paid || result.failed) log.info(result, 'abandoned checkouts settled');
+  return result;
+}
+
+/** Runs the sweeper every `intervalSeconds` until the returned function is called. */
+export function startCheckoutSweeper(services: Services, intervalSeconds = 60): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    sweepAbandonedCheckouts(services)
+      .catch((error: unknown) => services.log.error({ err: error }, 'checkout sweeper failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, intervalSeconds * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

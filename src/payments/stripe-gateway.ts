@@ -1,0 +1,162 @@
+// The one place that talks to Stripe, through the official SDK. STRIPE_API_BASE points the SDK at
+// another host (a Stripe-compatible server in tests and offline development). Handlers see small
+// plain objects, never SDK types, and a PaymentProviderError whenever Stripe could not be used.
+import Stripe from 'stripe';
+import type { Config } from '../config.js';
+
+export interface CheckoutLine {
+  name: string;
+  /** Unit price in minor units (paise), from the database. */
+  unitAmount: number;
+  quantity: number;
+  image: string | null;
+}
+
+export interface CheckoutRequest {
+  orderId: number;
+  currency: string;
+  customerEmail: string;
+  lines: CheckoutLine[];
+  expiresAt: Date;
+}
+
+/** What the order workflow needs to know about a Checkout Session. */
+export interface CheckoutSessionView {
+  id: string;
+  url: string | null;
+  status: 'open' | 'complete' | 'expired' | null;
+  paymentStatus: 'paid' | 'unpaid' | 'no_payment_required' | null;
+  amountTotal: number | null;
+  currency: string | null;
+  orderId: number | null;
+}
+
+export class PaymentProviderError extends Error {
+  constructor(message: string, readonly stripeCode?: string, readonly httpStatus?: number) {
+    super(message);
+    this.name = 'PaymentProviderError';
+  }
+}
+
+export class WebhookSignatureError extends Error {}
+
+export function toSessionView(session: Stripe.Checkout.Session): CheckoutSessionView {
+  const orderId = Number(session.metadata?.order_id);
+  return {
+    id: session.id,
+    url: session.url ?? null,
+    status: (session.status ?? null) as CheckoutSessionView['status'],
+    paymentStatus: (session.payment_status ?? null) as CheckoutSessionView['paymentStatus'],
+    amountTotal: session.amount_total ?? null,
+    currency: session.currency ?? null,
+    orderId: Number.isSafeInteger(orderId) && orderId > 0 ? orderId : null,
+  };
+}
+
+function providerError(error: unknown): PaymentProviderError {
+  if (error instanceof Stripe.errors.StripeError) {
+    return new PaymentProviderError(error.message, error.code, error.statusCode);
+  }
+  return new PaymentProviderError(error instanceof Error ? error.message : String(error));
+}
+
+/** Only absolute http(s) URLs are accepted by Stripe for product images. */
+function stripeImages(image: string | null): string[] | undefined {
+  return image && /^https?:\/\//i.test(image) ? [image] : undefined;
+}
+
+export class StripeGateway {
+  private readonly stripe: Stripe;
+
+  constructor(
+    secretKey: string,
+    private readonly frontendUrl: string,
+    apiBase?: URL,
+    options: { maxNetworkRetries?: number } = {},
+  ) {
+    this.stripe = new Stripe(secretKey, {
+      // Retries are safe: every create carries an idempotency key.
+      maxNetworkRetries: options.maxNetworkRetries ?? 2,
+      telemetry: false,
+      ...(apiBase
+        ? {
+            host: apiBase.hostname,
+            port: apiBase.port ? Number(apiBase.port) : apiBase.protocol === 'https:' ? 443 : 80,
+            protocol: apiBase.protocol.replace(':', '') as 'http' | 'https',
+          }
+        : {}),
+    });
+  }
+
+  async createCheckoutSession(request: CheckoutRequest): Promise<CheckoutSessionView> {
+    try {
+      const session = await this.stripe.checkout.sessions.create(
+        {
+          mode: 'payment',
+          // Cards only. This API version replaced `payment_method_types` with this filter.
+          allowed_payment_method_types: ['card'],
+          line_items: request.lines.map((line) => {
+            const images = stripeImages(line.image);
+            return {
+              quantity: line.quantity,
+              price_data: {
+                currency: request.currency,
+                unit_amount: line.unitAmount,
+                product_data: { name: line.name, ...(images ? { images } : {}) },
+              },
+            };
+          }),
+          metadata: { order_id: String(request.orderId) },
+          payment_intent_data: { metadata: { order_id: String(request.orderId) } },
+          client_reference_id: String(request.orderId),
+          customer_email: request.customerEmail,
+          success_url: `${this.frontendUrl}/payment-success?session_id={CHECKOUT_SESSION_ID}`,
+          cancel_url: `${this.frontendUrl}/payment`,
+          expires_at: Math.floor(request.expiresAt.getTime() / 1000),
+        },
+        // One session per order, however often the call is retried (by the SDK or by us).
+        { idempotencyKey: checkoutIdempotencyKey(request.orderId) },
+      );
+      if (!session.url) throw new PaymentProviderError('Stripe returned a Checkout Session without a URL.');
+      return toSessionView(session);
+    } catch (error) {
+      throw error instanceof PaymentProviderError ? error : providerError(error);
+    }
+  }
+
+  async retrieveCheckoutSession(sessionId: string): Promise<CheckoutSessionView> {
+    try {
+      return toSessionView(await this.stripe.checkout.sessions.retrieve(sessionId));
+    } catch (error) {
+      throw providerError(error);
+    }
+  }
+
+  /** Makes an open session unpayable (staff cancelled the order). */
+  async expireCheckoutSession(sessionId: string): Promise<CheckoutSessionView> {
+    try {
+      return toSessionView(await this.stripe.checkout.sessions.expire(sessionId));
+    } catch (error) {
+      throw providerError(error);
+    }
+  }
+}
+
+export function checkoutIdempotencyKey(orderId: number): string {
+  return `checkout-session-order-${orderId}`;
+}
+
+/** Verifies a webhook delivery's signature over the raw body and returns the event. */
+export function verifyWebhookEvent(rawBody: string | Buffer, signature: string, secret: string): Stripe.Event {
+  try {
+    return Stripe.webhooks.constructEvent(rawBody, signature, secret);
+  } catch (error) {
+    throw new WebhookSignatureError(error instanceof Error ? error.message : 'Invalid signature.');
+  }
+}
+
+/** The gateway, or undefined when no STRIPE_SECRET_KEY is configured (card checkout then refused). */
+export function createStripeGateway(config: Config, options: { maxNetworkRetries?: number } = {}): StripeGateway | undefined {
+  if (!config.stripe.secretKey) return undefined;
+  return new StripeGateway(config.stripe.secretKey, config.frontendUrl, config.stripe.apiBase, options);
+}

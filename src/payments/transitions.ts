@@ -1,0 +1,115 @@
+// Every change of an order's status made by the payment flow (webhook, verify-payment, the
+// expiry sweeper, a failed Stripe call, a staff cancellation) goes through here. Each transition
+// is a conditional UPDATE (`... WHERE status IN (<allowed from>)`), so concurrent or out-of-order
+// events cannot move an order backwards (a paid order never becomes cancelled), and only the
+// caller whose UPDATE matched gives the stock back — stock is returned exactly once.
+import type { Knex } from 'knex';
+import type { Logger } from '../log.js';
+import { toMinorUnits } from '../money.js';
+import { ORDER_COLUMNS, type OrderRow, type OrderStatus } from '../orders/order.model.js';
+import type { CheckoutSessionView } from './stripe-gateway.js';
+
+/** Moves the order to `to` if it is in one of `from`; true when this call made the change. */
+export async function transition(trx: Knex.Transaction, orderId: number, from: readonly OrderStatus[], to: OrderStatus): Promise<boolean> {
+  const changed = await trx('orders')
+    .update({ status: to, updated_at: trx.fn.now() })
+    .where({ id: orderId })
+    .whereIn('status', from as OrderStatus[])
+    .returning('id');
+  return changed.length > 0;
+}
+
+/** Gives back the stock an order holds. Only call right after a transition that returned true. */
+export async function restock(trx: Knex.Transaction, orderId: number): Promise<void> {
+  const lines = (await trx('order_items')
+    .select('product_id')
+    .sum({ quantity: 'quantity' })
+    .where({ order_id: orderId })
+    .whereNotNull('product_id') // a deleted product has no stock to give back
+    .groupBy('product_id')
+    .orderBy('product_id')) as Array<{ product_id: number; quantity: string | number }>;
+  // Product rows are updated in id order, as checkout reserves them, so the two never deadlock.
+  for (const line of lines) {
+    await trx('products')
+      .where({ id: line.product_id })
+      .update({ stock: trx.raw('stock + ?', [Number(line.quantity)]), updated_at: trx.fn.now() });
+  }
+}
+
+/** Ends a not-yet-paid order as failed or cancelled and returns its stock; true when this call did it. */
+export async function releaseOrder(
+  trx: Knex.Transaction,
+  orderId: number,
+  to: 'failed' | 'cancelled',
+  from: readonly OrderStatus[] = ['pending'],
+): Promise<boolean> {
+  const changed = await transition(trx, orderId, from, to);
+  if (changed) await restock(trx, orderId);
+  return changed;
+}
+
+/** What Stripe told us about a Checkout Session. */
+export type SessionHappening = 'completed' | 'async_payment_succeeded' | 'async_payment_failed' | 'expired';
+
+export type SessionOutcome =
+  | 'paid'
+  | 'failed'
+  | 'cancelled'
+  | 'unchanged'
+  | 'awaiting_payment'
+  | 'unknown_session'
+  | 'session_mismatch'
+  | 'amount_mismatch';
+
+export interface SessionResult {
+  orderId: number | null;
+  outcome: SessionOutcome;
+}
+
+/**
+ * Applies what happened to a Checkout Session to the order that owns it. The session must be the
+ * one stored on the order (and name it in its metadata); a payment counts only when Stripe says
+ * `paid` and the amount and currency are exactly what the order costs.
+ */
+export async function applyCheckoutSession(
+  trx: Knex.Transaction,
+  session: CheckoutSessionView,
+  happened: SessionHappening,
+  log: Logger,
+): Promise<SessionResult> {
+  const order = (await trx('orders').select(ORDER_COLUMNS).where({ stripe_session_id: session.id }).first()) as OrderRow | undefined;
+  if (!order) {
+    log.warn({ sessionId: session.id, happened }, 'Stripe session belongs to no order');
+    return { orderId: null, outcome: 'unknown_session' };
+  }
+  if (session.orderId !== null && session.orderId !== order.id) {
+    log.error({ sessionId: session.id, orderId: order.id, metadataOrderId: session.orderId }, 'Stripe session metadata names another order');
+    return { orderId: order.id, outcome: 'session_mismatch' };
+  }
+
+  switch (happened) {
+    case 'completed':
+    case 'async_payment_succeeded': {
+      if (session.paymentStatus !== 'paid') return { orderId: order.id, outcome: 'awaiting_payment' };
+      const expected = toMinorUnits(order.total_amount);
+      if (session.amountTotal !== expected || session.currency?.toLowerCase() !== order.currency) {
+        log.error(
+          { orderId: order.id, sessionId: session.id, amountTotal: session.amountTotal, currency: session.currency, expected, expectedCurrency: order.currency },
+          'Stripe payment amount does not match the order; not marking it paid',
+        );
+        return { orderId: order.id, outcome: 'amount_mismatch' };
+      }
+      if (await transition(trx, order.id, ['pending'], 'paid')) return { orderId: order.id, outcome: 'paid' };
+      if (order.status === 'cancelled' || order.status === 'failed') {
+        // Cannot happen with Stripe's guarantees (an expired session takes no payment); if it does,
+        // the stock is already back on sale and a person must refund or re-reserve.
+        log.error({ orderId: order.id, status: order.status, sessionId: session.id }, 'payment received for an order that is no longer pending');
+      }
+      return { orderId: order.id, outcome: 'unchanged' };
+    }
+    case 'async_payment_failed':
+      return { orderId: order.id, outcome: (await releaseOrder(trx, order.id, 'failed')) ? 'failed' : 'unchanged' };
+    case 'expired':
+      return { orderId: order.id, outcome: (await releaseOrder(trx, order.id, 'cancelled')) ? 'cancelled' : 'unchanged' };
+  }
+}

@@ -1,0 +1,69 @@
+// PATCH /api/orders/{id}/status/: staff move orders along processing/paid → shipped → delivered,
+// or cancel pending/processing ones (stock given back exactly once); nonsense is refused with 409.
+import { expect } from 'chai';
+import { clientAs, makeProduct, makeUser } from '../support/factories.js';
+import { startServer, type TestServer } from '../support/server.js';
+import type { Client } from '../support/client.js';
+import { ADDRESS, stockOf } from './support.js';
+
+describe('PATCH /api/orders/{id}/status/', () => {
+  let server: TestServer;
+  let staff: Client;
+  before(async () => {
+    server = await startServer();
+    staff = await clientAs(server, await makeUser(server.services.db, { is_staff: true }));
+  });
+  after(() => server.close());
+  const db = () => server.services.db;
+
+  async function codOrder(quantity = 2) {
+    const tee = await makeProduct(db(), { stock: 10 });
+    const client = await clientAs(server, await makeUser(db()));
+    const placed = await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity }], address: ADDRESS });
+    return { orderId: placed.body.order_id as number, tee, client };
+  }
+
+  it('moves an order processing → shipped → delivered and answers the order', async () => {
+    const { orderId } = await codOrder();
+    const shipped = await staff.patch(`/api/orders/${orderId}/status/`, { status: 'shipped' });
+    expect(shipped.status).to.equal(200);
+    expect(shipped.body).to.include({ id: orderId, status: 'shipped' });
+    expect(shipped.body.items).to.have.length(1);
+    const delivered = await staff.patch(`/api/orders/${orderId}/status/`, { status: 'delivered' });
+    expect(delivered.body.status).to.equal('delivered');
+  });
+
+  it('refuses transitions that make no sense with 409', async () => {
+    const { orderId } = await codOrder();
+    const early = await staff.patch(`/api/orders/${orderId}/status/`, { status: 'delivered' });
+    expect(early.status).to.equal(409);
+    expect(early.body.error).to.equal('Cannot change status from processing to delivered.');
+    await staff.patch(`/api/orders/${orderId}/status/`, { status: 'shipped' });
+    const again = await staff.patch(`/api/orders/${orderId}/status/`, { status: 'shipped' });
+    expect(again.status).to.equal(409);
+    const cancelShipped = await staff.patch(`/api/orders/${orderId}/status/`, { status: 'cancelled' });
+    expect(cancelShipped.status).to.equal(409);
+    const paid = await codOrder();
+    await db()('orders').where({ id: paid.orderId }).update({ status: 'paid' });
+    const cancelPaid = await staff.patch(`/api/orders/${paid.orderId}/status/`, { status: 'cancelled' });
+    expect(cancelPaid.status).to.equal(409);
+    const bogus = await staff.patch(`/api/orders/${orderId}/status/`, { status: 'paid' });
+    expect(bogus.status).to.equal(400);
+  });
+
+  it('cancels a processing order and gives the stock back exactly once', async () => {
+    const { orderId, tee } = await codOrder(3);
+    expect(await stockOf(db(), tee.id)).to.equal(7);
+    const answers = await Promise.all([1, 2, 3].map(() => staff.patch(`/api/orders/${orderId}/status/`, { status: 'cancelled' })));
+    expect(answers.map((answer) => answer.status).sort()).to.deep.equal([200, 409, 409]);
+    expect(await stockOf(db(), tee.id)).to.equal(10);
+  });
+
+  it('is for staff only, and answers 404 for an unknown order', async () => {
+    const { orderId, client } = await codOrder();
+    const own = await client.patch(`/api/orders/${orderId}/status/`, { status: 'cancelled' });
+    expect(own.status).to.equal(403);
+    expect((await server.client().patch(`/api/orders/${orderId}/status/`, { status: 'shipped' })).status).to.equal(401);
+    expect((await staff.patch('/api/orders/2000000000/status/', { status: 'shipped' })).status).to.equal(404);
+  });
+});

@@ -1,0 +1,242 @@
+// A small Stripe-compatible HTTP server for the tests: the real stripe SDK is pointed at it with
+// STRIPE_API_BASE. It speaks the API's wire format (form-encoded requests with bracketed keys,
+// Bearer secret key, Idempotency-Key replay, `{"error": {...}}` failures) for the Checkout Session
+// calls the backend makes, and lets a test decide what happened to a session (paid, unpaid,
+// expired, another amount). Webhook payloads are signed with the SDK's own test-header helper.
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import qs from 'qs';
+import Stripe from 'stripe';
+import type { Client, TestResponse } from './client.js';
+
+export const STRIPE_TEST_KEY = 'sk_test_fake_0123456789';
+export const WEBHOOK_SECRET = 'whsec_test_0123456789abcdef';
+
+export type FakeSession = {
+  id: string;
+  object: 'checkout.session';
+  url: string | null;
+  mode: string;
+  status: 'open' | 'complete' | 'expired';
+  payment_status: 'paid' | 'unpaid' | 'no_payment_required';
+  amount_total: number;
+  currency: string;
+  metadata: Record<string, string>;
+  client_reference_id: string | null;
+  customer_email: string | null;
+  success_url: string;
+  cancel_url: string;
+  expires_at: number;
+  created: number;
+  livemode: false;
+  line_items_sent: Array<{ quantity: number; price_data: { currency: string; unit_amount: number; product_data: { name: string; images?: string[] } } }>;
+  allowed_payment_method_types: string[];
+  payment_intent_metadata: Record<string, string>;
+};
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  params: Record<string, unknown>;
+  idempotencyKey: string | undefined;
+  authorization: string | undefined;
+}
+
+interface Reply {
+  status: number;
+  body: unknown;
+}
+
+const id = (prefix: string) => `${prefix}_test_${randomBytes(12).toString('hex')}`;
+const list = <T>(value: unknown): T[] => (Array.isArray(value) ? value : value && typeof value === 'object' ? Object.values(value) : []) as T[];
+
+function stripeError(status: number, type: string, message: string, code?: string): Reply {
+  return { status, body: { error: { type, message, ...(code ? { code } : {}) } } };
+}
+
+export class FakeStripe {
+  readonly sessions = new Map<string, FakeSession>();
+  readonly requests: RecordedRequest[] = [];
+  private readonly replays = new Map<string, { params: string; reply: Reply }>();
+  private readonly failures: Reply[] = [];
+  private unreachable = false;
+
+  private constructor(private readonly server: http.Server, readonly url: string) {}
+
+  static async start(): Promise<FakeStripe> {
+    let fake: FakeStripe | undefined;
+    const server = http.createServer((request, response) => {
+      let body = '';
+      request.setEncoding('utf8');
+      request.on('data', (chunk: string) => (body += chunk));
+      request.on('end', () => {
+        const reply = fake!.handle(request, body);
+        if (!reply) {
+          request.socket.destroy(); // "connection reset": Stripe unreachable
+          return;
+        }
+        response.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': id('req') });
+        response.end(JSON.stringify(reply.body));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    fake = new FakeStripe(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return fake;
+  }
+
+  /** The next Checkout Session creation fails with this Stripe error. */
+  failNextCreate(status = 500, type = 'api_error', message = 'An unknown error occurred.'): void {
+    this.failures.push(stripeError(status, type, message));
+  }
+
+  /** Every call hangs up without an answer until called with false. */
+  setUnreachable(unreachable: boolean): void {
+    this.unreachable = unreachable;
+  }
+
+  session(sessionId: string): FakeSession {
+    const session = this.sessions.get(sessionId);
+    if (!session) throw new Error(`fake Stripe has no session ${sessionId}`);
+    return session;
+  }
+
+  /** The shopper finished checkout; by default the card was charged the session's amount. */
+  complete(sessionId: string, changes: Partial<Pick<FakeSession, 'payment_status' | 'amount_total' | 'currency'>> = {}): FakeSession {
+    return Object.assign(this.session(sessionId), { status: 'complete', payment_status: 'paid', ...changes });
+  }
+
+  expireNow(sessionId: string): FakeSession {
+    return Object.assign(this.session(sessionId), { status: 'expired', url: null });
+  }
+
+  createRequests(): RecordedRequest[] {
+    return this.requests.filter((request) => request.method === 'POST' && request.path === '/v1/checkout/sessions');
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(request: http.IncomingMessage, body: string): Reply | undefined {
+    if (this.unreachable) return undefined;
+    const path = (request.url ?? '').split('?')[0]!;
+    const params = qs.parse(body) as Record<string, unknown>;
+    const idempotencyKey = request.headers['idempotency-key'] as string | undefined;
+    const authorization = request.headers.authorization;
+    this.requests.push({ method: request.method ?? '', path, params, idempotencyKey, authorization });
+    if (authorization !== `Bearer ${STRIPE_TEST_KEY}`) {
+      return stripeError(401, 'invalid_request_error', 'Invalid API Key provided.');
+    }
+    if (request.method === 'POST' && idempotencyKey) {
+      const seen = this.replays.get(idempotencyKey);
+      if (seen) {
+        if (seen.params !== body) {
+          return stripeError(400, 'idempotency_error', 'Keys for idempotent requests can only be used with the same parameters they were first used with.');
+        }
+        return seen.reply;
+      }
+      const reply = this.route(request.method, path, params);
+      this.replays.set(idempotencyKey, { params: body, reply });
+      return reply;
+    }
+    return this.route(request.method ?? '', path, params);
+  }
+
+  private route(method: string, path: string, params: Record<string, unknown>): Reply {
+    if (method === 'POST' && path === '/v1/checkout/sessions') return this.create(params);
+    const match = /^\/v1\/checkout\/sessions\/([^/]+)(\/expire)?$/.exec(path);
+    if (match) {
+      const session = this.sessions.get(decodeURIComponent(match[1]!));
+      if (!session) return stripeError(404, 'invalid_request_error', `No such checkout.session: '${match[1]}'`, 'resource_missing');
+      if (method === 'GET' && !match[2]) return { status: 200, body: session };
+      if (method === 'POST' && match[2]) {
+        if (session.status !== 'open') {
+          return stripeError(400, 'invalid_request_error', `Only Checkout Sessions with a status in ["open"] can be expired.`, 'checkout_session_not_open');
+        }
+        return { status: 200, body: this.expireNow(session.id) };
+      }
+    }
+    return stripeError(404, 'invalid_request_error', `Unrecognized request URL (${method}: ${path}).`);
+  }
+
+  private create(params: Record<string, unknown>): Reply {
+    const failure = this.failures.shift();
+    if (failure) return failure;
+    const lines = list<FakeSession['line_items_sent'][number]>(params.line_items).map((line) => ({
+      quantity: Number(line.quantity),
+      price_data: {
+        currency: String(line.price_data.currency),
+        unit_amount: Number(line.price_data.unit_amount),
+        product_data: { name: String(line.price_data.product_data.name), ...(line.price_data.product_data.images ? { images: list<string>(line.price_data.product_data.images) } : {}) },
+      },
+    }));
+    if (!lines.length) return stripeError(400, 'invalid_request_error', 'Missing required param: line_items.', 'parameter_missing');
+    const currencies = new Set(lines.map((line) => line.price_data.currency));
+    if (currencies.size !== 1) return stripeError(400, 'invalid_request_error', 'All line items must use the same currency.');
+    const now = Math.floor(Date.now() / 1000);
+    const expiresAt = Number(params.expires_at ?? now + 24 * 3600);
+    if (expiresAt < now + 30 * 60 || expiresAt > now + 24 * 3600) {
+      return stripeError(400, 'invalid_request_error', 'The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.', 'parameter_invalid_integer');
+    }
+    const sessionId = id('cs');
+    const session: FakeSession = {
+      id: sessionId,
+      object: 'checkout.session',
+      url: `https://checkout.stripe.test/c/pay/${sessionId}`,
+      mode: String(params.mode),
+      status: 'open',
+      payment_status: 'unpaid',
+      amount_total: lines.reduce((sum, line) => sum + line.price_data.unit_amount * line.quantity, 0),
+      currency: [...currencies][0]!,
+      metadata: (params.metadata ?? {}) as Record<string, string>,
+      client_reference_id: (params.client_reference_id as string | undefined) ?? null,
+      customer_email: (params.customer_email as string | undefined) ?? null,
+      success_url: String(params.success_url),
+      cancel_url: String(params.cancel_url),
+      expires_at: expiresAt,
+      created: now,
+      livemode: false,
+      line_items_sent: lines,
+      allowed_payment_method_types: list<string>(params.allowed_payment_method_types),
+      payment_intent_metadata: ((params.payment_intent_data as { metadata?: Record<string, string> } | undefined)?.metadata ?? {}),
+    };
+    this.sessions.set(sessionId, session);
+    return { status: 200, body: session };
+  }
+}
+
+/** A Stripe event about a Checkout Session, as Stripe would deliver it. */
+export function checkoutEvent(type: string, session: object, eventId = id('evt')) {
+  return {
+    id: eventId,
+    object: 'event',
+    api_version: '2026-10-28.endive',
+    created: Math.floor(Date.now() / 1000),
+    type,
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    data: { object: structuredClone(session) },
+  };
+}
+
+/** Delivers an event to the webhook like Stripe: raw JSON body signed with the webhook secret. */
+export function deliver(client: Client, event: object, options: { secret?: string; signature?: string | null } = {}): Promise<TestResponse> {
+  const payload = JSON.stringify(event);
+  const signature =
+    options.signature === undefined
+      ? Stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET })
+      : options.signature;
+  return client.post('/api/orders/webhook/', undefined, {
+    rawBody: payload,
+    origin: null,
+    headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'stripe-signature': signature }) },
+  });
+}
+
+/** Server settings that point the app's Stripe SDK at the fake. */
+export function stripeEnv(fake: FakeStripe): Record<string, string> {
+  return { STRIPE_SECRET_KEY: STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: fake.url };
+}
