@@ -123,7 +123,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with a Google ID token
-         * @description Verifies the ID token for the configured Google client id and creates the user on first sight. Missing token answers 400 `Missing id_token`; a bad token 400 `Invalid Google token`; Google's signing certificates unreachable 503.
+         * @description Verifies the ID token for the configured Google client id and creates the user on first sight (`created: true`), or links to the existing account with that email. The token's `email_verified` must be true. Missing token answers 400 `Missing id_token`; a bad token (signature, audience, issuer, expiry) 400 `Invalid Google token`; Google's signing certificates unreachable, or `GOOGLE_CLIENT_ID` not configured, 503.
          */
         post: operations["googleLogin"];
         delete?: never;
@@ -749,6 +749,7 @@ export interface components {
             password: string;
         };
         GoogleLoginRequest: {
+            /** @description The Google ID token (a JWT) from Google Identity Services / One-Tap. */
             id_token: string;
         };
         VerifyEmailRequest: {

@@ -2,6 +2,7 @@
 // products.json and serves the API.
 import 'dotenv/config';
 import type { Server } from 'node:http';
+import { createMailer } from './accounts/mailer.js';
 import { createApp } from './app.js';
 import { catalogueIsEmpty } from './catalogue/import.js';
 import { seedCatalogue } from './catalogue/seed-catalogue.js';
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
     await seedCatalogue(db, undefined, (line) => log.info(line.trim()));
   }
 
-  const services: Services = { config, db, log };
+  const services: Services = { config, db, log, mailer: createMailer(config, log) };
   const { koa } = await createApp(services);
   const server: Server = koa.listen(config.port, () => {
     log.info({ port: config.port, docs: `http://localhost:${config.port}/api/docs` }, 'store backend listening');

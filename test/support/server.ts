@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
+import { createMailer } from '../../src/accounts/mailer.js';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
@@ -45,7 +46,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
-  const services: Services = { config, db, log: createLogger(config.logLevel) };
+  const log = createLogger(config.logLevel);
+  const services: Services = { config, db, log, mailer: createMailer(config, log) };
   const app = await createApp(services);
   const server: Server = await new Promise((resolve) => {
     const listening = app.koa.listen(0, '127.0.0.1', () => resolve(listening));
