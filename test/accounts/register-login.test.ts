@@ -4,7 +4,7 @@ import { pbkdf2Sync } from 'node:crypto';
 import { expect } from 'chai';
 import { makeUser, unique } from '../support/factories.js';
 import type { TestServer } from '../support/server.js';
-import { clientFrom, startAccountsServer } from './support.js';
+import { clientFrom, randomIp, startAccountsServer } from './support.js';
 
 describe('accounts: registration, login and me', () => {
   let server: TestServer;
@@ -42,7 +42,7 @@ describe('accounts: registration, login and me', () => {
 
   it('lets the database decide a registration race: one 201, the rest 400, no 500', async () => {
     const email = `${unique('race')}@example.com`;
-    const ip = '10.200.0.1';
+    const ip = randomIp();
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, index) =>
         clientFrom(server, ip).post('/api/auth/register/', { email: index % 2 ? email.toUpperCase() : email, password: 'race-password' }),
