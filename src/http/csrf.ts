@@ -14,7 +14,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function originTrusted(ctx: Koa.Context, trustedOrigins: Set<string>): boolean {
   const origin = ctx.get('origin');
-  if (origin) return origin === ctx.origin || trustedOrigins.has(origin);
+  // The API's own origin, built from protocol and Host (Koa's ctx.origin is the Origin header).
+  if (origin) return origin === `${ctx.protocol}://${ctx.host}` || trustedOrigins.has(origin);
   const site = ctx.get('sec-fetch-site').toLowerCase();
   return site === 'same-origin' || site === 'none';
 }
