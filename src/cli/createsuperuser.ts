@@ -22,10 +22,18 @@ export interface SuperuserResult {
   created: boolean;
 }
 
-export async function createSuperuser(db: Knex, input: { email: string; password: string }): Promise<SuperuserResult> {
+/** The rules registration applies (openapi.yaml's RegisterRequest), checked before touching the database. */
+export function checkSuperuserInput(input: { email: string; password: string }): void {
   const email = normaliseEmail(input.email);
   if (!EMAIL.test(email) || email.length > 254) throw new SuperuserInputError(`"${input.email}" is not a valid email address.`);
-  if (input.password.length < 8) throw new SuperuserInputError('The password must be at least 8 characters long.');
+  if (input.password.length < 8 || input.password.length > 128) {
+    throw new SuperuserInputError('The password must be 8 to 128 characters long.');
+  }
+}
+
+export async function createSuperuser(db: Knex, input: { email: string; password: string }): Promise<SuperuserResult> {
+  checkSuperuserInput(input);
+  const email = normaliseEmail(input.email);
   const password = await hashPassword(input.password);
   // One statement creates or promotes; `xmax = 0` tells a fresh insert from an update.
   const result = await db.raw<{ rows: Array<{ id: number; email: string; created: boolean }> }>(
@@ -37,28 +45,37 @@ export async function createSuperuser(db: Knex, input: { email: string; password
   return result.rows[0]!;
 }
 
-async function ask(question: string, hidden = false): Promise<string> {
+/** Asks for the missing values on one readline interface (piped input arrives in one chunk). */
+async function prompt(values: { email?: string | undefined; password?: string | undefined }): Promise<{ email: string; password: string }> {
+  if (values.email !== undefined && values.password !== undefined) return { email: values.email, password: values.password };
   const rl = createInterface({ input: stdin, output: stdout, terminal: stdin.isTTY });
-  if (hidden && stdin.isTTY) {
-    // Echo nothing while the password is typed.
-    const write = (rl as unknown as { _writeToOutput: (text: string) => void });
-    write._writeToOutput = (text: string) => {
-      if (text.startsWith(question)) stdout.write(question);
-    };
-  }
+  const lines = rl[Symbol.asyncIterator]();
+  const ask = async (question: string, hidden: boolean): Promise<string> => {
+    stdout.write(question);
+    const output = rl as unknown as { _writeToOutput?: (text: string) => void };
+    const echo = output._writeToOutput;
+    // Echo nothing while a password is typed on a terminal.
+    if (hidden && stdin.isTTY) output._writeToOutput = () => {};
+    const next = await lines.next();
+    output._writeToOutput = echo;
+    if (hidden && stdin.isTTY) stdout.write('\n');
+    if (next.done) throw new SuperuserInputError('Input ended before the answer was given.');
+    return String(next.value).trim();
+  };
   try {
-    return (await rl.question(question)).trim();
+    const email = values.email ?? (await ask('Email: ', false));
+    const password = values.password ?? (await ask('Password: ', true));
+    return { email, password };
   } finally {
     rl.close();
-    if (hidden && stdin.isTTY) stdout.write('\n');
   }
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { email: { type: 'string' }, password: { type: 'string' } } });
   const config = loadConfig();
-  const email = values.email ?? (await ask('Email: '));
-  const password = values.password ?? (await ask('Password: ', true));
+  const { email, password } = await prompt(values);
+  checkSuperuserInput({ email, password });
   const db = createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await db.migrate.latest();
