@@ -19,7 +19,17 @@ export async function countAttempt(db: Knex, scope: ThrottleScope, key: string, 
     [scope, key, rate.windowSeconds],
   );
   const row = result.rows[0]!;
+  // A new window has just started for this key: sweep a few long-expired buckets of others, so
+  // the table holds roughly the keys active in the last windows rather than every IP ever seen.
+  if (row.hits === 1) await pruneExpired(db);
   if (row.hits > rate.limit) throw tooManyRequests(Number(row.retry_after));
+}
+
+async function pruneExpired(db: Knex): Promise<void> {
+  await db.raw(
+    `DELETE FROM throttle_buckets WHERE (scope, key) IN (
+       SELECT scope, key FROM throttle_buckets WHERE window_ends < now() - interval '1 hour' LIMIT 100)`,
+  );
 }
 
 /** Forgets the attempts of a key (a successful login clears its failed attempts). */

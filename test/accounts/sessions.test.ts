@@ -135,6 +135,7 @@ describe('accounts: tokens and sessions', () => {
       const replay = await attacker.post('/api/auth/refresh/');
       expect(replay.status).to.equal(401);
       expect(replay.body.error).to.match(/already used/);
+      expect(attacker.cookies.size, 'a refused refresh clears the cookies').to.equal(0);
 
       // The legitimate holder's tokens of that session are dead too: access and the newer refresh.
       expect((await client.get('/api/auth/me/')).status).to.equal(401);

@@ -65,6 +65,13 @@ describe('accounts: throttling', () => {
     expect((await clientFrom(server, ip).post('/api/auth/login/', { email, password: 'wrong-password' })).status).to.equal(400);
   });
 
+  it('sweeps buckets whose window ended long ago', async () => {
+    const stale = { scope: 'login', key: `stale|${randomIp()}`, hits: 9, window_ends: new Date(Date.now() - 2 * 3600_000) };
+    await server.services.db('throttle_buckets').insert(stale);
+    await clientFrom(server).post('/api/auth/login/', { email: `${unique('sweep')}@example.com`, password: 'whatever-pass' });
+    expect(await server.services.db('throttle_buckets').where({ scope: stale.scope, key: stale.key }).first()).to.equal(undefined);
+  });
+
   it('limits registrations per IP', async () => {
     const ip = randomIp();
     const statuses: number[] = [];
