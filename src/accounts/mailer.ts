@@ -23,7 +23,8 @@ export function createMailer(config: Config, log: Logger): Mailer {
       },
     };
   }
-  const transport = nodemailer.createTransport(smtpUrl);
+  // Bounded waits: a mail server that hangs must not hold requests (nodemailer waits minutes by default).
+  const transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
   return {
     async send(mail) {
       await transport.sendMail({ from, ...mail });

@@ -32,7 +32,8 @@ export const register = operation<'register'>({
       if (!created) throw badRequest(DUPLICATE_EMAIL, { email: [DUPLICATE_EMAIL] });
       return { user: created, tokens: await openSession(trx, config.secretKey, created.id) };
     });
-    await sendQuietly(services, 'verification', () => sendVerificationEmail(services, user));
+    // Sent after the answer: the account exists either way, and a slow mail server must not slow sign-up.
+    void sendQuietly(services, 'verification', () => sendVerificationEmail(services, user));
     setSessionCookies(ctx, config, tokens);
     return { status: 201, body: { user: toUserResponse(user) } };
   },

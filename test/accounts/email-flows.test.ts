@@ -137,6 +137,18 @@ describe('accounts: email verification and password reset', () => {
     });
   });
 
+  it('still registers when the mail server is down (the failure is logged, not answered)', async () => {
+    const down = await startAccountsServer({ SMTP_URL: 'smtp://127.0.0.1:1' });
+    try {
+      const client = clientFrom(down);
+      const answer = await client.post('/api/auth/register/', { email: `${unique('down')}@example.com`, password: 'first-password' });
+      expect(answer.status).to.equal(201);
+      expect((await client.post('/api/auth/resend-verification/')).status).to.equal(200);
+    } finally {
+      await down.close();
+    }
+  });
+
   it('writes the mail to the log when SMTP_URL is not set (local use)', async () => {
     const lines: string[] = [];
     const sink = new Writable({
