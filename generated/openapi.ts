@@ -163,7 +163,7 @@ export interface paths {
         put?: never;
         /**
          * End the session
-         * @description Always answers 200 `Logged out`, revokes the refresh token and deletes both cookies.
+         * @description Always answers 200 `Logged out`, revokes the login session named by the refresh cookie, the access cookie or a Bearer token (its refresh and access tokens stop working at once) and deletes both cookies. A cookie-carrying call from an untrusted origin answers 403.
          */
         post: operations["logout"];
         delete?: never;
@@ -1517,6 +1517,7 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
@@ -1542,6 +1543,7 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
@@ -1565,6 +1567,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             501: components["responses"]["NotImplemented"];
         };
@@ -1618,6 +1621,7 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
