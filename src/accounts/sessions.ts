@@ -59,6 +59,8 @@ export async function rotateSession(db: Knex, secret: string, refreshToken: stri
       [digest, claims.sid!, Number(claims.sub)],
     );
     if (rotated.rows.length === 1) {
+      // Rotated tokens are kept until they expire (to recognise a replay); after that they can go.
+      await trx('refresh_tokens').where({ session_id: claims.sid! }).where('expires_at', '<', trx.fn.now()).delete();
       return { ok: true as const, tokens: await issueTokens(trx, secret, rotated.rows[0]!.user_id, claims.sid!) };
     }
     const known = await trx('refresh_tokens').select('rotated_at').where({ jti_hash: digest, session_id: claims.sid! }).first();

@@ -181,6 +181,16 @@ describe('accounts: tokens and sessions', () => {
       expect((await laptop.get('/api/auth/me/')).status).to.equal(200);
     });
 
+    it('drops the expired refresh tokens of a session when it rotates', async () => {
+      const { client } = await registered(server);
+      const { sid } = jwt.decode(client.cookies.get('refresh')!) as { sid: string };
+      await server.services.db('refresh_tokens').insert({ jti_hash: 'f'.repeat(64), session_id: sid, expires_at: new Date(Date.now() - 1000), rotated_at: new Date() });
+      expect((await client.post('/api/auth/refresh/')).status).to.equal(200);
+      const left = await server.services.db('refresh_tokens').where({ session_id: sid }).select('jti_hash', 'rotated_at');
+      expect(left).to.have.length(2);
+      expect(left.map((row) => row.jti_hash)).not.to.include('f'.repeat(64));
+    });
+
     it('refuses an expired refresh token', async () => {
       const { client, id } = await registered(server);
       const { sid } = jwt.decode(client.cookies.get('refresh')!) as { sid: string };
