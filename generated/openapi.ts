@@ -126,7 +126,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with a Google ID token
-         * @description Verifies the ID token for the configured Google client id and creates the user on first sight. Missing token answers 400 `Missing id_token`; a bad token 400 `Invalid Google token`; Google's signing certificates unreachable 503.
+         * @description Verifies the ID token for the configured Google client id and creates the user on first sight (`created: true`), or links to the existing account with that email. The token's `email_verified` must be true. Missing token answers 400 `Missing id_token`; a bad token (signature, audience, issuer, expiry) 400 `Invalid Google token`; Google's signing certificates unreachable, or `GOOGLE_CLIENT_ID` not configured, 503.
          */
         post: operations["googleLogin"];
         delete?: never;
@@ -166,7 +166,7 @@ export interface paths {
         put?: never;
         /**
          * End the session
-         * @description Always answers 200 `Logged out`, revokes the refresh token and deletes both cookies.
+         * @description Always answers 200 `Logged out`, revokes the login session named by the refresh cookie, the access cookie or a Bearer token (its refresh and access tokens stop working at once) and deletes both cookies. A cookie-carrying call from an untrusted origin answers 403.
          */
         post: operations["logout"];
         delete?: never;
@@ -765,6 +765,7 @@ export interface components {
             password: string;
         };
         GoogleLoginRequest: {
+            /** @description The Google ID token (a JWT) from Google Identity Services / One-Tap. */
             id_token: string;
         };
         VerifyEmailRequest: {
@@ -1547,6 +1548,7 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
@@ -1572,6 +1574,7 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
@@ -1595,6 +1598,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             501: components["responses"]["NotImplemented"];
         };
@@ -1648,6 +1652,7 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];

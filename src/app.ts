@@ -1,7 +1,10 @@
 // The Koa application: middleware in front, openapi-backend dispatching to the operation handlers.
 import Koa from 'koa';
 import helmet from 'koa-helmet';
+import { allowedHosts } from './http/allowed-hosts.js';
 import { createApi, type Api } from './http/api.js';
+import { corsForFrontend } from './http/cors.js';
+import { csrfProtection } from './http/csrf.js';
 import { bodyParsing, errorBoundary, requestContext } from './http/middleware.js';
 import { operations } from './operations.js';
 import type { Services } from './services.js';
@@ -18,7 +21,11 @@ export async function createApp(services: Services): Promise<App> {
 
   koa.use(requestContext(services.log));
   koa.use(errorBoundary());
+  koa.use(allowedHosts(services.config.allowedHosts));
+  // CORS before anything that can refuse a request, so the storefront can read those errors too.
+  koa.use(corsForFrontend(services.config.frontendOrigins));
   koa.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
+  koa.use(csrfProtection(services.config.frontendOrigins));
   koa.use(bodyParsing(api));
   koa.use(async (ctx) => {
     await api.handleRequest(

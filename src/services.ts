@@ -1,6 +1,7 @@
 // What handlers reach the outside world through: configuration, the database, the logger and the
 // integration adapters. Built once, by createServices, for the server, the tests and the scripts.
 import type { Knex } from 'knex';
+import { createMailer, type Mailer } from './accounts/mailer.js';
 import { createMediaStore, type MediaStore } from './catalogue/media/media-store.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
@@ -10,6 +11,8 @@ export interface Services {
   config: Config;
   db: Knex;
   log: Logger;
+  /** Outgoing mail (verification, password reset): SMTP_URL, or the log without it. */
+  mailer: Mailer;
   /** Product images: Cloudinary when configured, the local media directory otherwise. */
   media: MediaStore;
   /** Stripe Checkout; undefined without STRIPE_SECRET_KEY (card checkout is then refused with 503). */
@@ -26,6 +29,7 @@ export function createServices(config: Config, db: Knex, log: Logger, options: S
     config,
     db,
     log,
+    mailer: createMailer(config, log),
     media: createMediaStore(config),
     stripe: createStripeGateway(config, options.stripeNetworkRetries === undefined ? {} : { maxNetworkRetries: options.stripeNetworkRetries }),
   };

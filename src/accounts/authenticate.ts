@@ -1,16 +1,19 @@
 // Resolves who a request comes from: a Bearer token (non-browser clients) or the `access` cookie
-// (the storefront). The result is memoised on the request because the spec lists two security
-// schemes and openapi-backend asks each of them.
+// (the storefront). The token must belong to a login session that is still open and to an active
+// user — checked on every request, so logout, reuse detection, password reset and deactivation
+// end access at once rather than when the token expires. The result is memoised on the request
+// because the spec lists two security schemes and openapi-backend asks each of them.
 import type Koa from 'koa';
 import type { Services } from '../services.js';
+import { ACCESS_COOKIE } from './cookies.js';
 import type { SessionUser } from './session-user.js';
 import { verifyToken } from './tokens.js';
 
 export type AuthResult =
-  | { user: SessionUser; via: 'cookie' | 'bearer' }
+  | { user: SessionUser; via: 'cookie' | 'bearer'; sessionId: string }
   | { user: null; reason: string };
 
-const USER_COLUMNS = ['id', 'email', 'first_name', 'last_name', 'is_staff', 'email_verified'] as const;
+const USER_COLUMNS = ['u.id', 'u.email', 'u.first_name', 'u.last_name', 'u.is_staff', 'u.email_verified'] as const;
 
 export function bearerToken(ctx: Koa.Context): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get('authorization'));
@@ -19,17 +22,19 @@ export function bearerToken(ctx: Koa.Context): string | undefined {
 
 async function resolve(ctx: Koa.Context, services: Services): Promise<AuthResult> {
   const bearer = bearerToken(ctx);
-  const cookie = ctx.cookies.get('access');
+  const cookie = ctx.cookies.get(ACCESS_COOKIE);
   const token = bearer ?? cookie;
   if (!token) return { user: null, reason: 'Authentication credentials were not provided.' };
   const claims = verifyToken(services.config.secretKey, token, 'access');
   if (!claims) return { user: null, reason: 'Given token not valid for any token type' };
-  const user = await services.db('users')
+  const user = await services.db({ s: 'login_sessions' })
+    .join({ u: 'users' }, 'u.id', 's.user_id')
     .select(USER_COLUMNS)
-    .where({ id: Number(claims.sub), is_active: true })
+    .where({ 's.id': claims.sid!, 'u.id': Number(claims.sub), 'u.is_active': true })
+    .whereNull('s.revoked_at')
     .first();
-  if (!user) return { user: null, reason: 'User not found or inactive.' };
-  return { user: user as SessionUser, via: bearer ? 'bearer' : 'cookie' };
+  if (!user) return { user: null, reason: 'Session has ended or the user is inactive.' };
+  return { user: user as SessionUser, via: bearer ? 'bearer' : 'cookie', sessionId: claims.sid! };
 }
 
 export function authenticate(ctx: Koa.Context, services: Services): Promise<AuthResult> {

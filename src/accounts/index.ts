@@ -1,16 +1,23 @@
 // Accounts: users, cookie/bearer sessions, Google sign-in, e-mail verification, password reset.
 import type { OperationTable } from '../http/operation.js';
 import { getMe } from './get-me.js';
+import { googleLogin } from './google-login.js';
+import { login } from './login.js';
+import { logout } from './logout.js';
+import { confirmPasswordReset, requestPasswordReset } from './password-reset.js';
+import { refreshSession } from './refresh.js';
+import { register } from './register.js';
+import { resendVerification, verifyEmail } from './verify-email.js';
 
 export const accountOperations: OperationTable = {
-  register: 'not-implemented',
-  login: 'not-implemented',
-  googleLogin: 'not-implemented',
-  refreshSession: 'not-implemented',
-  logout: 'not-implemented',
+  register,
+  login,
+  googleLogin,
+  refreshSession,
+  logout,
   getMe,
-  verifyEmail: 'not-implemented',
-  resendVerification: 'not-implemented',
-  requestPasswordReset: 'not-implemented',
-  confirmPasswordReset: 'not-implemented',
+  verifyEmail,
+  resendVerification,
+  requestPasswordReset,
+  confirmPasswordReset,
 };

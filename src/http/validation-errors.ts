@@ -1,6 +1,7 @@
 // Turns ajv's errors (from openapi-backend's request validation) into the API's error shape:
 // one message per field, worded for people, with the first one as the top-level `error`.
-// A property may carry `x-error-message` in openapi.yaml to say exactly what the storefront shows.
+// A property may carry `x-error-message` in openapi.yaml to say exactly what the storefront shows
+// (and `x-missing-message` for when it is absent).
 import type { ErrorObject } from 'ajv';
 import { HttpError, type FieldErrors } from './errors.js';
 
@@ -37,7 +38,12 @@ function describe(error: ErrorObject): string {
   if (typeof custom === 'string') return custom;
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
-    case 'required':
+    case 'required': {
+      // A property may say what to answer when it is missing (`x-missing-message`).
+      const properties = (error.parentSchema as { properties?: Record<string, { 'x-missing-message'?: unknown }> } | undefined)?.properties;
+      const missing = properties?.[String(params.missingProperty)]?.['x-missing-message'];
+      if (typeof missing === 'string') return missing;
+    }
       return params.missingProperty === 'requestBody' ? 'A request body is required.' : 'This field is required.';
     case 'additionalProperties':
       return 'Unknown field.';

@@ -3,9 +3,8 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import type { Client } from '../support/client.js';
-import { ACCESS_TOKEN_SECONDS, signToken } from '../../src/accounts/tokens.js';
-import { clientAs, makeProduct, makeUser } from '../support/factories.js';
-import { startServer, TEST_SECRET, type TestServer } from '../support/server.js';
+import { accessTokenFor, clientAs, makeProduct, makeUser } from '../support/factories.js';
+import { startServer, type TestServer } from '../support/server.js';
 
 describe('cart and wishlist: other users’ data and sessions', () => {
   let server: TestServer;
@@ -86,7 +85,7 @@ describe('cart and wishlist: other users’ data and sessions', () => {
 
   it('accepts the access token as a Bearer header too (non-browser clients)', async () => {
     const user = await makeUser(db);
-    const token = signToken(TEST_SECRET, { sub: String(user.id), typ: 'access' }, ACCESS_TOKEN_SECONDS);
+    const token = await accessTokenFor(server, user);
     const client = server.client({ authorization: `Bearer ${token}` });
     const product = await makeProduct(db);
     expect((await client.post('/api/cart/add/', { product_id: product.id }, { origin: null })).status).to.equal(200);

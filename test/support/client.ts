@@ -17,7 +17,7 @@ export interface RequestOptions {
   /** Sent as is (for malformed bodies, other media types, multipart). */
   rawBody?: string | Buffer | FormData;
   headers?: Record<string, string>;
-  /** Sends the browser's Origin header for cookie-authenticated writes (default: the frontend origin). */
+  /** The browser's Origin header sent with writes (default: the client's storefront origin; null: none). */
   origin?: string | null;
 }
 
@@ -26,7 +26,12 @@ export const FRONTEND_ORIGIN = 'http://localhost:5173';
 export class Client {
   readonly cookies = new Map<string, string>();
 
-  constructor(readonly baseUrl: string, readonly defaultHeaders: Record<string, string> = {}) {}
+  constructor(
+    readonly baseUrl: string,
+    readonly defaultHeaders: Record<string, string> = {},
+    /** The storefront origin its writes come from (the server's first FRONTEND_URL). */
+    readonly origin: string = FRONTEND_ORIGIN,
+  ) {}
 
   get<T = any>(path: string, options: RequestOptions = {}) {
     return this.request<T>('GET', path, options);
@@ -47,7 +52,7 @@ export class Client {
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<TestResponse<T>> {
     const headers: Record<string, string> = { ...this.defaultHeaders };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const origin = options.origin === undefined ? FRONTEND_ORIGIN : options.origin;
+    const origin = options.origin === undefined ? this.origin : options.origin;
     if (origin && method !== 'GET' && method !== 'HEAD') headers.origin = origin;
     let body: string | Buffer | FormData | undefined;
     if (options.rawBody !== undefined) {

@@ -1,7 +1,7 @@
 // Test data written straight to the database, so each test states only what it is about.
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { signToken, ACCESS_TOKEN_SECONDS } from '../../src/accounts/tokens.js';
+import { openSession } from '../../src/accounts/sessions.js';
 import type { SessionUser } from '../../src/accounts/session-user.js';
 import { slugify } from '../../src/catalogue/slug.js';
 import { TEST_SECRET, type TestServer } from './server.js';
@@ -50,9 +50,17 @@ export async function makeUser(db: Knex, fields: { email?: string; is_staff?: bo
   return row as SessionUser;
 }
 
-/** A client that is logged in as the user through the `access` cookie, as the storefront is. */
-export function clientAs(server: TestServer, user: SessionUser): Client {
+/**
+ * A client that is logged in as the user through the `access` cookie, as the storefront is. It
+ * opens a real login session (access tokens name it, and a revoked session ends them).
+ */
+/** An access token of a real login session of the user (for `Authorization: Bearer`). */
+export async function accessTokenFor(server: TestServer, user: SessionUser): Promise<string> {
+  return (await openSession(server.services.db, TEST_SECRET, user.id)).access;
+}
+
+export async function clientAs(server: TestServer, user: SessionUser): Promise<Client> {
   const client = server.client();
-  client.cookies.set('access', signToken(TEST_SECRET, { sub: String(user.id), typ: 'access' }, ACCESS_TOKEN_SECONDS));
+  client.cookies.set('access', await accessTokenFor(server, user));
   return client;
 }

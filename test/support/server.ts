@@ -56,7 +56,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     url,
     services,
     app,
-    client: (headers) => new Client(url, headers),
+    client: (headers) => new Client(url, headers, config.frontendOrigins[0]),
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -1,0 +1,72 @@
+// The e-mails of accounts — verification and password reset — and their single-use tokens: a
+// signed JWT (purpose in `typ`, expiry in `exp`) whose jti digest is recorded, and consumed by one
+// conditional UPDATE, so a token works once even when two requests race with it.
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Services } from '../services.js';
+import { PASSWORD_RESET_TOKEN_SECONDS, signToken, tokenDigest, VERIFY_EMAIL_TOKEN_SECONDS, verifyToken } from './tokens.js';
+
+export type EmailTokenPurpose = 'verify_email' | 'password_reset';
+
+const LIFETIME: Record<EmailTokenPurpose, number> = {
+  verify_email: VERIFY_EMAIL_TOKEN_SECONDS,
+  password_reset: PASSWORD_RESET_TOKEN_SECONDS,
+};
+
+async function issueEmailToken(db: Knex, secret: string, userId: number, purpose: EmailTokenPurpose): Promise<string> {
+  const jti = randomUUID();
+  const seconds = LIFETIME[purpose];
+  await db('one_time_tokens').insert({
+    jti_hash: tokenDigest(jti),
+    user_id: userId,
+    purpose,
+    expires_at: new Date(Date.now() + seconds * 1000),
+  });
+  return signToken(secret, { sub: String(userId), typ: purpose, jti }, seconds);
+}
+
+/** Uses the token up; returns its user id, or null when it is invalid, expired or already used. */
+export async function consumeEmailToken(db: Knex, secret: string, token: string, purpose: EmailTokenPurpose): Promise<number | null> {
+  const claims = verifyToken(secret, token, purpose);
+  if (!claims) return null;
+  const used = await db('one_time_tokens')
+    .where({ jti_hash: tokenDigest(claims.jti!), purpose, user_id: Number(claims.sub) })
+    .whereNull('used_at')
+    .where('expires_at', '>', db.fn.now())
+    .update({ used_at: db.fn.now() })
+    .returning('user_id');
+  return used.length === 1 ? Number((used[0] as { user_id: number }).user_id) : null;
+}
+
+function link(services: Services, page: string, token: string): string {
+  return `${services.config.frontendUrl}/${page}?token=${encodeURIComponent(token)}`;
+}
+
+export async function sendVerificationEmail(services: Services, user: { id: number; email: string }): Promise<void> {
+  const token = await issueEmailToken(services.db, services.config.secretKey, user.id, 'verify_email');
+  await services.mailer.send({
+    to: user.email,
+    subject: 'Confirm your email address',
+    text: `Welcome! Confirm your email address by opening this link (valid for 24 hours):\n\n${link(services, 'verify-email', token)}\n`,
+  });
+}
+
+export async function sendPasswordResetEmail(services: Services, user: { id: number; email: string }): Promise<void> {
+  const token = await issueEmailToken(services.db, services.config.secretKey, user.id, 'password_reset');
+  await services.mailer.send({
+    to: user.email,
+    subject: 'Reset your password',
+    text:
+      `Someone asked to reset the password of this account. If it was you, open this link (valid for one hour):\n\n` +
+      `${link(services, 'reset-password', token)}\n\nIf it was not you, ignore this message; your password stays as it is.\n`,
+  });
+}
+
+/** Mail failures must not fail the request that caused them (the account exists either way). */
+export async function sendQuietly(services: Services, what: string, send: () => Promise<void>): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    services.log.error({ err: error }, `could not send the ${what} email`);
+  }
+}

@@ -1,0 +1,38 @@
+import { badRequest } from '../http/errors.js';
+import { operation } from '../http/operation.js';
+import { setSessionCookies } from './cookies.js';
+import { checkPassword, hashPassword, spendPasswordCheckTime } from './passwords.js';
+import { openSession } from './sessions.js';
+import { clearAttempts, countAttempt } from './throttle.js';
+import { toUserResponse } from './user.model.js';
+import { findUserByEmail, normaliseEmail, toSessionUser } from './users.js';
+
+const INVALID = 'Invalid credentials';
+
+export const login = operation<'login'>({
+  async handle({ body, services, ctx }) {
+    const { db, config } = services;
+    const email = normaliseEmail(body.email);
+    // Every attempt is counted before the password is checked (so parallel guesses cannot slip
+    // past the limit); a success clears the count, leaving only failures to add up.
+    const throttleKey = `${email}|${ctx.ip}`;
+    await countAttempt(db, 'login', throttleKey, config.throttle.login);
+
+    const user = await findUserByEmail(db, email);
+    if (!user || !user.password || !user.is_active) {
+      await spendPasswordCheckTime(body.password);
+      throw badRequest(INVALID);
+    }
+    const check = await checkPassword(user.password, body.password);
+    if (!check.ok) throw badRequest(INVALID);
+    if (check.needsRehash) {
+      // Conditional on the old hash, so a password changed meanwhile is never overwritten.
+      await db('users')
+        .where({ id: user.id, password: user.password })
+        .update({ password: await hashPassword(body.password), updated_at: db.fn.now() });
+    }
+    await clearAttempts(db, 'login', throttleKey);
+    setSessionCookies(ctx, config, await openSession(db, config.secretKey, user.id));
+    return { status: 200, body: { user: toUserResponse(toSessionUser(user)) } };
+  },
+});

@@ -1,0 +1,33 @@
+// Outgoing mail behind one small adapter: nodemailer to SMTP_URL, or — with no SMTP_URL, for local
+// use — the message written to the log, so the verification and reset links can still be followed.
+import nodemailer from 'nodemailer';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  send(mail: Mail): Promise<void>;
+}
+
+export function createMailer(config: Config, log: Logger): Mailer {
+  const { smtpUrl, from } = config.mail;
+  if (!smtpUrl) {
+    return {
+      async send(mail) {
+        log.info({ mail: { from, ...mail } }, 'mail not sent (SMTP_URL is not set); written to the log instead');
+      },
+    };
+  }
+  // Bounded waits: a mail server that hangs must not hold requests (nodemailer waits minutes by default).
+  const transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+  return {
+    async send(mail) {
+      await transport.sendMail({ from, ...mail });
+    },
+  };
+}

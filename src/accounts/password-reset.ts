@@ -1,0 +1,43 @@
+import { badRequest } from '../http/errors.js';
+import { operation } from '../http/operation.js';
+import { consumeEmailToken, sendPasswordResetEmail, sendQuietly } from './emails.js';
+import { hashPassword } from './passwords.js';
+import { revokeAllSessions } from './sessions.js';
+import { countAttempt } from './throttle.js';
+import { findUserByEmail, normaliseEmail } from './users.js';
+import { INVALID_EMAIL_TOKEN } from './verify-email.js';
+
+const SENT = 'If an account exists for this email, a password reset link has been sent.';
+
+export const requestPasswordReset = operation<'requestPasswordReset'>({
+  async handle({ body, services }) {
+    const email = normaliseEmail(body.email);
+    // Keyed by the address, known or not, so the limit protects a mailbox without revealing it.
+    await countAttempt(services.db, 'password_reset', email, services.config.throttle.passwordReset);
+    // The lookup and the mail happen after the answer, so its timing says nothing about whether
+    // the account exists.
+    void sendQuietly(services, 'password reset', async () => {
+      const user = await findUserByEmail(services.db, email);
+      if (user?.is_active) await sendPasswordResetEmail(services, user);
+    });
+    return { status: 200, body: { message: SENT } };
+  },
+});
+
+export const confirmPasswordReset = operation<'confirmPasswordReset'>({
+  async handle({ body, services }) {
+    const { db, config } = services;
+    const password = await hashPassword(body.password);
+    await db.transaction(async (trx) => {
+      const userId = await consumeEmailToken(trx, config.secretKey, body.token, 'password_reset');
+      const changed = userId === null ? 0 : await trx('users')
+        .where({ id: userId, is_active: true })
+        // Following the mailed link proves the address too.
+        .update({ password, email_verified: true, updated_at: trx.fn.now() });
+      if (!changed) throw badRequest(INVALID_EMAIL_TOKEN, { token: [INVALID_EMAIL_TOKEN] });
+      // Whoever knew the old password (or holds a stolen session) is logged out everywhere.
+      await revokeAllSessions(trx, userId!, 'password_reset');
+    });
+    return { status: 200, body: { message: 'Password has been reset' } };
+  },
+});

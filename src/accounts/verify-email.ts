@@ -1,0 +1,27 @@
+import { badRequest } from '../http/errors.js';
+import { operation } from '../http/operation.js';
+import { consumeEmailToken, sendQuietly, sendVerificationEmail } from './emails.js';
+import { countAttempt } from './throttle.js';
+
+export const INVALID_EMAIL_TOKEN = 'This link is invalid, expired or already used.';
+
+export const verifyEmail = operation<'verifyEmail'>({
+  async handle({ body, services }) {
+    const { db, config } = services;
+    await db.transaction(async (trx) => {
+      const userId = await consumeEmailToken(trx, config.secretKey, body.token, 'verify_email');
+      if (userId === null) throw badRequest(INVALID_EMAIL_TOKEN, { token: [INVALID_EMAIL_TOKEN] });
+      await trx('users').where({ id: userId }).update({ email_verified: true, updated_at: trx.fn.now() });
+    });
+    return { status: 200, body: { message: 'Email verified' } };
+  },
+});
+
+export const resendVerification = operation<'resendVerification'>({
+  async handle({ user, services }) {
+    if (user.email_verified) return { status: 200, body: { message: 'Email already verified' } };
+    await countAttempt(services.db, 'verification', String(user.id), services.config.throttle.verification);
+    await sendQuietly(services, 'verification', () => sendVerificationEmail(services, user));
+    return { status: 200, body: { message: 'Verification email sent' } };
+  },
+});

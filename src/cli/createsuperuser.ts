@@ -1,0 +1,94 @@
+// `npm run createsuperuser -- --email E --password P`: creates a staff user, or promotes the
+// existing account with that email to staff and sets its password. Prompts for whatever flag is
+// missing. Uses the server's configuration and database, migrated first.
+import 'dotenv/config';
+import { stdin, stdout } from 'node:process';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import type { Knex } from 'knex';
+import { hashPassword } from '../accounts/passwords.js';
+import { normaliseEmail } from '../accounts/users.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { createDatabase } from '../db.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export class SuperuserInputError extends Error {}
+
+export interface SuperuserResult {
+  id: number;
+  email: string;
+  created: boolean;
+}
+
+/** The rules registration applies (openapi.yaml's RegisterRequest), checked before touching the database. */
+export function checkSuperuserInput(input: { email: string; password: string }): void {
+  const email = normaliseEmail(input.email);
+  if (!EMAIL.test(email) || email.length > 254) throw new SuperuserInputError(`"${input.email}" is not a valid email address.`);
+  if (input.password.length < 8 || input.password.length > 128) {
+    throw new SuperuserInputError('The password must be 8 to 128 characters long.');
+  }
+}
+
+export async function createSuperuser(db: Knex, input: { email: string; password: string }): Promise<SuperuserResult> {
+  checkSuperuserInput(input);
+  const email = normaliseEmail(input.email);
+  const password = await hashPassword(input.password);
+  // One statement creates or promotes; `xmax = 0` tells a fresh insert from an update.
+  const result = await db.raw<{ rows: Array<{ id: number; email: string; created: boolean }> }>(
+    `INSERT INTO users (email, password, is_staff, is_active, email_verified) VALUES (?, ?, true, true, true)
+     ON CONFLICT (email) DO UPDATE SET password = excluded.password, is_staff = true, is_active = true, updated_at = now()
+     RETURNING id, email, (xmax = 0) AS created`,
+    [email, password],
+  );
+  return result.rows[0]!;
+}
+
+/** Asks for the missing values on one readline interface (piped input arrives in one chunk). */
+async function prompt(values: { email?: string | undefined; password?: string | undefined }): Promise<{ email: string; password: string }> {
+  if (values.email !== undefined && values.password !== undefined) return { email: values.email, password: values.password };
+  const rl = createInterface({ input: stdin, output: stdout, terminal: stdin.isTTY });
+  const lines = rl[Symbol.asyncIterator]();
+  const ask = async (question: string, hidden: boolean): Promise<string> => {
+    stdout.write(question);
+    const output = rl as unknown as { _writeToOutput?: (text: string) => void };
+    const echo = output._writeToOutput;
+    // Echo nothing while a password is typed on a terminal.
+    if (hidden && stdin.isTTY) output._writeToOutput = () => {};
+    const next = await lines.next();
+    output._writeToOutput = echo;
+    if (hidden && stdin.isTTY) stdout.write('\n');
+    if (next.done) throw new SuperuserInputError('Input ended before the answer was given.');
+    return String(next.value).trim();
+  };
+  try {
+    const email = values.email ?? (await ask('Email: ', false));
+    const password = values.password ?? (await ask('Password: ', true));
+    return { email, password };
+  } finally {
+    rl.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { email: { type: 'string' }, password: { type: 'string' } } });
+  const config = loadConfig();
+  const { email, password } = await prompt(values);
+  checkSuperuserInput({ email, password });
+  const db = createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await db.migrate.latest();
+    const user = await createSuperuser(db, { email, password });
+    console.log(`${user.created ? 'Created' : 'Promoted'} staff user ${user.email} (id ${user.id}).`);
+  } finally {
+    await db.destroy();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof ConfigError || error instanceof SuperuserInputError ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,104 @@
+// Point 8 of the accounts issue: `npm run createsuperuser` creates or promotes a staff user.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { createSuperuser, SuperuserInputError } from '../../src/cli/createsuperuser.js';
+import { createDatabase } from '../../src/db.js';
+import { makeUser, unique } from '../support/factories.js';
+import type { TestServer } from '../support/server.js';
+import { clientFrom, startAccountsServer } from './support.js';
+
+function run(args: string[], env: Record<string, string>, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', 'createsuperuser', '--', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+describe('accounts: createsuperuser', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startAccountsServer();
+  });
+  after(() => server.close());
+
+  it('creates a staff user who can log in and is staff in /me', async () => {
+    const email = `${unique('Boss')}@Example.com`;
+    const result = await createSuperuser(server.services.db, { email, password: 'staff-password' });
+    expect(result.created).to.equal(true);
+    expect(result.email).to.equal(email.toLowerCase());
+    const client = clientFrom(server);
+    expect((await client.post('/api/auth/login/', { email, password: 'staff-password' })).status).to.equal(200);
+    expect((await client.get('/api/auth/me/')).body).to.include({ is_staff: true, email: email.toLowerCase() });
+  });
+
+  it('promotes an existing account and sets its password', async () => {
+    const user = await makeUser(server.services.db);
+    const result = await createSuperuser(server.services.db, { email: user.email.toUpperCase(), password: 'promoted-password' });
+    expect(result).to.deep.equal({ id: user.id, email: user.email, created: false });
+    const row = await server.services.db('users').where({ id: user.id }).first();
+    expect(row.is_staff).to.equal(true);
+    expect(row.password).to.match(/^\$argon2id\$/);
+  });
+
+  it('refuses a bad email or a short password', async () => {
+    for (const input of [{ email: 'nope', password: 'long-enough' }, { email: `${unique()}@example.com`, password: 'short' }]) {
+      let error: unknown;
+      await createSuperuser(server.services.db, input).catch((caught: unknown) => (error = caught));
+      expect(error).to.be.instanceOf(SuperuserInputError);
+    }
+  });
+
+  describe('the command', function () {
+    this.timeout(60_000);
+    let dataDir: string;
+    let env: Record<string, string>;
+    before(() => {
+      // Its own embedded database: the command migrates it first, as it would a fresh install.
+      dataDir = mkdtempSync(path.join(tmpdir(), 'createsuperuser-'));
+      env = { DATA_DIR: dataDir, DATABASE_URL: '', SECRET_KEY: 'cli-test-secret-0123456789', LOG_LEVEL: 'silent' };
+    });
+    after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    it('takes --email and --password, and prompts for what is missing', async () => {
+      const flags = await run(['--email', 'Admin@Example.com', '--password', 'admin-password'], env);
+      expect(flags.stderr).to.equal('');
+      expect(flags.code).to.equal(0);
+      expect(flags.stdout).to.match(/Created staff user admin@example\.com/);
+
+      const prompted = await run(['--email', 'admin@example.com'], env, 'new-admin-password\n');
+      expect(prompted.code).to.equal(0);
+      expect(prompted.stdout).to.match(/Password: .*Promoted staff user admin@example\.com/s);
+
+      const both = await run([], env, 'second@example.com\nsecond-password\n');
+      expect(both.code).to.equal(0);
+      expect(both.stdout).to.match(/Email: Password: .*Created staff user second@example\.com/s);
+
+      const bad = await run(['--email', 'x@example.com', '--password', 'short'], env);
+      expect(bad.code).to.equal(1);
+      expect(bad.stderr.trim()).to.equal('The password must be 8 to 128 characters long.');
+
+      const db = createDatabase({ dataDir });
+      try {
+        const staff = await db('users').select('email', 'is_staff').orderBy('id');
+        expect(staff).to.deep.equal([
+          { email: 'admin@example.com', is_staff: true },
+          { email: 'second@example.com', is_staff: true },
+        ]);
+      } finally {
+        await db.destroy();
+      }
+    });
+  });
+});

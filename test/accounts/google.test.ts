@@ -1,0 +1,113 @@
+// Point 4 of the accounts issue: Google One-Tap through the real google-auth-library, its
+// certificate fetch pointed (GOOGLE_CERTS_URL) at a local server publishing a key these tests
+// sign real RS256 ID tokens with.
+import { generateKeyPairSync } from 'node:crypto';
+import { expect } from 'chai';
+import { makeUser, unique } from '../support/factories.js';
+import type { TestServer } from '../support/server.js';
+import { clientFrom, GOOGLE_CLIENT_ID, startAccountsServer, startGoogleCerts, type GoogleCerts } from './support.js';
+
+describe('accounts: Google sign-in', () => {
+  let google: GoogleCerts;
+  let server: TestServer;
+  before(async () => {
+    google = await startGoogleCerts();
+    server = await startAccountsServer({ GOOGLE_CLIENT_ID, GOOGLE_CERTS_URL: google.url });
+  });
+  after(async () => {
+    await server.close();
+    await google.close();
+  });
+
+  const signIn = (idToken: string) => clientFrom(server).post('/api/auth/google/', { id_token: idToken });
+
+  it('creates the account on first sight (names from the token), then signs the same account in', async () => {
+    const email = `${unique('g')}@gmail.com`;
+    const first = await signIn(google.idToken({ email, email_verified: true, given_name: 'Asha', family_name: 'Rao' }));
+    expect(first.status).to.equal(200);
+    expect(first.body.created).to.equal(true);
+    expect(first.body.user).to.include({ email, first_name: 'Asha', last_name: 'Rao', email_verified: true, is_staff: false });
+    expect(first.headers.getSetCookie().map((line) => line.split('=')[0]).sort()).to.deep.equal(['access', 'refresh']);
+    const row = await server.services.db('users').where({ email }).first();
+    expect(row.password).to.equal(null);
+
+    const again = await signIn(google.idToken({ email: email.toUpperCase(), email_verified: true }));
+    expect(again.status).to.equal(200);
+    expect(again.body).to.deep.include({ created: false });
+    expect(again.body.user.id).to.equal(first.body.user.id);
+  });
+
+  it('links to an existing password account with that email and marks it verified', async () => {
+    const user = await makeUser(server.services.db, { email_verified: false });
+    const answer = await signIn(google.idToken({ email: user.email, email_verified: true }));
+    expect(answer.status).to.equal(200);
+    expect(answer.body.created).to.equal(false);
+    expect(answer.body.user).to.include({ id: user.id, email_verified: true });
+  });
+
+  it('gives a working session', async () => {
+    const client = clientFrom(server);
+    await client.post('/api/auth/google/', { id_token: google.idToken({ email: `${unique('g')}@gmail.com`, email_verified: true }) });
+    expect((await client.get('/api/auth/me/')).status).to.equal(200);
+  });
+
+  it('refuses a token for another audience, an expired one, a bad signature, a wrong issuer, garbage', async () => {
+    const email = `${unique('g')}@gmail.com`;
+    const now = Math.floor(Date.now() / 1000);
+    const { privateKey: otherKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const cases: Record<string, string> = {
+      'wrong audience': google.idToken({ email, email_verified: true, aud: 'someone-else.apps.googleusercontent.com' }),
+      expired: google.idToken({ email, email_verified: true, iat: now - 7200, exp: now - 3600 }),
+      'bad signature': google.idToken({ email, email_verified: true }, { key: otherKey }),
+      'unknown key id': google.idToken({ email, email_verified: true }, { kid: 'not-a-published-kid' }),
+      'wrong issuer': google.idToken({ email, email_verified: true, iss: 'https://evil.example.com' }),
+      garbage: 'not.a.token',
+    };
+    for (const [name, token] of Object.entries(cases)) {
+      const answer = await signIn(token);
+      expect(answer.status, name).to.equal(400);
+      expect(answer.body, name).to.deep.equal({ error: 'Invalid Google token', code: 'validation_error' });
+    }
+    expect(await server.services.db('users').where({ email }).first()).to.equal(undefined);
+  });
+
+  it('requires email_verified', async () => {
+    const email = `${unique('g')}@gmail.com`;
+    const answer = await signIn(google.idToken({ email, email_verified: false }));
+    expect(answer.status).to.equal(400);
+    expect(answer.body.error).to.equal('Google has not verified this email address.');
+    expect(await server.services.db('users').where({ email }).first()).to.equal(undefined);
+  });
+
+  it('answers 400 Missing id_token without one', async () => {
+    const answer = await clientFrom(server).post('/api/auth/google/', {});
+    expect(answer.status).to.equal(400);
+    expect(answer.body.fields).to.deep.equal({ id_token: ['Missing id_token'] });
+    expect(answer.body.error).to.contain('Missing id_token');
+  });
+
+  it('refuses a deactivated account with 403', async () => {
+    const user = await makeUser(server.services.db);
+    await server.services.db('users').where({ id: user.id }).update({ is_active: false });
+    const answer = await signIn(google.idToken({ email: user.email, email_verified: true }));
+    expect(answer.status).to.equal(403);
+  });
+
+  it('caches the certificates between sign-ins (Cache-Control max-age)', async () => {
+    const before = google.requests;
+    await signIn(google.idToken({ email: `${unique('g')}@gmail.com`, email_verified: true }));
+    await signIn(google.idToken({ email: `${unique('g')}@gmail.com`, email_verified: true }));
+    expect(google.requests).to.equal(before);
+  });
+
+  it('answers 503 when GOOGLE_CLIENT_ID is not configured', async () => {
+    const unconfigured = await startAccountsServer();
+    try {
+      const answer = await clientFrom(unconfigured).post('/api/auth/google/', { id_token: google.idToken({ email: 'a@example.com', email_verified: true }) });
+      expect(answer.status).to.equal(503);
+      expect(answer.body).to.deep.equal({ error: 'Google sign-in is not configured.', code: 'service_unavailable' });
+    } finally {
+      await unconfigured.close();
+    }
+  });
+});

@@ -1,0 +1,203 @@
+// Point 3 of the accounts issue: HS256 tokens with explicit algorithms, issuer, audience and type;
+// the cookies' attributes; refresh rotation with reuse detection; logout revoking the session.
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import jwt from 'jsonwebtoken';
+import { AUDIENCE, ISSUER, signToken } from '../../src/accounts/tokens.js';
+import { clientAs, makeUser, unique } from '../support/factories.js';
+import type { Client } from '../support/client.js';
+import { TEST_SECRET, type TestServer } from '../support/server.js';
+import { clientFrom, cookieLine, startAccountsServer } from './support.js';
+
+async function registered(server: TestServer): Promise<{ client: Client; email: string; id: number }> {
+  const client = clientFrom(server);
+  const email = `${unique('sess')}@example.com`;
+  const answer = await client.post('/api/auth/register/', { email, password: 'session-pass' });
+  expect(answer.status).to.equal(201);
+  return { client, email, id: answer.body.user.id };
+}
+
+const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+describe('accounts: tokens and sessions', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startAccountsServer();
+  });
+  after(() => server.close());
+
+  describe('refused tokens', () => {
+    let user: { id: number; sid: string };
+    before(async () => {
+      const { client, id } = await registered(server);
+      const claims = jwt.decode(client.cookies.get('access')!) as { sid: string };
+      user = { id, sid: claims.sid };
+    });
+    const now = () => Math.floor(Date.now() / 1000);
+    const claims = () => ({ sub: String(user.id), typ: 'access', sid: user.sid, jti: randomUUID(), iss: ISSUER, aud: AUDIENCE, iat: now(), exp: now() + 600 });
+    const meWith = (token: string) => server.client({ authorization: `Bearer ${token}` }).get('/api/auth/me/');
+
+    it('accepts a well-formed access token (the control case)', async () => {
+      expect((await meWith(jwt.sign(claims(), TEST_SECRET, { algorithm: 'HS256' }))).status).to.equal(200);
+    });
+
+    it('refuses alg=none, other algorithms, wrong issuer, audience, type, key, and expired tokens', async () => {
+      const { privateKey } = await import('node:crypto').then((crypto) => crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }));
+      const cases: Record<string, string> = {
+        'alg none': `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims())}.`,
+        HS512: jwt.sign(claims(), TEST_SECRET, { algorithm: 'HS512' }),
+        RS256: jwt.sign(claims(), privateKey, { algorithm: 'RS256' }),
+        'wrong issuer': jwt.sign({ ...claims(), iss: 'someone-else' }, TEST_SECRET, { algorithm: 'HS256' }),
+        'wrong audience': jwt.sign({ ...claims(), aud: 'other-api' }, TEST_SECRET, { algorithm: 'HS256' }),
+        'refresh as access': jwt.sign({ ...claims(), typ: 'refresh' }, TEST_SECRET, { algorithm: 'HS256' }),
+        'mail token as access': jwt.sign({ ...claims(), typ: 'password_reset' }, TEST_SECRET, { algorithm: 'HS256' }),
+        'no session id': jwt.sign({ ...claims(), sid: undefined }, TEST_SECRET, { algorithm: 'HS256' }),
+        'unknown session': jwt.sign({ ...claims(), sid: randomUUID() }, TEST_SECRET, { algorithm: 'HS256' }),
+        'other key': jwt.sign(claims(), 'another-secret-key-0123456789', { algorithm: 'HS256' }),
+        expired: jwt.sign({ ...claims(), iat: now() - 7200, exp: now() - 60 }, TEST_SECRET, { algorithm: 'HS256' }),
+      };
+      for (const [name, token] of Object.entries(cases)) {
+        const answer = await meWith(token);
+        expect(answer.status, name).to.equal(401);
+        expect(answer.body.code, name).to.equal('not_authenticated');
+      }
+    });
+
+    it('refuses an access token presented as the refresh cookie', async () => {
+      const client = server.client();
+      client.cookies.set('refresh', jwt.sign(claims(), TEST_SECRET, { algorithm: 'HS256' }));
+      const answer = await client.post('/api/auth/refresh/');
+      expect(answer.status).to.equal(401);
+    });
+
+    it('answers 401 No refresh cookie without one', async () => {
+      const answer = await server.client().post('/api/auth/refresh/');
+      expect(answer.status).to.equal(401);
+      expect(answer.body.error).to.equal('No refresh cookie');
+    });
+  });
+
+  describe('cookies', () => {
+    it('outside DEBUG: HttpOnly, Path=/, Secure, SameSite=None, 1 hour and 7 days — even over plain http', async () => {
+      const { client } = await registered(server);
+      const response = await client.post('/api/auth/login/', { email: (await client.get('/api/auth/me/')).body.email, password: 'session-pass' });
+      const access = cookieLine(response.headers, 'access')!;
+      const refresh = cookieLine(response.headers, 'refresh')!;
+      for (const line of [access, refresh]) {
+        expect(line).to.match(/; path=\/(;|$)/);
+        expect(line).to.match(/; httponly(;|$)/);
+        expect(line).to.match(/; secure(;|$)/);
+        expect(line).to.match(/; samesite=none(;|$)/);
+      }
+      const expires = (line: string) => Date.parse(/; expires=([^;]+)/.exec(line)![1]!) - Date.now();
+      expect(expires(access)).to.be.within(3595_000, 3601_000);
+      expect(expires(refresh)).to.be.within(7 * 86400_000 - 5000, 7 * 86400_000 + 1000);
+    });
+
+    it('in DEBUG: SameSite=Lax and no Secure', async () => {
+      const debug = await startAccountsServer({ DEBUG: 'True' });
+      try {
+        const client = clientFrom(debug);
+        const response = await client.post('/api/auth/register/', { email: `${unique('dbg')}@example.com`, password: 'debug-pass' });
+        for (const name of ['access', 'refresh']) {
+          const line = cookieLine(response.headers, name)!;
+          expect(line).to.match(/; samesite=lax(;|$)/);
+          expect(line).to.match(/; httponly(;|$)/);
+          expect(line).not.to.match(/; secure/);
+        }
+      } finally {
+        await debug.close();
+      }
+    });
+  });
+
+  describe('refresh and logout', () => {
+    it('rotates the refresh token; the new pair works', async () => {
+      const { client } = await registered(server);
+      const firstRefresh = client.cookies.get('refresh');
+      const firstAccess = client.cookies.get('access');
+      const answer = await client.post('/api/auth/refresh/');
+      expect(answer.status).to.equal(200);
+      expect(answer.body).to.deep.equal({ message: 'Token refreshed' });
+      expect(client.cookies.get('refresh')).to.be.a('string').and.not.equal(firstRefresh);
+      expect(client.cookies.get('access')).to.be.a('string').and.not.equal(firstAccess);
+      expect((await client.get('/api/auth/me/')).status).to.equal(200);
+      expect((await client.post('/api/auth/refresh/')).status).to.equal(200);
+    });
+
+    it('revokes the whole session when a rotated refresh token is presented again', async () => {
+      const { client } = await registered(server);
+      const stolen = client.cookies.get('refresh')!;
+      expect((await client.post('/api/auth/refresh/')).status).to.equal(200);
+
+      const attacker = server.client();
+      attacker.cookies.set('refresh', stolen);
+      const replay = await attacker.post('/api/auth/refresh/');
+      expect(replay.status).to.equal(401);
+      expect(replay.body.error).to.match(/already used/);
+      expect(attacker.cookies.size, 'a refused refresh clears the cookies').to.equal(0);
+
+      // The legitimate holder's tokens of that session are dead too: access and the newer refresh.
+      expect((await client.get('/api/auth/me/')).status).to.equal(401);
+      expect((await client.post('/api/auth/refresh/')).status).to.equal(401);
+    });
+
+    it('lets exactly one of two parallel refreshes with the same token win', async () => {
+      const { client } = await registered(server);
+      const token = client.cookies.get('refresh')!;
+      const tabs = [server.client(), server.client()];
+      tabs.forEach((tab) => tab.cookies.set('refresh', token));
+      const answers = await Promise.all(tabs.map((tab) => tab.post('/api/auth/refresh/')));
+      expect(answers.map((answer) => answer.status).sort()).to.deep.equal([200, 401]);
+    });
+
+    it('logout revokes the session: the old access and refresh tokens stop working', async () => {
+      const { client } = await registered(server);
+      const copy = server.client();
+      for (const [name, value] of client.cookies) copy.cookies.set(name, value);
+      const bye = await client.post('/api/auth/logout/');
+      expect(bye.status).to.equal(200);
+      expect(bye.body).to.deep.equal({ message: 'Logged out' });
+      expect(client.cookies.size).to.equal(0);
+      expect((await copy.get('/api/auth/me/')).status).to.equal(401);
+      expect((await copy.post('/api/auth/refresh/')).status).to.equal(401);
+    });
+
+    it('logout with only a Bearer token revokes that session; logout without anything still answers 200', async () => {
+      const { client } = await registered(server);
+      const access = client.cookies.get('access')!;
+      const bearer = server.client({ authorization: `Bearer ${access}` });
+      expect((await bearer.post('/api/auth/logout/')).status).to.equal(200);
+      expect((await bearer.get('/api/auth/me/')).status).to.equal(401);
+      expect((await server.client().post('/api/auth/logout/')).status).to.equal(200);
+    });
+
+    it('keeps other sessions of the user alive when one logs out', async () => {
+      const user = await makeUser(server.services.db);
+      const phone = await clientAs(server, user);
+      const laptop = await clientAs(server, user);
+      expect((await phone.post('/api/auth/logout/')).status).to.equal(200);
+      expect((await phone.get('/api/auth/me/')).status).to.equal(401);
+      expect((await laptop.get('/api/auth/me/')).status).to.equal(200);
+    });
+
+    it('drops the expired refresh tokens of a session when it rotates', async () => {
+      const { client } = await registered(server);
+      const { sid } = jwt.decode(client.cookies.get('refresh')!) as { sid: string };
+      await server.services.db('refresh_tokens').insert({ jti_hash: 'f'.repeat(64), session_id: sid, expires_at: new Date(Date.now() - 1000), rotated_at: new Date() });
+      expect((await client.post('/api/auth/refresh/')).status).to.equal(200);
+      const left = await server.services.db('refresh_tokens').where({ session_id: sid }).select('jti_hash', 'rotated_at');
+      expect(left).to.have.length(2);
+      expect(left.map((row) => row.jti_hash)).not.to.include('f'.repeat(64));
+    });
+
+    it('refuses an expired refresh token', async () => {
+      const { client, id } = await registered(server);
+      const { sid } = jwt.decode(client.cookies.get('refresh')!) as { sid: string };
+      const expired = signToken(TEST_SECRET, { sub: String(id), typ: 'refresh', sid, jti: randomUUID() }, -10);
+      const stale = server.client();
+      stale.cookies.set('refresh', expired);
+      expect((await stale.post('/api/auth/refresh/')).status).to.equal(401);
+    });
+  });
+});
