@@ -51,6 +51,21 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
     expect(mine.body[0].address).to.deep.equal(ADDRESS);
   });
 
+  it('trims an inline address as the address book does (the spec allows spaces around the digits)', async () => {
+    const user = await makeUser(db());
+    const client = await clientAs(server, user);
+    const tee = await makeProduct(db(), { stock: 5 });
+    const padded = { full_name: ' Asha Rao ', phone: ' 9876543210 ', street: ' 12 MG Road, Indiranagar ', city: ' Bengaluru ', pincode: ' 560038 ' };
+    const placed = await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: padded });
+    expect(placed.status).to.equal(200);
+    expect((await client.get('/api/orders/my/')).body[0].address).to.deep.equal(ADDRESS);
+    const book = await client.get('/api/orders/addresses/');
+    expect(book.body.map(({ id: _id, ...fields }: { id: number }) => fields)).to.deep.equal([ADDRESS]);
+    // Ordering again to the same place, spelled without the spaces, adds no second entry.
+    await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
+    expect((await client.get('/api/orders/addresses/')).body).to.have.length(1);
+  });
+
   it('orders the server-side cart when no cart is sent, and empties it', async () => {
     const user = await makeUser(db());
     const client = await clientAs(server, user);
