@@ -50,15 +50,15 @@ export async function makeUser(db: Knex, fields: { email?: string; is_staff?: bo
   return row as SessionUser;
 }
 
-/**
- * A client that is logged in as the user through the `access` cookie, as the storefront is. It
- * opens a real login session (access tokens name it, and a revoked session ends them).
- */
 /** An access token of a real login session of the user (for `Authorization: Bearer`). */
 export async function accessTokenFor(server: TestServer, user: SessionUser): Promise<string> {
   return (await openSession(server.services.db, TEST_SECRET, user.id)).access;
 }
 
+/**
+ * A client that is logged in as the user through the `access` cookie, as the storefront is. It
+ * opens a real login session (access tokens name it, and a revoked session ends them).
+ */
 export async function clientAs(server: TestServer, user: SessionUser): Promise<Client> {
   const client = server.client();
   client.cookies.set('access', await accessTokenFor(server, user));
