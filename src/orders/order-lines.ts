@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import type { components } from '../../generated/openapi.js';
 import { badRequest, HttpError } from '../http/errors.js';
-import { formatMinorUnits, toMinorUnits } from '../money.js';
+import { formatMoney, toMinorUnits } from '../money.js';
 
 type RequestedLine = components['schemas']['OrderLineInput'];
 
@@ -122,7 +122,7 @@ export async function reserveLines(trx: Knex.Transaction, wanted: WantedLine[]):
       extra: {
         current_prices: sorted.map((line) => {
           const product = byId.get(line.productId)!;
-          return { id: product.id, name: product.name, price: formatMinorUnits(toMinorUnits(product.price)) };
+          return { id: product.id, name: product.name, price: formatMoney(product.price) };
         }),
       },
     });
