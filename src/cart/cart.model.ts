@@ -10,7 +10,7 @@ import { formatMinorUnits, toMinorUnits } from '../money.js';
 export type CartResponse = components['schemas']['Cart'];
 export type CartItemResponse = components['schemas']['CartItem'];
 
-/** A cart line can hold at most this many of one product (the spec and a CHECK constraint say so). */
+/** A cart line, and so an order line, holds at most this many of one product (the spec and CHECKs on both tables say so). */
 export const MAX_LINE_QUANTITY = 99;
 
 type LineRow = ProductRow & { line_id: number; line_quantity: number };

@@ -5,6 +5,7 @@
 // fails, the order is marked failed, its stock and the cart are given back, and the answer is 502.
 import type { Knex } from 'knex';
 import type { SessionUser } from '../accounts/session-user.js';
+import { restoreCart, takeCart, type CartLine } from '../cart/checkout-cart.js';
 import type { Config } from '../config.js';
 import { badGateway, badRequest, HttpError, pgErrorCode, serviceUnavailable } from '../http/errors.js';
 import { operation, type JsonBody, type Reply } from '../http/operation.js';
@@ -14,16 +15,7 @@ import type { StripeGateway } from '../payments/stripe-gateway.js';
 import { releaseOrder } from '../payments/transitions.js';
 import type { Services } from '../services.js';
 import { claimIdempotencyKey, recordIdempotentResponse, releaseIdempotencyKey, requestHash } from './idempotency.js';
-import {
-  reserveLines,
-  restoreCart,
-  takeCart,
-  totalOf,
-  wantedFromCart,
-  wantedFromRequest,
-  type CartLine,
-  type PricedLine,
-} from './order-lines.js';
+import { reserveLines, totalOf, wantedFromCart, wantedFromRequest, type PricedLine } from './order-lines.js';
 import type { OrderRow } from './order.model.js';
 import { shippingAddress } from './shipping-address.js';
 

@@ -5,6 +5,8 @@
 import type { Knex } from 'knex';
 import type { components } from '../../generated/openapi.js';
 import { badRequest, HttpError } from '../http/errors.js';
+import { MAX_LINE_QUANTITY } from '../cart/cart.model.js';
+import type { CartLine } from '../cart/checkout-cart.js';
 import { formatMoney, toMinorUnits } from '../money.js';
 
 type RequestedLine = components['schemas']['OrderLineInput'];
@@ -25,8 +27,6 @@ export interface PricedLine {
   quantity: number;
 }
 
-const MAX_LINE_QUANTITY = 99;
-
 /** Lines of the request, one per product (repeated products are added together). */
 export function wantedFromRequest(cart: RequestedLine[]): WantedLine[] {
   const byProduct = new Map<number, WantedLine>();
@@ -46,46 +46,10 @@ export function wantedFromRequest(cart: RequestedLine[]): WantedLine[] {
   return [...byProduct.values()];
 }
 
-export interface CartLine {
-  product_id: number;
-  quantity: number;
-}
-
-/**
- * Empties the user's cart and returns what it held (DELETE ... RETURNING, so a concurrent "add to
- * cart" either lands before and is taken, or after and stays in the cart). Rolled back with the
- * checkout when the order is refused.
- */
-export async function takeCart(trx: Knex.Transaction, userId: number): Promise<CartLine[]> {
-  return (await trx('cart_items')
-    .whereIn('cart_id', trx('carts').select('id').where({ user_id: userId }))
-    .delete()
-    .returning(['product_id', 'quantity'])) as CartLine[];
-}
-
 /** The server-side cart's lines as the order's lines (used when the request names no `cart`). */
 export function wantedFromCart(cart: CartLine[]): WantedLine[] {
   if (!cart.length) throw badRequest('Your cart is empty.', { cart: ['Your cart is empty.'] });
   return cart.map((line) => ({ productId: line.product_id, quantity: line.quantity, seenPrices: [] }));
-}
-
-/**
- * Puts taken cart lines back (the card checkout could not start), keeping anything the user has
- * added since and skipping products deleted since.
- */
-export async function restoreCart(trx: Knex.Transaction, userId: number, cart: CartLine[]): Promise<void> {
-  if (!cart.length) return;
-  const owned = (await trx('carts').select('id').where({ user_id: userId }).first()) as { id: number } | undefined;
-  if (!owned) return;
-  const existing = (await trx('products')
-    .select('id')
-    .whereIn(
-      'id',
-      cart.map((line) => line.product_id),
-    )) as Array<{ id: number }>;
-  const alive = new Set(existing.map((product) => product.id));
-  const rows = cart.filter((line) => alive.has(line.product_id)).map((line) => ({ cart_id: owned.id, ...line }));
-  if (rows.length) await trx('cart_items').insert(rows).onConflict(['cart_id', 'product_id']).ignore();
 }
 
 function samePrice(seen: string | number, current: number): boolean {
