@@ -7,10 +7,11 @@ import type { Knex } from 'knex';
 import type { SessionUser } from '../accounts/session-user.js';
 import { restoreCart, takeCart, type CartLine } from '../cart/checkout-cart.js';
 import type { Config } from '../config.js';
-import { badGateway, badRequest, HttpError, pgErrorCode, serviceUnavailable } from '../http/errors.js';
+import { badRequest, conflict, HttpError, pgErrorCode, serviceUnavailable } from '../http/errors.js';
 import { operation, type JsonBody, type Reply } from '../http/operation.js';
 import { formatMinorUnits } from '../money.js';
 import type { Logger } from '../log.js';
+import { paymentProviderFailed } from '../payments/provider-error.js';
 import type { StripeGateway } from '../payments/stripe-gateway.js';
 import { releaseOrder } from '../payments/transitions.js';
 import type { Services } from '../services.js';
@@ -79,7 +80,7 @@ async function startCheckout(
       await releaseOrder(trx, order.id, 'failed');
       if (placed.claimId !== undefined) await releaseIdempotencyKey(trx, placed.claimId);
     });
-    throw badGateway('Payment provider error. Please try again.');
+    throw paymentProviderFailed();
   }
   const body = { checkout_url: session.url!, order_id: order.id };
   const stillPending = await services.db.transaction(async (trx) => {
@@ -99,7 +100,7 @@ async function startCheckout(
     await stripe.expireCheckoutSession(session.id).catch((error: unknown) => {
       log.error({ err: error, orderId: order.id, sessionId: session.id }, 'could not expire the session of a cancelled order');
     });
-    throw new HttpError(409, 'conflict', 'This order was cancelled before the payment could start.');
+    throw conflict('This order was cancelled before the payment could start.');
   }
   return { status: 200, body };
 }

@@ -4,9 +4,10 @@
 // Cancelling a card order that is still pending first expires its Stripe Checkout Session, so the
 // customer cannot pay for an order that no longer holds its stock.
 import type { Knex } from 'knex';
-import { badGateway, HttpError, notFound, serviceUnavailable } from '../http/errors.js';
+import { conflict, notFound, serviceUnavailable } from '../http/errors.js';
 import { operation } from '../http/operation.js';
 import type { Logger } from '../log.js';
+import { paymentProviderFailed } from '../payments/provider-error.js';
 import { PaymentProviderError, type StripeGateway } from '../payments/stripe-gateway.js';
 import { applyCheckoutSession, releaseOrder, transition } from '../payments/transitions.js';
 import type { Services } from '../services.js';
@@ -20,7 +21,7 @@ const ALLOWED_FROM: Record<Target, readonly OrderStatus[]> = {
   cancelled: ['pending', 'processing'],
 };
 
-const refused = (from: OrderStatus, to: Target) => new HttpError(409, 'conflict', `Cannot change status from ${from} to ${to}.`);
+const refused = (from: OrderStatus, to: Target) => conflict(`Cannot change status from ${from} to ${to}.`);
 
 async function loadOrder(db: Knex | Knex.Transaction, id: number): Promise<OrderRow | undefined> {
   return (await db('orders').select(ORDER_COLUMNS).where({ id }).first()) as OrderRow | undefined;
@@ -42,13 +43,13 @@ async function closeCheckout(services: Services, stripe: StripeGateway | undefin
   try {
     session = await stripe.retrieveCheckoutSession(order.stripe_session_id);
   } catch {
-    throw badGateway('Payment provider error. Please try again.');
+    throw paymentProviderFailed();
   }
   if (session.status === 'complete') {
     await services.db.transaction((trx) => applyCheckoutSession(trx, session, 'completed', log));
-    throw new HttpError(409, 'conflict', 'The customer has already completed the payment; the order cannot be cancelled here.');
+    throw conflict('The customer has already completed the payment; the order cannot be cancelled here.');
   }
-  if (session.status !== 'expired') throw badGateway('Payment provider error. Please try again.');
+  if (session.status !== 'expired') throw paymentProviderFailed();
 }
 
 export const updateOrderStatus = operation<'updateOrderStatus'>({

@@ -2,9 +2,10 @@
 // shopper back. Owner only: another user's session is "not found". The session is read from
 // Stripe (never trusted from the query) and applied with the webhook's own transition code, so
 // whichever of the two arrives first moves the order, and the other changes nothing.
-import { badGateway, notFound, serviceUnavailable } from '../http/errors.js';
+import { notFound, serviceUnavailable } from '../http/errors.js';
 import { operation } from '../http/operation.js';
 import { ORDER_COLUMNS, PAID_STATUSES, type OrderRow } from '../orders/order.model.js';
+import { paymentProviderFailed } from './provider-error.js';
 import { PaymentProviderError } from './stripe-gateway.js';
 import { applyCheckoutSession, type SessionHappening } from './transitions.js';
 
@@ -25,7 +26,7 @@ export const verifyPayment = operation<'verifyPayment'>({
       } catch (error) {
         if (!(error instanceof PaymentProviderError)) throw error;
         ctx.state.log.error({ err: error, orderId: order.id }, 'could not retrieve the Checkout Session');
-        throw badGateway('Payment provider error. Please try again.');
+        throw paymentProviderFailed();
       }
       const happened: SessionHappening | undefined =
         session.status === 'complete' ? 'completed' : session.status === 'expired' ? 'expired' : undefined;
