@@ -51,6 +51,13 @@ export async function releaseOrder(
 /** What Stripe told us about a Checkout Session. */
 export type SessionHappening = 'completed' | 'async_payment_succeeded' | 'async_payment_failed' | 'expired';
 
+/** What a session read from Stripe says has happened: undefined while it is still open. */
+export function happeningOf(session: CheckoutSessionView): SessionHappening | undefined {
+  if (session.status === 'complete') return 'completed';
+  if (session.status === 'expired') return 'expired';
+  return undefined;
+}
+
 export type SessionOutcome =
   | 'paid'
   | 'failed'

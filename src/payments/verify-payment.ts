@@ -7,7 +7,7 @@ import { operation } from '../http/operation.js';
 import { ORDER_COLUMNS, PAID_STATUSES, type OrderRow } from '../orders/order.model.js';
 import { paymentProviderFailed } from './provider-error.js';
 import { PaymentProviderError } from './stripe-gateway.js';
-import { applyCheckoutSession, type SessionHappening } from './transitions.js';
+import { applyCheckoutSession, happeningOf } from './transitions.js';
 
 export const verifyPayment = operation<'verifyPayment'>({
   async handle({ query, user, services, ctx }) {
@@ -28,11 +28,11 @@ export const verifyPayment = operation<'verifyPayment'>({
         ctx.state.log.error({ err: error, orderId: order.id }, 'could not retrieve the Checkout Session');
         throw paymentProviderFailed();
       }
-      const happened: SessionHappening | undefined =
-        session.status === 'complete' ? 'completed' : session.status === 'expired' ? 'expired' : undefined;
+      const happened = happeningOf(session);
       if (happened) await services.db.transaction((trx) => applyCheckoutSession(trx, session, happened, ctx.state.log));
     }
-    const now = (await mine())!;
+    // Read again only when Stripe was asked: that is when the order may have moved.
+    const now = order.status === 'pending' ? (await mine())! : order;
     return {
       status: 200,
       body: { order_id: now.id, status: now.status, payment_verified: PAID_STATUSES.includes(now.status) },
