@@ -46,7 +46,7 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
   });
 
   it('trims an inline address as the address book does (the spec allows spaces around the digits)', async () => {
-    const { user, client } = await signedInUser(suite.server);
+    const client = await shopper(suite.server);
     const tee = await makeProduct(suite.db, { stock: 5 });
     const padded = { full_name: ' Asha Rao ', phone: ' 9876543210 ', street: ' 12 MG Road, Indiranagar ', city: ' Bengaluru ', pincode: ' 560038 ' };
     const placed = await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: padded });
@@ -133,7 +133,7 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
   });
 
   it('adds up repeated lines of one product before checking stock', async () => {
-    const { user, client } = await signedInUser(suite.server);
+    const client = await shopper(suite.server);
     const tee = await makeProduct(suite.db, { name: 'Twice Tee', stock: 3 });
     const response = await client.post('/api/orders/create/', {
       payment_method: 'cod',

@@ -23,7 +23,7 @@ describe('POST /api/orders/create/ with an Idempotency-Key', () => {
   });
 
   it('answers 409 when the key is reused for a different request', async () => {
-    const { user, client } = await signedInUser(suite.server);
+    const client = await shopper(suite.server);
     const tee = await makeProduct(suite.db, { stock: 5 });
     const key = unique('key-');
     await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS }, { headers: { 'Idempotency-Key': key } });
@@ -45,7 +45,7 @@ describe('POST /api/orders/create/ with an Idempotency-Key', () => {
   });
 
   it('frees the key when the attempt fails, so a corrected retry can succeed', async () => {
-    const { user, client } = await signedInUser(suite.server);
+    const client = await shopper(suite.server);
     const tee = await makeProduct(suite.db, { stock: 1 });
     const key = unique('key-');
     const body = { payment_method: 'cod', cart: [{ id: tee.id, quantity: 2 }], address: ADDRESS };
