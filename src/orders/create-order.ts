@@ -13,11 +13,11 @@ import { formatMinorUnits } from '../money.js';
 import type { Logger } from '../log.js';
 import { paymentProviderFailed } from '../payments/provider-error.js';
 import type { StripeGateway } from '../payments/stripe-gateway.js';
-import { releaseOrder } from '../payments/transitions.js';
 import type { Services } from '../services.js';
 import { claimIdempotencyKey, recordIdempotentResponse, releaseIdempotencyKey, requestHash } from './idempotency.js';
 import { reserveLines, totalOf, wantedFromCart, wantedFromRequest, type PricedLine } from './order-lines.js';
 import type { OrderRow } from './order.model.js';
+import { releaseOrder } from './order-status.js';
 import { shippingAddress } from './shipping-address.js';
 
 type CreateOrderReply = Reply<'createOrder'>;

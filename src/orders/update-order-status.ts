@@ -9,9 +9,10 @@ import { operation } from '../http/operation.js';
 import type { Logger } from '../log.js';
 import { paymentProviderFailed } from '../payments/provider-error.js';
 import { PaymentProviderError, type StripeGateway } from '../payments/stripe-gateway.js';
-import { applyCheckoutSession, releaseOrder, transition } from '../payments/transitions.js';
+import { applyCheckoutSession } from '../payments/transitions.js';
 import type { Services } from '../services.js';
 import { ORDER_COLUMNS, withItems, type OrderRow, type OrderStatus } from './order.model.js';
+import { releaseOrder, transition } from './order-status.js';
 
 type Target = 'shipped' | 'delivered' | 'cancelled';
 

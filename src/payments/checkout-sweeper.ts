@@ -6,7 +6,8 @@
 // It also forgets Idempotency-Keys older than a day and Stripe event ids older than 30 days.
 import type { Services } from '../services.js';
 import { PaymentProviderError } from './stripe-gateway.js';
-import { applyCheckoutSession, happeningOf, releaseOrder } from './transitions.js';
+import { releaseOrder } from '../orders/order-status.js';
+import { applyCheckoutSession, happeningOf } from './transitions.js';
 
 /** Stripe may take a little while to flip a session to expired; don't race it. */
 const EXPIRY_GRACE_SECONDS = 120;
