@@ -1,7 +1,7 @@
 // What is being bought, priced by the database and taken from stock. Runs inside the checkout
 // transaction: the product rows are locked in id order (so concurrent checkouts never deadlock),
-// each line's stock is taken with a conditional UPDATE (`... WHERE stock >= quantity`), and any
-// failure throws, rolling back every line already taken.
+// the stock of all lines is taken with one conditional UPDATE (`... WHERE stock >= quantity`), and
+// a line it could not take throws, rolling back the lines it took.
 import type { Knex } from 'knex';
 import type { components } from '../../generated/openapi.js';
 import { badRequest, HttpError } from '../http/errors.js';
@@ -92,27 +92,32 @@ export async function reserveLines(trx: Knex.Transaction, wanted: WantedLine[]):
     });
   }
 
-  const priced: PricedLine[] = [];
-  for (const line of sorted) {
-    const product = byId.get(line.productId)!;
-    const taken = await trx('products')
-      .where({ id: line.productId })
-      .andWhere('stock', '>=', line.quantity)
-      .update({ stock: trx.raw('stock - ?', [line.quantity]), updated_at: trx.fn.now() })
-      .returning('id');
-    if (!taken.length) {
-      const { stock } = (await trx('products').select('stock').where({ id: line.productId }).first()) as { stock: number };
-      throw new HttpError(400, 'insufficient_stock', `Insufficient stock for ${product.name}. Only ${stock} available.`);
-    }
-    priced.push({
-      productId: product.id,
-      name: product.name,
-      image: product.image,
-      unitAmount: toMinorUnits(product.price),
-      quantity: line.quantity,
-    });
+  const taken = await takeStock(trx, sorted);
+  const short = sorted.find((line) => !taken.has(line.productId));
+  if (short) {
+    // Its row was not updated (the whole transaction is about to roll back), so this is its stock.
+    const { stock } = (await trx('products').select('stock').where({ id: short.productId }).first()) as { stock: number };
+    throw new HttpError(400, 'insufficient_stock', `Insufficient stock for ${byId.get(short.productId)!.name}. Only ${stock} available.`);
   }
-  return priced;
+  return sorted.map((line) => {
+    const product = byId.get(line.productId)!;
+    return { productId: product.id, name: product.name, image: product.image, unitAmount: toMinorUnits(product.price), quantity: line.quantity };
+  });
+}
+
+/**
+ * Takes every line from stock in one conditional UPDATE (`... AND stock >= quantity`); answers the
+ * ids of the products it could take. The rows are already locked by this transaction.
+ */
+async function takeStock(trx: Knex.Transaction, lines: WantedLine[]): Promise<Set<number>> {
+  const result = (await trx.raw(
+    `UPDATE products SET stock = products.stock - wanted.quantity, updated_at = now()
+       FROM (VALUES ${lines.map(() => '(?::integer, ?::integer)').join(', ')}) AS wanted (id, quantity)
+      WHERE products.id = wanted.id AND products.stock >= wanted.quantity
+      RETURNING products.id`,
+    lines.flatMap((line) => [line.productId, line.quantity]),
+  )) as { rows: Array<{ id: number }> };
+  return new Set(result.rows.map((row) => row.id));
 }
 
 export function totalOf(lines: PricedLine[]): number {
