@@ -35,7 +35,11 @@ function reply(ctx: Koa.Context, status: number, body: unknown, headers: Record<
 
 function run<Op extends OperationId>(spec: OperationSpec<Op>, services: Services) {
   return async (c: Context, ctx: Koa.Context) => {
-    const user = (await authenticate(ctx, services)).user;
+    // Only an operation with a security requirement has a user to load (its security handler
+    // already did, memoised); a public one answers without the session lookup, even when the
+    // storefront's cookies come along.
+    const secured = Boolean(spec.staffOnly || c.operation.security?.length);
+    const user = secured ? (await authenticate(ctx, services)).user : null;
     if (spec.staffOnly) {
       if (!user) throw notAuthenticated();
       if (!user.is_staff) throw forbidden('Only staff can do this.');
