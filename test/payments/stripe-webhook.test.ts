@@ -66,16 +66,23 @@ describe('POST /api/orders/webhook/', () => {
     const response = await deliver(anonymous, checkoutEvent('checkout.session.completed', session));
     expect(response.status).to.equal(200);
     expect(await status(orderId)).to.equal('pending');
+    // The control: once Stripe says paid, the same order is marked paid.
+    await deliver(anonymous, checkoutEvent('checkout.session.async_payment_succeeded', fake.stripe.complete(sessionId)));
+    expect(await status(orderId)).to.equal('paid');
   });
 
   it('does not mark paid when the amount or currency differs from the order', async () => {
     const { orderId, sessionId } = await cardOrder();
     const cheaper = fake.stripe.complete(sessionId, { amount_total: 200 });
-    await deliver(anonymous, checkoutEvent('checkout.session.completed', cheaper));
+    expect((await deliver(anonymous, checkoutEvent('checkout.session.completed', cheaper))).status).to.equal(200);
     expect(await status(orderId)).to.equal('pending');
     const dollars = { ...fake.stripe.session(sessionId), amount_total: 99800, currency: 'usd' };
-    await deliver(anonymous, checkoutEvent('checkout.session.completed', dollars));
+    expect((await deliver(anonymous, checkoutEvent('checkout.session.completed', dollars))).status).to.equal(200);
     expect(await status(orderId)).to.equal('pending');
+    // The control: the exact amount in the order's currency is a payment.
+    const exact = { ...fake.stripe.session(sessionId), amount_total: 99800, currency: 'inr' };
+    await deliver(anonymous, checkoutEvent('checkout.session.completed', exact));
+    expect(await status(orderId)).to.equal('paid');
   });
 
   it('does not mark an order paid through a session that is not the order’s own', async () => {
