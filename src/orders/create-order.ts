@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { SessionUser } from '../accounts/session-user.js';
 import { takeCart } from '../cart/checkout-cart.js';
 import type { Config } from '../config.js';
-import { badRequest, HttpError, pgErrorCode, serviceUnavailable } from '../http/errors.js';
+import { badRequest, HttpError, PG, pgErrorCode, serviceUnavailable } from '../http/errors.js';
 import { operation, type JsonBody } from '../http/operation.js';
 import { formatMinorUnits } from '../money.js';
 import { startCardCheckout, type CreateOrderReply, type PlacedOrder } from './card-checkout.js';
@@ -113,13 +113,10 @@ async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): Promise<
       return await run();
     } catch (error) {
       const code = pgErrorCode(error);
-      if (attempt >= attempts || (code !== PG_DEADLOCK && code !== PG_SERIALIZATION_FAILURE)) throw error;
+      if (attempt >= attempts || (code !== PG.deadlockDetected && code !== PG.serializationFailure)) throw error;
     }
   }
 }
-
-const PG_DEADLOCK = '40P01';
-const PG_SERIALIZATION_FAILURE = '40001';
 
 function codAnswer(orderId: number) {
   return { message: 'COD order placed', order_id: orderId, payment_method: 'cod' as const, status: 'processing' as const };
