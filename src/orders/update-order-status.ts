@@ -8,7 +8,7 @@ import { conflict, notFound, serviceUnavailable } from '../http/errors.js';
 import { operation } from '../http/operation.js';
 import type { Logger } from '../log.js';
 import { paymentProviderFailed } from '../payments/provider-error.js';
-import { PaymentProviderError, type StripeGateway } from '../payments/stripe-gateway.js';
+import { PaymentProviderError } from '../payments/stripe-gateway.js';
 import { applyCheckoutSession } from '../payments/transitions.js';
 import type { Services } from '../services.js';
 import { ORDER_COLUMNS, withItems, type OrderRow, type OrderStatus } from './order.model.js';
@@ -29,8 +29,9 @@ async function loadOrder(db: Knex | Knex.Transaction, id: number): Promise<Order
 }
 
 /** Makes a pending card order's Checkout Session unpayable before the order is cancelled. */
-async function closeCheckout(services: Services, stripe: StripeGateway | undefined, order: OrderRow, log: Logger): Promise<void> {
+async function closeCheckout(services: Services, order: OrderRow, log: Logger): Promise<void> {
   if (!order.stripe_session_id) return;
+  const stripe = services.stripe;
   if (!stripe) throw serviceUnavailable('Stripe is not configured; a pending card order cannot be cancelled safely.');
   try {
     await stripe.expireCheckoutSession(order.stripe_session_id);
@@ -62,7 +63,7 @@ export const updateOrderStatus = operation<'updateOrderStatus'>({
     if (!ALLOWED_FROM[target].includes(order.status)) throw refused(order.status, target);
 
     if (target === 'cancelled' && order.status === 'pending' && order.payment_method === 'stripe') {
-      await closeCheckout(services, services.stripe, order, ctx.state.log);
+      await closeCheckout(services, order, ctx.state.log);
     }
     const updated = await services.db.transaction(async (trx) => {
       const changed =
