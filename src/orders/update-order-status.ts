@@ -3,7 +3,6 @@
 // A paid order is not cancelled here: that needs a refund, which this backend does not issue.
 // Cancelling a card order that is still pending first expires its Stripe Checkout Session, so the
 // customer cannot pay for an order that no longer holds its stock.
-import type { Knex } from 'knex';
 import { conflict, notFound, serviceUnavailable } from '../http/errors.js';
 import { operation } from '../http/operation.js';
 import type { Logger } from '../log.js';
@@ -11,7 +10,7 @@ import { paymentProviderFailed } from '../payments/provider-error.js';
 import { PaymentProviderError } from '../payments/stripe-gateway.js';
 import { applyCheckoutSession } from '../payments/transitions.js';
 import type { Services } from '../services.js';
-import { ORDER_COLUMNS, withItems, type OrderRow, type OrderStatus } from './order.model.js';
+import { findOrder, withItems, type OrderRow, type OrderStatus } from './order.model.js';
 import { releaseOrder, transition } from './order-status.js';
 
 type Target = 'shipped' | 'delivered' | 'cancelled';
@@ -23,10 +22,6 @@ const ALLOWED_FROM: Record<Target, readonly OrderStatus[]> = {
 };
 
 const refused = (from: OrderStatus, to: Target) => conflict(`Cannot change status from ${from} to ${to}.`);
-
-async function loadOrder(db: Knex | Knex.Transaction, id: number): Promise<OrderRow | undefined> {
-  return (await db('orders').select(ORDER_COLUMNS).where({ id }).first()) as OrderRow | undefined;
-}
 
 /** Makes a pending card order's Checkout Session unpayable before the order is cancelled. */
 async function closeCheckout(services: Services, order: OrderRow, log: Logger): Promise<void> {
@@ -58,7 +53,7 @@ export const updateOrderStatus = operation<'updateOrderStatus'>({
   staffOnly: true,
   async handle({ params, body, services, ctx }) {
     const target = body.status;
-    const order = await loadOrder(services.db, params.id);
+    const order = await findOrder(services.db, { id: params.id });
     if (!order) throw notFound('Order not found.');
     if (!ALLOWED_FROM[target].includes(order.status)) throw refused(order.status, target);
 
@@ -70,7 +65,7 @@ export const updateOrderStatus = operation<'updateOrderStatus'>({
         target === 'cancelled'
           ? await releaseOrder(trx, order.id, 'cancelled', ALLOWED_FROM.cancelled)
           : await transition(trx, order.id, ALLOWED_FROM[target], target);
-      const now = (await loadOrder(trx, order.id))!;
+      const now = (await findOrder(trx, { id: order.id }))!;
       // Someone else (a webhook, another staff member) moved the order in the meantime.
       if (!changed) throw refused(now.status, target);
       return now;

@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../log.js';
 import { toMinorUnits } from '../money.js';
-import { ORDER_COLUMNS, type OrderRow } from '../orders/order.model.js';
+import { findOrder } from '../orders/order.model.js';
 import { releaseOrder, transition } from '../orders/order-status.js';
 import type { CheckoutSessionView } from './stripe-gateway.js';
 
@@ -44,7 +44,7 @@ export async function applyCheckoutSession(
   happened: SessionHappening,
   log: Logger,
 ): Promise<SessionResult> {
-  const order = (await trx('orders').select(ORDER_COLUMNS).where({ stripe_session_id: session.id }).first()) as OrderRow | undefined;
+  const order = await findOrder(trx, { stripe_session_id: session.id });
   if (!order) {
     log.warn({ sessionId: session.id, happened }, 'Stripe session belongs to no order');
     return { orderId: null, outcome: 'unknown_session' };

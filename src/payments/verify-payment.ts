@@ -4,17 +4,14 @@
 // whichever of the two arrives first moves the order, and the other changes nothing.
 import { notFound, serviceUnavailable } from '../http/errors.js';
 import { operation } from '../http/operation.js';
-import { ORDER_COLUMNS, PAID_STATUSES, type OrderRow } from '../orders/order.model.js';
+import { findOrder, PAID_STATUSES } from '../orders/order.model.js';
 import { paymentProviderFailed } from './provider-error.js';
 import { PaymentProviderError } from './stripe-gateway.js';
 import { applyCheckoutSession, happeningOf } from './transitions.js';
 
 export const verifyPayment = operation<'verifyPayment'>({
   async handle({ query, user, services, ctx }) {
-    const mine = () =>
-      services.db('orders').select(ORDER_COLUMNS).where({ stripe_session_id: query.session_id, user_id: user.id }).first() as Promise<
-        OrderRow | undefined
-      >;
+    const mine = () => findOrder(services.db, { stripe_session_id: query.session_id, user_id: user.id });
     const order = await mine();
     if (!order) throw notFound('Order not found.');
 
