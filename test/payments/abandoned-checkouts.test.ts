@@ -57,8 +57,10 @@ describe('abandoned card checkouts', () => {
     });
 
     it('keeps an order pending while Stripe still reports its session open', async () => {
-      const { orderId } = await cardOrder();
+      const { orderId, sessionId } = await cardOrder();
+      const lookups = () => fake.stripe.requests.filter((request) => request.method === 'GET' && request.path.endsWith(sessionId)).length;
       await sweepAbandonedCheckouts(suite.server.services, hoursFromNow(1));
+      expect(lookups(), 'the sweeper asked Stripe about the session').to.equal(1);
       expect(await status(orderId)).to.equal('pending');
     });
 
