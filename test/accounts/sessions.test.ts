@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { AUDIENCE, ISSUER, signToken } from '../../src/accounts/tokens.js';
+import { AUDIENCE, ISSUER, signToken, tokenDigest } from '../../src/accounts/tokens.js';
 import { clientAs, makeUser, unique } from '../support/factories.js';
 import type { Client } from '../support/client.js';
 import { TEST_SECRET, type TestServer } from '../support/server.js';
@@ -190,10 +190,18 @@ describe('accounts: tokens and sessions', () => {
     it('refuses an expired refresh token', async () => {
       const { client, id } = await registered(suite.server);
       const { sid } = jwt.decode(client.cookies.get('refresh')!) as { sid: string };
-      const expired = signToken(TEST_SECRET, { sub: String(id), typ: 'refresh', sid, jti: randomUUID() }, -10);
+      // Tokens whose ids the session has recorded, so that only the expiry can refuse one.
+      const recorded = async (lifetimeSeconds: number) => {
+        const jti = randomUUID();
+        await suite.db('refresh_tokens').insert({ jti_hash: tokenDigest(jti), session_id: sid, expires_at: new Date(Date.now() + 3600_000) });
+        return signToken(TEST_SECRET, { sub: String(id), typ: 'refresh', sid, jti }, lifetimeSeconds);
+      };
       const stale = suite.server.client();
-      stale.cookies.set('refresh', expired);
+      stale.cookies.set('refresh', await recorded(-10));
       expect((await stale.post('/api/auth/refresh/')).status).to.equal(401);
+      const fresh = suite.server.client();
+      fresh.cookies.set('refresh', await recorded(60));
+      expect((await fresh.post('/api/auth/refresh/')).status, 'the control: the same kind of token, not expired').to.equal(200);
     });
   });
 });
