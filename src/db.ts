@@ -8,7 +8,6 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
-import { Model } from 'objection';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -67,7 +66,5 @@ export function knexConfig(options: DatabaseOptions): Knex.Config {
 }
 
 export function createDatabase(options: DatabaseOptions): Knex {
-  const db = knexFactory(knexConfig(options));
-  Model.knex(db);
-  return db;
+  return knexFactory(knexConfig(options));
 }

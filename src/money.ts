@@ -31,13 +31,3 @@ export function formatMinorUnits(minor: number): string {
 export function formatMoney(amount: string | number): string {
   return formatMinorUnits(toMinorUnits(amount));
 }
-
-/** True when the text is a valid amount with at most two decimals. */
-export function isAmount(amount: string | number): boolean {
-  try {
-    toMinorUnits(amount);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -8,12 +8,13 @@ import type { Services } from '../services.js';
 import { ACCESS_COOKIE } from './cookies.js';
 import type { SessionUser } from './session-user.js';
 import { verifyToken } from './tokens.js';
+import { SESSION_USER_COLUMNS } from './users.js';
 
 export type AuthResult =
   | { user: SessionUser; via: 'cookie' | 'bearer'; sessionId: string }
   | { user: null; reason: string };
 
-const USER_COLUMNS = ['u.id', 'u.email', 'u.first_name', 'u.last_name', 'u.is_staff', 'u.email_verified'] as const;
+const USER_COLUMNS = SESSION_USER_COLUMNS.map((column) => `u.${column}`);
 
 export function bearerToken(ctx: Koa.Context): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get('authorization'));

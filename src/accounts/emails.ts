@@ -25,6 +25,9 @@ async function issueEmailToken(db: Knex, secret: string, userId: number, purpose
   return signToken(secret, { sub: String(userId), typ: purpose, jti }, seconds);
 }
 
+/** What both e-mail links answer when consumeEmailToken refuses the token. */
+export const INVALID_EMAIL_TOKEN = 'This link is invalid, expired or already used.';
+
 /** Uses the token up; returns its user id, or null when it is invalid, expired or already used. */
 export async function consumeEmailToken(db: Knex, secret: string, token: string, purpose: EmailTokenPurpose): Promise<number | null> {
   const claims = verifyToken(secret, token, purpose);

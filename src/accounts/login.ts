@@ -5,7 +5,7 @@ import { checkPassword, hashPassword, spendPasswordCheckTime } from './passwords
 import { openSession } from './sessions.js';
 import { clearAttempts, countAttempt } from './throttle.js';
 import { toUserResponse } from './user.model.js';
-import { findUserByEmail, normaliseEmail, toSessionUser } from './users.js';
+import { findUserByEmail, normaliseEmail } from './users.js';
 
 const INVALID = 'Invalid credentials';
 
@@ -33,6 +33,6 @@ export const login = operation<'login'>({
     }
     await clearAttempts(db, 'login', throttleKey);
     setSessionCookies(ctx, config, await openSession(db, config.secretKey, user.id));
-    return { status: 200, body: { user: toUserResponse(toSessionUser(user)) } };
+    return { status: 200, body: { user: toUserResponse(user) } };
   },
 });

@@ -1,11 +1,10 @@
 import { badRequest } from '../http/errors.js';
 import { operation } from '../http/operation.js';
-import { consumeEmailToken, sendPasswordResetEmail, sendQuietly } from './emails.js';
+import { consumeEmailToken, INVALID_EMAIL_TOKEN, sendPasswordResetEmail, sendQuietly } from './emails.js';
 import { hashPassword } from './passwords.js';
 import { revokeAllSessions } from './sessions.js';
 import { countAttempt } from './throttle.js';
 import { findUserByEmail, normaliseEmail } from './users.js';
-import { INVALID_EMAIL_TOKEN } from './verify-email.js';
 
 const SENT = 'If an account exists for this email, a password reset link has been sent.';
 

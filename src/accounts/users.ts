@@ -18,8 +18,3 @@ export async function findUserByEmail(db: Knex, email: string): Promise<UserWith
     .where({ email: normaliseEmail(email) })
     .first();
 }
-
-export function toSessionUser(user: SessionUser): SessionUser {
-  const { id, email, first_name, last_name, is_staff, email_verified } = user;
-  return { id, email, first_name, last_name, is_staff, email_verified };
-}

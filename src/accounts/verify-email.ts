@@ -1,9 +1,7 @@
 import { badRequest } from '../http/errors.js';
 import { operation } from '../http/operation.js';
-import { consumeEmailToken, sendQuietly, sendVerificationEmail } from './emails.js';
+import { consumeEmailToken, INVALID_EMAIL_TOKEN, sendQuietly, sendVerificationEmail } from './emails.js';
 import { countAttempt } from './throttle.js';
-
-export const INVALID_EMAIL_TOKEN = 'This link is invalid, expired or already used.';
 
 export const verifyEmail = operation<'verifyEmail'>({
   async handle({ body, services }) {

@@ -8,7 +8,7 @@ import { HttpError, notFound } from '../http/errors.js';
 import { operation } from '../http/operation.js';
 import { MAX_LINE_QUANTITY } from './cart.model.js';
 import { cartIdOf } from './owned-container.js';
-import { cannotAddMore, lineLimitReached, onlyInStock } from './stock-errors.js';
+import { cannotAddMore, lineLimitReached, onlyInStock, stockChanging } from './stock-errors.js';
 
 const ADD_OR_MERGE_LINE = `
   INSERT INTO cart_items (cart_id, product_id, quantity)
@@ -58,6 +58,6 @@ export const addToCart = operation<'addToCart'>({
       const refusal = await whyRefused(db, cartId, body.product_id, quantity);
       if (refusal) throw refusal;
     }
-    throw new HttpError(400, 'insufficient_stock', 'The stock of this product is changing; please try again.');
+    throw stockChanging();
   },
 });

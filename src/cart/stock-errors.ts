@@ -10,6 +10,9 @@ export const onlyInStock = (stock: number) =>
 export const cannotAddMore = (adding: number, stock: number, inCart: number) =>
   new HttpError(400, 'insufficient_stock', `Cannot add ${adding} more. Only ${Math.max(0, stock - inCart)} item(s) available.`);
 
+/** A refusal whose reason was gone when it was explained, several times over: the stock is moving. */
+export const stockChanging = () => new HttpError(400, 'insufficient_stock', 'The stock of this product is changing; please try again.');
+
 /** The original had no answer here (its database would have refused); a line holds at most 99. */
 export const lineLimitReached = (adding: number, inCart: number) => {
   const message = `Cannot add ${adding} more. A cart line holds at most ${MAX_LINE_QUANTITY} item(s); you have ${inCart}.`;

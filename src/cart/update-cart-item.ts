@@ -2,9 +2,9 @@
 // another user's line id matches nothing (404, untouched) and a quantity beyond stock is never
 // stored. When nothing was written, a second read only picks the message.
 import type { Knex } from 'knex';
-import { HttpError, notFound } from '../http/errors.js';
+import { notFound } from '../http/errors.js';
 import { operation } from '../http/operation.js';
-import { onlyInStock } from './stock-errors.js';
+import { onlyInStock, stockChanging } from './stock-errors.js';
 
 const SET_QUANTITY_WITHIN_STOCK = `
   UPDATE cart_items
@@ -37,6 +37,6 @@ export const updateCartItem = operation<'updateCartItem'>({
       if (body.quantity > stock) throw onlyInStock(stock);
       // The stock rose between the two statements: try again.
     }
-    throw new HttpError(400, 'insufficient_stock', 'The stock of this product is changing; please try again.');
+    throw stockChanging();
   },
 });

@@ -6,7 +6,7 @@ import type Koa from 'koa';
 import { randomUUID } from 'node:crypto';
 import type { components } from '../../generated/openapi.js';
 import { badGateway, badRequest, HttpError } from '../http/errors.js';
-import { formatMinorUnits, toMinorUnits } from '../money.js';
+import { formatMoney } from '../money.js';
 import { sniffImageFormat } from './media/image-type.js';
 import { MediaStoreError, type MediaStore } from './media/media-store.js';
 
@@ -28,7 +28,7 @@ const PRICE_MESSAGE = 'Ensure that there are no more than 2 decimal places.';
 /** A JSON number such as 10.555 passes the schema's number branch; its decimals are checked here. */
 function price(value: string | number): string {
   try {
-    return formatMinorUnits(toMinorUnits(value));
+    return formatMoney(value);
   } catch {
     throw badRequest(`price: ${PRICE_MESSAGE}`, { price: [PRICE_MESSAGE] });
   }

@@ -1,32 +1,25 @@
-import { Model } from 'objection';
+// How a product row is read and shown. Queries select PRODUCT_COLUMNS (also through joins, with
+// productColumnsOf) and toProductResponse turns the row into the wire shape.
 import type { components } from '../../generated/openapi.js';
 import { formatMoney } from '../money.js';
 
 export type ProductResponse = components['schemas']['Product'];
 export type Category = ProductResponse['category'];
 
-export class Product extends Model {
-  static override tableName = 'products';
-
-  id!: number;
-  name!: string;
-  slug!: string;
+/** A products row as PRODUCT_COLUMNS select it. */
+export interface ProductRow {
+  id: number;
+  name: string;
+  slug: string;
   /** numeric(10,2), as the driver returns it: a string. */
-  price!: string;
-  category!: Category;
-  image!: string | null;
-  description!: string;
-  stock!: number;
-  source_id!: string | null;
-  created_at!: Date;
-  updated_at!: Date;
+  price: string;
+  category: Category;
+  image: string | null;
+  description: string;
+  stock: number;
+  created_at: Date;
+  updated_at: Date;
 }
-
-/** The columns a Product row has, for queries that select plain rows (joins, raw queries). */
-export type ProductRow = Pick<
-  Product,
-  'id' | 'name' | 'slug' | 'price' | 'category' | 'image' | 'description' | 'stock' | 'created_at' | 'updated_at'
->;
 
 export const PRODUCT_COLUMNS = [
   'id',
@@ -40,6 +33,9 @@ export const PRODUCT_COLUMNS = [
   'created_at',
   'updated_at',
 ] as const;
+
+/** PRODUCT_COLUMNS qualified by the table, for queries that join products to another table. */
+export const productColumnsOf = (table: string) => PRODUCT_COLUMNS.map((column) => `${table}.${column}`);
 
 export function toProductResponse(row: ProductRow): ProductResponse {
   return {

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Koa from 'koa';
-import { OpenAPIBackend, type Context, type Document } from 'openapi-backend';
+import { OpenAPIBackend, type Context } from 'openapi-backend';
 import addFormats from 'ajv-formats';
 import { authenticate } from '../accounts/authenticate.js';
 import type { Services } from '../services.js';
@@ -35,7 +35,11 @@ function reply(ctx: Koa.Context, status: number, body: unknown, headers: Record<
 
 function run<Op extends OperationId>(spec: OperationSpec<Op>, services: Services) {
   return async (c: Context, ctx: Koa.Context) => {
-    const user = (await authenticate(ctx, services)).user;
+    // Only an operation with a security requirement has a user to load (its security handler
+    // already did, memoised); a public one answers without the session lookup, even when the
+    // storefront's cookies come along.
+    const secured = Boolean(spec.staffOnly || c.operation.security?.length);
+    const user = secured ? (await authenticate(ctx, services)).user : null;
     if (spec.staffOnly) {
       if (!user) throw notAuthenticated();
       if (!user.is_staff) throw forbidden('Only staff can do this.');

@@ -50,6 +50,8 @@ export const PG = {
   uniqueViolation: '23505',
   foreignKeyViolation: '23503',
   checkViolation: '23514',
+  serializationFailure: '40001',
+  deadlockDetected: '40P01',
 } as const;
 
 export function pgErrorCode(error: unknown): string | undefined {

@@ -1,5 +1,6 @@
 // Opt-in paging for list endpoints that keeps the bare-array body: the page is chosen with
 // `limit`/`offset`, the total is announced in X-Total-Count and neighbours in an RFC 8288 Link.
+import type { Knex } from 'knex';
 import type Koa from 'koa';
 
 export const DEFAULT_LIMIT = 100;
@@ -26,4 +27,27 @@ export function pagingHeaders(ctx: Koa.Context, page: Page, total: number): Reco
   if (page.offset + page.limit < total) links.push(link('next', page.offset + page.limit));
   if (total > 0) links.push(link('last', Math.floor((total - 1) / page.limit) * page.limit));
   return { 'X-Total-Count': String(total), Link: links.join(', ') };
+}
+
+/**
+ * One page of a list, newest first (the id breaks ties between rows of one moment), and how many
+ * rows the whole list has. `list` builds the filtered query afresh for each of the two statements.
+ */
+export async function newestFirstPage<Row>(
+  list: () => Knex.QueryBuilder,
+  columns: readonly string[],
+  page: Page,
+): Promise<{ rows: Row[]; total: number }> {
+  const [rows, counted] = await Promise.all([
+    list()
+      .select(columns)
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(page.limit)
+      .offset(page.offset) as Promise<Row[]>,
+    list().count({ total: '*' }) as Promise<Array<{ total: string | number }>>,
+  ]);
+  return { rows, total: Number(counted[0]!.total) };
 }

@@ -1,41 +1,19 @@
 // POST /api/orders/create/ — places an order. Everything that must be all-or-nothing (claiming
 // the Idempotency-Key, taking the cart, pricing from the database, taking stock, saving the
 // address and the order) happens in one transaction. A card payment then asks Stripe for a
-// Checkout Session outside that transaction (no locks are held across a network call); if Stripe
-// fails, the order is marked failed, its stock and the cart are given back, and the answer is 502.
+// Checkout Session outside that transaction (card-checkout.ts).
 import type { Knex } from 'knex';
 import type { SessionUser } from '../accounts/session-user.js';
+import { takeCart } from '../cart/checkout-cart.js';
 import type { Config } from '../config.js';
-import { badGateway, badRequest, HttpError, pgErrorCode, serviceUnavailable } from '../http/errors.js';
-import { operation, type JsonBody, type Reply } from '../http/operation.js';
+import { badRequest, HttpError, PG, pgErrorCode, serviceUnavailable } from '../http/errors.js';
+import { operation, type JsonBody } from '../http/operation.js';
 import { formatMinorUnits } from '../money.js';
-import type { Logger } from '../log.js';
-import type { StripeGateway } from '../payments/stripe-gateway.js';
-import { releaseOrder } from '../payments/transitions.js';
-import type { Services } from '../services.js';
-import { claimIdempotencyKey, recordIdempotentResponse, releaseIdempotencyKey, requestHash } from './idempotency.js';
-import {
-  reserveLines,
-  restoreCart,
-  takeCart,
-  totalOf,
-  wantedFromCart,
-  wantedFromRequest,
-  type CartLine,
-  type PricedLine,
-} from './order-lines.js';
+import { startCardCheckout, type CreateOrderReply, type PlacedOrder } from './card-checkout.js';
+import { claimIdempotencyKey, recordIdempotentResponse, requestHash } from './idempotency.js';
+import { reserveLines, totalOf, wantedFromCart, wantedFromRequest, type PricedLine } from './order-lines.js';
 import type { OrderRow } from './order.model.js';
 import { shippingAddress } from './shipping-address.js';
-
-type CreateOrderReply = Reply<'createOrder'>;
-
-interface Placed {
-  kind: 'placed';
-  order: OrderRow;
-  lines: PricedLine[];
-  cartBefore: CartLine[];
-  claimId: number | undefined;
-}
 
 /** Stripe wants expires_at at least 30 minutes ahead when the session is created; allow for latency. */
 function checkoutExpiry(minutes: number): Date {
@@ -62,56 +40,6 @@ async function insertOrder(
   return order!;
 }
 
-async function startCheckout(
-  services: Services,
-  stripe: StripeGateway,
-  user: SessionUser,
-  placed: Placed,
-  log: Logger,
-): Promise<CreateOrderReply> {
-  const { order, lines } = placed;
-  let session;
-  try {
-    session = await stripe.createCheckoutSession({
-      orderId: order.id,
-      currency: order.currency,
-      customerEmail: user.email,
-      lines: lines.map((line) => ({ name: line.name, unitAmount: line.unitAmount, quantity: line.quantity, image: line.image })),
-      expiresAt: order.stripe_expires_at!,
-    });
-  } catch (error) {
-    log.error({ err: error, orderId: order.id }, 'Stripe Checkout Session could not be created; order failed');
-    await services.db.transaction(async (trx) => {
-      // Cart rows before product rows, in the same order as checkout takes them.
-      await restoreCart(trx, user.id, placed.cartBefore);
-      await releaseOrder(trx, order.id, 'failed');
-      if (placed.claimId !== undefined) await releaseIdempotencyKey(trx, placed.claimId);
-    });
-    throw badGateway('Payment provider error. Please try again.');
-  }
-  const body = { checkout_url: session.url!, order_id: order.id };
-  const stillPending = await services.db.transaction(async (trx) => {
-    const stored = await trx('orders')
-      .where({ id: order.id, status: 'pending' })
-      .update({ stripe_session_id: session.id, updated_at: trx.fn.now() })
-      .returning('id');
-    if (placed.claimId !== undefined) {
-      if (stored.length) await recordIdempotentResponse(trx, placed.claimId, order.id, { status: 200, body });
-      else await releaseIdempotencyKey(trx, placed.claimId);
-    }
-    return stored.length > 0;
-  });
-  if (!stillPending) {
-    // Staff cancelled the order while Stripe was answering: its stock is already back on sale,
-    // so the session must not take a payment.
-    await stripe.expireCheckoutSession(session.id).catch((error: unknown) => {
-      log.error({ err: error, orderId: order.id, sessionId: session.id }, 'could not expire the session of a cancelled order');
-    });
-    throw new HttpError(409, 'conflict', 'This order was cancelled before the payment could start.');
-  }
-  return { status: 200, body };
-}
-
 type CreateOrderBody = JsonBody<'createOrder'>;
 type Replay = { kind: 'replay'; response: CreateOrderReply };
 
@@ -122,7 +50,7 @@ async function placeOrder(
   user: SessionUser,
   body: CreateOrderBody,
   idempotencyKey: string,
-): Promise<Placed | Replay> {
+): Promise<PlacedOrder | Replay> {
   const claim = idempotencyKey ? await claimIdempotencyKey(trx, user.id, idempotencyKey, requestHash(body)) : undefined;
   if (claim?.kind === 'replay') return { kind: 'replay', response: claim.response as CreateOrderReply };
 
@@ -170,7 +98,7 @@ export const createOrder = operation<'createOrder'>({
     const result = await retryOnDeadlock(() => db.transaction((trx) => placeOrder(trx, config, user, body, idempotencyKey)));
     if (result.kind === 'replay') return result.response;
     if (result.order.payment_method === 'cod') return { status: 200, body: codAnswer(result.order.id) };
-    return startCheckout(services, stripe!, user, result, ctx.state.log);
+    return startCardCheckout(services, stripe!, user, result, ctx.state.log);
   },
 });
 
@@ -185,13 +113,10 @@ async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): Promise<
       return await run();
     } catch (error) {
       const code = pgErrorCode(error);
-      if (attempt >= attempts || (code !== PG_DEADLOCK && code !== PG_SERIALIZATION_FAILURE)) throw error;
+      if (attempt >= attempts || (code !== PG.deadlockDetected && code !== PG.serializationFailure)) throw error;
     }
   }
 }
-
-const PG_DEADLOCK = '40P01';
-const PG_SERIALIZATION_FAILURE = '40001';
 
 function codAnswer(orderId: number) {
   return { message: 'COD order placed', order_id: orderId, payment_method: 'cod' as const, status: 'processing' as const };

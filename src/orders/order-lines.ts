@@ -1,11 +1,13 @@
 // What is being bought, priced by the database and taken from stock. Runs inside the checkout
 // transaction: the product rows are locked in id order (so concurrent checkouts never deadlock),
-// each line's stock is taken with a conditional UPDATE (`... WHERE stock >= quantity`), and any
-// failure throws, rolling back every line already taken.
+// the stock of all lines is taken with one conditional UPDATE (`... WHERE stock >= quantity`), and
+// a line it could not take throws, rolling back the lines it took.
 import type { Knex } from 'knex';
 import type { components } from '../../generated/openapi.js';
 import { badRequest, HttpError } from '../http/errors.js';
-import { formatMinorUnits, toMinorUnits } from '../money.js';
+import { MAX_LINE_QUANTITY } from '../cart/cart.model.js';
+import type { CartLine } from '../cart/checkout-cart.js';
+import { formatMoney, toMinorUnits } from '../money.js';
 
 type RequestedLine = components['schemas']['OrderLineInput'];
 
@@ -24,8 +26,6 @@ export interface PricedLine {
   unitAmount: number;
   quantity: number;
 }
-
-const MAX_LINE_QUANTITY = 99;
 
 /** Lines of the request, one per product (repeated products are added together). */
 export function wantedFromRequest(cart: RequestedLine[]): WantedLine[] {
@@ -46,46 +46,10 @@ export function wantedFromRequest(cart: RequestedLine[]): WantedLine[] {
   return [...byProduct.values()];
 }
 
-export interface CartLine {
-  product_id: number;
-  quantity: number;
-}
-
-/**
- * Empties the user's cart and returns what it held (DELETE ... RETURNING, so a concurrent "add to
- * cart" either lands before and is taken, or after and stays in the cart). Rolled back with the
- * checkout when the order is refused.
- */
-export async function takeCart(trx: Knex.Transaction, userId: number): Promise<CartLine[]> {
-  return (await trx('cart_items')
-    .whereIn('cart_id', trx('carts').select('id').where({ user_id: userId }))
-    .delete()
-    .returning(['product_id', 'quantity'])) as CartLine[];
-}
-
 /** The server-side cart's lines as the order's lines (used when the request names no `cart`). */
 export function wantedFromCart(cart: CartLine[]): WantedLine[] {
   if (!cart.length) throw badRequest('Your cart is empty.', { cart: ['Your cart is empty.'] });
   return cart.map((line) => ({ productId: line.product_id, quantity: line.quantity, seenPrices: [] }));
-}
-
-/**
- * Puts taken cart lines back (the card checkout could not start), keeping anything the user has
- * added since and skipping products deleted since.
- */
-export async function restoreCart(trx: Knex.Transaction, userId: number, cart: CartLine[]): Promise<void> {
-  if (!cart.length) return;
-  const owned = (await trx('carts').select('id').where({ user_id: userId }).first()) as { id: number } | undefined;
-  if (!owned) return;
-  const existing = (await trx('products')
-    .select('id')
-    .whereIn(
-      'id',
-      cart.map((line) => line.product_id),
-    )) as Array<{ id: number }>;
-  const alive = new Set(existing.map((product) => product.id));
-  const rows = cart.filter((line) => alive.has(line.product_id)).map((line) => ({ cart_id: owned.id, ...line }));
-  if (rows.length) await trx('cart_items').insert(rows).onConflict(['cart_id', 'product_id']).ignore();
 }
 
 function samePrice(seen: string | number, current: number): boolean {
@@ -122,33 +86,38 @@ export async function reserveLines(trx: Knex.Transaction, wanted: WantedLine[]):
       extra: {
         current_prices: sorted.map((line) => {
           const product = byId.get(line.productId)!;
-          return { id: product.id, name: product.name, price: formatMinorUnits(toMinorUnits(product.price)) };
+          return { id: product.id, name: product.name, price: formatMoney(product.price) };
         }),
       },
     });
   }
 
-  const priced: PricedLine[] = [];
-  for (const line of sorted) {
-    const product = byId.get(line.productId)!;
-    const taken = await trx('products')
-      .where({ id: line.productId })
-      .andWhere('stock', '>=', line.quantity)
-      .update({ stock: trx.raw('stock - ?', [line.quantity]), updated_at: trx.fn.now() })
-      .returning('id');
-    if (!taken.length) {
-      const { stock } = (await trx('products').select('stock').where({ id: line.productId }).first()) as { stock: number };
-      throw new HttpError(400, 'insufficient_stock', `Insufficient stock for ${product.name}. Only ${stock} available.`);
-    }
-    priced.push({
-      productId: product.id,
-      name: product.name,
-      image: product.image,
-      unitAmount: toMinorUnits(product.price),
-      quantity: line.quantity,
-    });
+  const taken = await takeStock(trx, sorted);
+  const short = sorted.find((line) => !taken.has(line.productId));
+  if (short) {
+    // Its row was not updated (the whole transaction is about to roll back), so this is its stock.
+    const { stock } = (await trx('products').select('stock').where({ id: short.productId }).first()) as { stock: number };
+    throw new HttpError(400, 'insufficient_stock', `Insufficient stock for ${byId.get(short.productId)!.name}. Only ${stock} available.`);
   }
-  return priced;
+  return sorted.map((line) => {
+    const product = byId.get(line.productId)!;
+    return { productId: product.id, name: product.name, image: product.image, unitAmount: toMinorUnits(product.price), quantity: line.quantity };
+  });
+}
+
+/**
+ * Takes every line from stock in one conditional UPDATE (`... AND stock >= quantity`); answers the
+ * ids of the products it could take. The rows are already locked by this transaction.
+ */
+async function takeStock(trx: Knex.Transaction, lines: WantedLine[]): Promise<Set<number>> {
+  const result = (await trx.raw(
+    `UPDATE products SET stock = products.stock - wanted.quantity, updated_at = now()
+       FROM (VALUES ${lines.map(() => '(?::integer, ?::integer)').join(', ')}) AS wanted (id, quantity)
+      WHERE products.id = wanted.id AND products.stock >= wanted.quantity
+      RETURNING products.id`,
+    lines.flatMap((line) => [line.productId, line.quantity]),
+  )) as { rows: Array<{ id: number }> };
+  return new Set(result.rows.map((row) => row.id));
 }
 
 export function totalOf(lines: PricedLine[]): number {

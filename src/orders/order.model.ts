@@ -56,6 +56,11 @@ export const ORDER_COLUMNS = [
   'updated_at',
 ] as const;
 
+/** The order matching `where` (its id, its Checkout Session, its owner), or undefined. */
+export async function findOrder(db: Knex, where: Partial<Pick<OrderRow, 'id' | 'user_id' | 'stripe_session_id'>>): Promise<OrderRow | undefined> {
+  return (await db('orders').select(ORDER_COLUMNS).where(where).first()) as OrderRow | undefined;
+}
+
 /** Statuses in which the order has been paid for (by card) or is on its way. */
 export const PAID_STATUSES: readonly OrderStatus[] = ['paid', 'shipped', 'delivered'];
 

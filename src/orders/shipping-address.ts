@@ -3,6 +3,7 @@
 import type { Knex } from 'knex';
 import type { components } from '../../generated/openapi.js';
 import { notFound } from '../http/errors.js';
+import { trimmedFields, type AddressFields } from './addresses/address.model.js';
 
 type AddressInput = components['schemas']['AddressInput'];
 
@@ -29,7 +30,9 @@ export async function shippingAddress(
     if (!saved) throw notFound('Address not found.');
     address = saved;
   } else {
-    address = choice.address!;
+    // Trimmed like an address saved through the address book: the spec lets spaces surround the
+    // digits of phone and pincode, the database's CHECKs do not.
+    address = trimmedFields(choice.address!) as AddressFields;
     // Ordering again to the same place does not fill the book with copies of one address.
     const known = await trx('addresses').select('id').where({ user_id: userId, ...address }).first();
     if (!known) await trx('addresses').insert({ user_id: userId, ...address });

@@ -3,14 +3,15 @@
 // A paid order is not cancelled here: that needs a refund, which this backend does not issue.
 // Cancelling a card order that is still pending first expires its Stripe Checkout Session, so the
 // customer cannot pay for an order that no longer holds its stock.
-import type { Knex } from 'knex';
-import { badGateway, HttpError, notFound, serviceUnavailable } from '../http/errors.js';
+import { conflict, notFound, serviceUnavailable } from '../http/errors.js';
 import { operation } from '../http/operation.js';
 import type { Logger } from '../log.js';
-import { PaymentProviderError, type StripeGateway } from '../payments/stripe-gateway.js';
-import { applyCheckoutSession, releaseOrder, transition } from '../payments/transitions.js';
+import { paymentProviderFailed } from '../payments/provider-error.js';
+import { PaymentProviderError } from '../payments/stripe-gateway.js';
+import { applyCheckoutSession } from '../payments/transitions.js';
 import type { Services } from '../services.js';
-import { ORDER_COLUMNS, withItems, type OrderRow, type OrderStatus } from './order.model.js';
+import { findOrder, withItems, type OrderRow, type OrderStatus } from './order.model.js';
+import { releaseOrder, transition } from './order-status.js';
 
 type Target = 'shipped' | 'delivered' | 'cancelled';
 
@@ -20,15 +21,12 @@ const ALLOWED_FROM: Record<Target, readonly OrderStatus[]> = {
   cancelled: ['pending', 'processing'],
 };
 
-const refused = (from: OrderStatus, to: Target) => new HttpError(409, 'conflict', `Cannot change status from ${from} to ${to}.`);
-
-async function loadOrder(db: Knex | Knex.Transaction, id: number): Promise<OrderRow | undefined> {
-  return (await db('orders').select(ORDER_COLUMNS).where({ id }).first()) as OrderRow | undefined;
-}
+const refused = (from: OrderStatus, to: Target) => conflict(`Cannot change status from ${from} to ${to}.`);
 
 /** Makes a pending card order's Checkout Session unpayable before the order is cancelled. */
-async function closeCheckout(services: Services, stripe: StripeGateway | undefined, order: OrderRow, log: Logger): Promise<void> {
+async function closeCheckout(services: Services, order: OrderRow, log: Logger): Promise<void> {
   if (!order.stripe_session_id) return;
+  const stripe = services.stripe;
   if (!stripe) throw serviceUnavailable('Stripe is not configured; a pending card order cannot be cancelled safely.');
   try {
     await stripe.expireCheckoutSession(order.stripe_session_id);
@@ -42,32 +40,32 @@ async function closeCheckout(services: Services, stripe: StripeGateway | undefin
   try {
     session = await stripe.retrieveCheckoutSession(order.stripe_session_id);
   } catch {
-    throw badGateway('Payment provider error. Please try again.');
+    throw paymentProviderFailed();
   }
   if (session.status === 'complete') {
     await services.db.transaction((trx) => applyCheckoutSession(trx, session, 'completed', log));
-    throw new HttpError(409, 'conflict', 'The customer has already completed the payment; the order cannot be cancelled here.');
+    throw conflict('The customer has already completed the payment; the order cannot be cancelled here.');
   }
-  if (session.status !== 'expired') throw badGateway('Payment provider error. Please try again.');
+  if (session.status !== 'expired') throw paymentProviderFailed();
 }
 
 export const updateOrderStatus = operation<'updateOrderStatus'>({
   staffOnly: true,
   async handle({ params, body, services, ctx }) {
     const target = body.status;
-    const order = await loadOrder(services.db, params.id);
+    const order = await findOrder(services.db, { id: params.id });
     if (!order) throw notFound('Order not found.');
     if (!ALLOWED_FROM[target].includes(order.status)) throw refused(order.status, target);
 
     if (target === 'cancelled' && order.status === 'pending' && order.payment_method === 'stripe') {
-      await closeCheckout(services, services.stripe, order, ctx.state.log);
+      await closeCheckout(services, order, ctx.state.log);
     }
     const updated = await services.db.transaction(async (trx) => {
       const changed =
         target === 'cancelled'
           ? await releaseOrder(trx, order.id, 'cancelled', ALLOWED_FROM.cancelled)
           : await transition(trx, order.id, ALLOWED_FROM[target], target);
-      const now = (await loadOrder(trx, order.id))!;
+      const now = (await findOrder(trx, { id: order.id }))!;
       // Someone else (a webhook, another staff member) moved the order in the meantime.
       if (!changed) throw refused(now.status, target);
       return now;

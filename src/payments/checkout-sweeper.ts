@@ -6,7 +6,8 @@
 // It also forgets Idempotency-Keys older than a day and Stripe event ids older than 30 days.
 import type { Services } from '../services.js';
 import { PaymentProviderError } from './stripe-gateway.js';
-import { applyCheckoutSession, releaseOrder } from './transitions.js';
+import { releaseOrder } from '../orders/order-status.js';
+import { applyCheckoutSession, happeningOf } from './transitions.js';
 
 /** Stripe may take a little while to flip a session to expired; don't race it. */
 const EXPIRY_GRACE_SECONDS = 120;
@@ -55,8 +56,9 @@ export async function sweepAbandonedCheckouts(services: Services, now: Date = ne
         log.warn({ err: error, orderId: order.id }, 'sweeper could not reach Stripe; will retry');
         continue;
       }
-      if (session.status !== 'expired' && session.status !== 'complete') continue;
-      const settled = await db.transaction((trx) => applyCheckoutSession(trx, session, session.status === 'expired' ? 'expired' : 'completed', log));
+      const happened = happeningOf(session);
+      if (!happened) continue;
+      const settled = await db.transaction((trx) => applyCheckoutSession(trx, session, happened, log));
       if (settled.outcome === 'cancelled') result.cancelled += 1;
       if (settled.outcome === 'paid') result.paid += 1;
     }

@@ -1,55 +1,22 @@
-// Every change of an order's status made by the payment flow (webhook, verify-payment, the
-// expiry sweeper, a failed Stripe call, a staff cancellation) goes through here. Each transition
-// is a conditional UPDATE (`... WHERE status IN (<allowed from>)`), so concurrent or out-of-order
-// events cannot move an order backwards (a paid order never becomes cancelled), and only the
-// caller whose UPDATE matched gives the stock back — stock is returned exactly once.
+// What Stripe tells us about a Checkout Session (webhook, verify-payment, the expiry sweeper, a
+// staff cancellation that finds the session already paid) applied to the order that owns it,
+// through the orders module's conditional status changes.
 import type { Knex } from 'knex';
 import type { Logger } from '../log.js';
 import { toMinorUnits } from '../money.js';
-import { ORDER_COLUMNS, type OrderRow, type OrderStatus } from '../orders/order.model.js';
+import { findOrder } from '../orders/order.model.js';
+import { releaseOrder, transition } from '../orders/order-status.js';
 import type { CheckoutSessionView } from './stripe-gateway.js';
-
-/** Moves the order to `to` if it is in one of `from`; true when this call made the change. */
-export async function transition(trx: Knex.Transaction, orderId: number, from: readonly OrderStatus[], to: OrderStatus): Promise<boolean> {
-  const changed = await trx('orders')
-    .update({ status: to, updated_at: trx.fn.now() })
-    .where({ id: orderId })
-    .whereIn('status', from as OrderStatus[])
-    .returning('id');
-  return changed.length > 0;
-}
-
-/** Gives back the stock an order holds. Only call right after a transition that returned true. */
-export async function restock(trx: Knex.Transaction, orderId: number): Promise<void> {
-  const lines = (await trx('order_items')
-    .select('product_id')
-    .sum({ quantity: 'quantity' })
-    .where({ order_id: orderId })
-    .whereNotNull('product_id') // a deleted product has no stock to give back
-    .groupBy('product_id')
-    .orderBy('product_id')) as Array<{ product_id: number; quantity: string | number }>;
-  // Product rows are updated in id order, as checkout reserves them, so the two never deadlock.
-  for (const line of lines) {
-    await trx('products')
-      .where({ id: line.product_id })
-      .update({ stock: trx.raw('stock + ?', [Number(line.quantity)]), updated_at: trx.fn.now() });
-  }
-}
-
-/** Ends a not-yet-paid order as failed or cancelled and returns its stock; true when this call did it. */
-export async function releaseOrder(
-  trx: Knex.Transaction,
-  orderId: number,
-  to: 'failed' | 'cancelled',
-  from: readonly OrderStatus[] = ['pending'],
-): Promise<boolean> {
-  const changed = await transition(trx, orderId, from, to);
-  if (changed) await restock(trx, orderId);
-  return changed;
-}
 
 /** What Stripe told us about a Checkout Session. */
 export type SessionHappening = 'completed' | 'async_payment_succeeded' | 'async_payment_failed' | 'expired';
+
+/** What a session read from Stripe says has happened: undefined while it is still open. */
+export function happeningOf(session: CheckoutSessionView): SessionHappening | undefined {
+  if (session.status === 'complete') return 'completed';
+  if (session.status === 'expired') return 'expired';
+  return undefined;
+}
 
 export type SessionOutcome =
   | 'paid'
@@ -77,7 +44,7 @@ export async function applyCheckoutSession(
   happened: SessionHappening,
   log: Logger,
 ): Promise<SessionResult> {
-  const order = (await trx('orders').select(ORDER_COLUMNS).where({ stripe_session_id: session.id }).first()) as OrderRow | undefined;
+  const order = await findOrder(trx, { stripe_session_id: session.id });
   if (!order) {
     log.warn({ sessionId: session.id, happened }, 'Stripe session belongs to no order');
     return { orderId: null, outcome: 'unknown_session' };

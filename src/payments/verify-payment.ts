@@ -2,18 +2,16 @@
 // shopper back. Owner only: another user's session is "not found". The session is read from
 // Stripe (never trusted from the query) and applied with the webhook's own transition code, so
 // whichever of the two arrives first moves the order, and the other changes nothing.
-import { badGateway, notFound, serviceUnavailable } from '../http/errors.js';
+import { notFound, serviceUnavailable } from '../http/errors.js';
 import { operation } from '../http/operation.js';
-import { ORDER_COLUMNS, PAID_STATUSES, type OrderRow } from '../orders/order.model.js';
+import { findOrder, PAID_STATUSES } from '../orders/order.model.js';
+import { paymentProviderFailed } from './provider-error.js';
 import { PaymentProviderError } from './stripe-gateway.js';
-import { applyCheckoutSession, type SessionHappening } from './transitions.js';
+import { applyCheckoutSession, happeningOf } from './transitions.js';
 
 export const verifyPayment = operation<'verifyPayment'>({
   async handle({ query, user, services, ctx }) {
-    const mine = () =>
-      services.db('orders').select(ORDER_COLUMNS).where({ stripe_session_id: query.session_id, user_id: user.id }).first() as Promise<
-        OrderRow | undefined
-      >;
+    const mine = () => findOrder(services.db, { stripe_session_id: query.session_id, user_id: user.id });
     const order = await mine();
     if (!order) throw notFound('Order not found.');
 
@@ -25,13 +23,13 @@ export const verifyPayment = operation<'verifyPayment'>({
       } catch (error) {
         if (!(error instanceof PaymentProviderError)) throw error;
         ctx.state.log.error({ err: error, orderId: order.id }, 'could not retrieve the Checkout Session');
-        throw badGateway('Payment provider error. Please try again.');
+        throw paymentProviderFailed();
       }
-      const happened: SessionHappening | undefined =
-        session.status === 'complete' ? 'completed' : session.status === 'expired' ? 'expired' : undefined;
+      const happened = happeningOf(session);
       if (happened) await services.db.transaction((trx) => applyCheckoutSession(trx, session, happened, ctx.state.log));
     }
-    const now = (await mine())!;
+    // Read again only when Stripe was asked: that is when the order may have moved.
+    const now = order.status === 'pending' ? (await mine())! : order;
     return {
       status: 200,
       body: { order_id: now.id, status: now.status, payment_verified: PAID_STATUSES.includes(now.status) },

@@ -7,8 +7,7 @@ import { expect } from 'chai';
 import { createSuperuser, SuperuserInputError } from '../../src/cli/createsuperuser.js';
 import { createDatabase } from '../../src/db.js';
 import { makeUser, unique } from '../support/factories.js';
-import type { TestServer } from '../support/server.js';
-import { clientFrom, startAccountsServer } from './support.js';
+import { accountsServerForSuite, clientFrom } from './support.js';
 
 function run(args: string[], env: Record<string, string>, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -27,27 +26,23 @@ function run(args: string[], env: Record<string, string>, input?: string): Promi
 }
 
 describe('accounts: createsuperuser', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startAccountsServer();
-  });
-  after(() => server.close());
+  const suite = accountsServerForSuite();
 
   it('creates a staff user who can log in and is staff in /me', async () => {
     const email = `${unique('Boss')}@Example.com`;
-    const result = await createSuperuser(server.services.db, { email, password: 'staff-password' });
+    const result = await createSuperuser(suite.db, { email, password: 'staff-password' });
     expect(result.created).to.equal(true);
     expect(result.email).to.equal(email.toLowerCase());
-    const client = clientFrom(server);
+    const client = clientFrom(suite.server);
     expect((await client.post('/api/auth/login/', { email, password: 'staff-password' })).status).to.equal(200);
     expect((await client.get('/api/auth/me/')).body).to.include({ is_staff: true, email: email.toLowerCase() });
   });
 
   it('promotes an existing account and sets its password', async () => {
-    const user = await makeUser(server.services.db);
-    const result = await createSuperuser(server.services.db, { email: user.email.toUpperCase(), password: 'promoted-password' });
+    const user = await makeUser(suite.db);
+    const result = await createSuperuser(suite.db, { email: user.email.toUpperCase(), password: 'promoted-password' });
     expect(result).to.deep.equal({ id: user.id, email: user.email, created: false });
-    const row = await server.services.db('users').where({ id: user.id }).first();
+    const row = await suite.db('users').where({ id: user.id }).first();
     expect(row.is_staff).to.equal(true);
     expect(row.password).to.match(/^\$argon2id\$/);
   });
@@ -55,7 +50,7 @@ describe('accounts: createsuperuser', () => {
   it('refuses a bad email or a short password', async () => {
     for (const input of [{ email: 'nope', password: 'long-enough' }, { email: `${unique()}@example.com`, password: 'short' }]) {
       let error: unknown;
-      await createSuperuser(server.services.db, input).catch((caught: unknown) => (error = caught));
+      await createSuperuser(suite.db, input).catch((caught: unknown) => (error = caught));
       expect(error).to.be.instanceOf(SuperuserInputError);
     }
   });

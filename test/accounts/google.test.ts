@@ -94,10 +94,14 @@ describe('accounts: Google sign-in', () => {
   });
 
   it('caches the certificates between sign-ins (Cache-Control max-age)', async () => {
-    const before = google.requests;
-    await signIn(google.idToken({ email: `${unique('g')}@gmail.com`, email_verified: true }));
-    await signIn(google.idToken({ email: `${unique('g')}@gmail.com`, email_verified: true }));
-    expect(google.requests).to.equal(before);
+    const token = () => google.idToken({ email: `${unique('g')}@gmail.com`, email_verified: true });
+    expect((await signIn(token())).status).to.equal(200);
+    const fetched = google.requests;
+    expect(fetched, 'the certificates were fetched for the first sign-in').to.be.at.least(1);
+    // Each sign-in must succeed: a refused token would not fetch anything either.
+    expect((await signIn(token())).status).to.equal(200);
+    expect((await signIn(token())).status).to.equal(200);
+    expect(google.requests, 'no fetch after the first').to.equal(fetched);
   });
 
   it('answers 503 when GOOGLE_CLIENT_ID is not configured', async () => {

@@ -3,18 +3,13 @@
 import { pbkdf2Sync } from 'node:crypto';
 import { expect } from 'chai';
 import { makeUser, unique } from '../support/factories.js';
-import type { TestServer } from '../support/server.js';
-import { clientFrom, randomIp, startAccountsServer } from './support.js';
+import { accountsServerForSuite, clientFrom, randomIp } from './support.js';
 
 describe('accounts: registration, login and me', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startAccountsServer();
-  });
-  after(() => server.close());
+  const suite = accountsServerForSuite();
 
   it('registers, sets both cookies, and /me answers the user', async () => {
-    const client = clientFrom(server);
+    const client = clientFrom(suite.server);
     const email = `${unique('reg')}@example.com`;
     const created = await client.post('/api/auth/register/', { email, password: 'correct-horse', first_name: 'Asha', last_name: 'Rao' });
     expect(created.status).to.equal(201);
@@ -23,19 +18,19 @@ describe('accounts: registration, login and me', () => {
     const me = await client.get('/api/auth/me/');
     expect(me.status).to.equal(200);
     expect(me.body).to.deep.equal(created.body.user);
-    const row = await server.services.db('users').where({ email }).first();
+    const row = await suite.db('users').where({ email }).first();
     expect(row.password).to.match(/^\$argon2id\$/);
   });
 
   it('treats the email case-insensitively: stored lower-case, A@X.com logs in as a@x.com', async () => {
     const name = unique('MiXeD');
-    const created = await clientFrom(server).post('/api/auth/register/', { email: `${name}@Example.COM`, password: 'correct-horse' });
+    const created = await clientFrom(suite.server).post('/api/auth/register/', { email: `${name}@Example.COM`, password: 'correct-horse' });
     expect(created.status).to.equal(201);
     expect(created.body.user.email).to.equal(`${name.toLowerCase()}@example.com`);
-    const duplicate = await clientFrom(server).post('/api/auth/register/', { email: `${name.toUpperCase()}@EXAMPLE.com`, password: 'another-pass' });
+    const duplicate = await clientFrom(suite.server).post('/api/auth/register/', { email: `${name.toUpperCase()}@EXAMPLE.com`, password: 'another-pass' });
     expect(duplicate.status).to.equal(400);
     expect(duplicate.body.fields.email).to.deep.equal(['A user with this email already exists.']);
-    const login = await clientFrom(server).post('/api/auth/login/', { email: `${name.toUpperCase()}@example.com`, password: 'correct-horse' });
+    const login = await clientFrom(suite.server).post('/api/auth/login/', { email: `${name.toUpperCase()}@example.com`, password: 'correct-horse' });
     expect(login.status).to.equal(200);
     expect(login.body.user.id).to.equal(created.body.user.id);
   });
@@ -45,12 +40,12 @@ describe('accounts: registration, login and me', () => {
     const ip = randomIp();
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, index) =>
-        clientFrom(server, ip).post('/api/auth/register/', { email: index % 2 ? email.toUpperCase() : email, password: 'race-password' }),
+        clientFrom(suite.server, ip).post('/api/auth/register/', { email: index % 2 ? email.toUpperCase() : email, password: 'race-password' }),
       ),
     );
     const statuses = answers.map((answer) => answer.status).sort();
     expect(statuses).to.deep.equal([201, 400, 400, 400, 400, 400, 400, 400, 400, 400]);
-    const rows = await server.services.db('users').where({ email }).select('id');
+    const rows = await suite.db('users').where({ email }).select('id');
     expect(rows).to.have.length(1);
     expect(answers.find((answer) => answer.status === 201)!.body.user.id).to.equal(rows[0].id);
     for (const answer of answers.filter((candidate) => candidate.status === 400)) {
@@ -59,19 +54,19 @@ describe('accounts: registration, login and me', () => {
   });
 
   it('refuses passwords shorter than 8 characters and bad emails with 400 naming the field', async () => {
-    const short = await clientFrom(server).post('/api/auth/register/', { email: `${unique()}@example.com`, password: 'short12' });
+    const short = await clientFrom(suite.server).post('/api/auth/register/', { email: `${unique()}@example.com`, password: 'short12' });
     expect(short.status).to.equal(400);
     expect(short.body.fields).to.deep.equal({ password: ['Ensure this field has at least 8 characters.'] });
-    const email = await clientFrom(server).post('/api/auth/register/', { email: 'not-an-email', password: 'long-enough' });
+    const email = await clientFrom(suite.server).post('/api/auth/register/', { email: 'not-an-email', password: 'long-enough' });
     expect(email.status).to.equal(400);
     expect(email.body.fields).to.have.property('email');
   });
 
   it('answers wrong credentials with 400 Invalid credentials, whether or not the account exists', async () => {
     const email = `${unique('wrong')}@example.com`;
-    await clientFrom(server).post('/api/auth/register/', { email, password: 'right-password' });
-    const wrong = await clientFrom(server).post('/api/auth/login/', { email, password: 'wrong-password' });
-    const unknown = await clientFrom(server).post('/api/auth/login/', { email: `${unique('nobody')}@example.com`, password: 'whatever-pass' });
+    await clientFrom(suite.server).post('/api/auth/register/', { email, password: 'right-password' });
+    const wrong = await clientFrom(suite.server).post('/api/auth/login/', { email, password: 'wrong-password' });
+    const unknown = await clientFrom(suite.server).post('/api/auth/login/', { email: `${unique('nobody')}@example.com`, password: 'whatever-pass' });
     for (const answer of [wrong, unknown]) {
       expect(answer.status).to.equal(400);
       expect(answer.body).to.deep.equal({ error: 'Invalid credentials', code: 'validation_error' });
@@ -80,48 +75,48 @@ describe('accounts: registration, login and me', () => {
   });
 
   it('refuses a Google-only account (no password) a password login', async () => {
-    const user = await makeUser(server.services.db, { password: null });
-    const answer = await clientFrom(server).post('/api/auth/login/', { email: user.email, password: 'anything-at-all' });
+    const user = await makeUser(suite.db, { password: null });
+    const answer = await clientFrom(suite.server).post('/api/auth/login/', { email: user.email, password: 'anything-at-all' });
     expect(answer.status).to.equal(400);
   });
 
   it("accepts Django's pbkdf2_sha256 hash and re-hashes it to argon2id on the first login", async () => {
     const salt = 'seasalt1234';
     const digest = pbkdf2Sync('legacy-password', salt, 1000, 32, 'sha256').toString('base64');
-    const user = await makeUser(server.services.db, { password: `pbkdf2_sha256$1000$${salt}$${digest}` });
-    const wrong = await clientFrom(server).post('/api/auth/login/', { email: user.email, password: 'legacy-passwore' });
+    const user = await makeUser(suite.db, { password: `pbkdf2_sha256$1000$${salt}$${digest}` });
+    const wrong = await clientFrom(suite.server).post('/api/auth/login/', { email: user.email, password: 'legacy-passwore' });
     expect(wrong.status).to.equal(400);
-    expect((await server.services.db('users').where({ id: user.id }).first()).password).to.match(/^pbkdf2_sha256\$/);
+    expect((await suite.db('users').where({ id: user.id }).first()).password).to.match(/^pbkdf2_sha256\$/);
 
-    const right = await clientFrom(server).post('/api/auth/login/', { email: user.email, password: 'legacy-password' });
+    const right = await clientFrom(suite.server).post('/api/auth/login/', { email: user.email, password: 'legacy-password' });
     expect(right.status).to.equal(200);
-    const stored = (await server.services.db('users').where({ id: user.id }).first()).password as string;
+    const stored = (await suite.db('users').where({ id: user.id }).first()).password as string;
     expect(stored).to.match(/^\$argon2id\$/);
-    const again = await clientFrom(server).post('/api/auth/login/', { email: user.email, password: 'legacy-password' });
+    const again = await clientFrom(suite.server).post('/api/auth/login/', { email: user.email, password: 'legacy-password' });
     expect(again.status).to.equal(200);
   });
 
   it('accepts the access token as Authorization: Bearer, and refuses /me without one', async () => {
-    const client = clientFrom(server);
+    const client = clientFrom(suite.server);
     await client.post('/api/auth/register/', { email: `${unique('bearer')}@example.com`, password: 'bearer-pass' });
-    const bearer = server.client({ authorization: `Bearer ${client.cookies.get('access')}` });
+    const bearer = suite.server.client({ authorization: `Bearer ${client.cookies.get('access')}` });
     const me = await bearer.get('/api/auth/me/');
     expect(me.status).to.equal(200);
-    const anonymous = await server.client().get('/api/auth/me/');
+    const anonymous = await suite.server.client().get('/api/auth/me/');
     expect(anonymous.status).to.equal(401);
     expect(anonymous.body.code).to.equal('not_authenticated');
   });
 
   it("ends a deactivated user's access and refresh at once", async () => {
-    const client = clientFrom(server);
+    const client = clientFrom(suite.server);
     const email = `${unique('gone')}@example.com`;
     await client.post('/api/auth/register/', { email, password: 'soon-inactive' });
     expect((await client.get('/api/auth/me/')).status).to.equal(200);
-    await server.services.db('users').where({ email }).update({ is_active: false });
+    await suite.db('users').where({ email }).update({ is_active: false });
     expect((await client.get('/api/auth/me/')).status).to.equal(401);
     const refreshed = await client.post('/api/auth/refresh/');
     expect(refreshed.status).to.equal(401);
-    const login = await clientFrom(server).post('/api/auth/login/', { email, password: 'soon-inactive' });
+    const login = await clientFrom(suite.server).post('/api/auth/login/', { email, password: 'soon-inactive' });
     expect(login.status).to.equal(400);
   });
 });

@@ -3,11 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { AUDIENCE, ISSUER, signToken } from '../../src/accounts/tokens.js';
+import { AUDIENCE, ISSUER, signToken, tokenDigest } from '../../src/accounts/tokens.js';
 import { clientAs, makeUser, unique } from '../support/factories.js';
 import type { Client } from '../support/client.js';
 import { TEST_SECRET, type TestServer } from '../support/server.js';
-import { clientFrom, cookieLine, startAccountsServer } from './support.js';
+import { accountsServerForSuite, clientFrom, cookieLine, startAccountsServer } from './support.js';
 
 async function registered(server: TestServer): Promise<{ client: Client; email: string; id: number }> {
   const client = clientFrom(server);
@@ -20,22 +20,18 @@ async function registered(server: TestServer): Promise<{ client: Client; email: 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('accounts: tokens and sessions', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startAccountsServer();
-  });
-  after(() => server.close());
+  const suite = accountsServerForSuite();
 
   describe('refused tokens', () => {
     let user: { id: number; sid: string };
     before(async () => {
-      const { client, id } = await registered(server);
+      const { client, id } = await registered(suite.server);
       const claims = jwt.decode(client.cookies.get('access')!) as { sid: string };
       user = { id, sid: claims.sid };
     });
     const now = () => Math.floor(Date.now() / 1000);
     const claims = () => ({ sub: String(user.id), typ: 'access', sid: user.sid, jti: randomUUID(), iss: ISSUER, aud: AUDIENCE, iat: now(), exp: now() + 600 });
-    const meWith = (token: string) => server.client({ authorization: `Bearer ${token}` }).get('/api/auth/me/');
+    const meWith = (token: string) => suite.server.client({ authorization: `Bearer ${token}` }).get('/api/auth/me/');
 
     it('accepts a well-formed access token (the control case)', async () => {
       expect((await meWith(jwt.sign(claims(), TEST_SECRET, { algorithm: 'HS256' }))).status).to.equal(200);
@@ -64,14 +60,14 @@ describe('accounts: tokens and sessions', () => {
     });
 
     it('refuses an access token presented as the refresh cookie', async () => {
-      const client = server.client();
+      const client = suite.server.client();
       client.cookies.set('refresh', jwt.sign(claims(), TEST_SECRET, { algorithm: 'HS256' }));
       const answer = await client.post('/api/auth/refresh/');
       expect(answer.status).to.equal(401);
     });
 
     it('answers 401 No refresh cookie without one', async () => {
-      const answer = await server.client().post('/api/auth/refresh/');
+      const answer = await suite.server.client().post('/api/auth/refresh/');
       expect(answer.status).to.equal(401);
       expect(answer.body.error).to.equal('No refresh cookie');
     });
@@ -79,7 +75,7 @@ describe('accounts: tokens and sessions', () => {
 
   describe('cookies', () => {
     it('outside DEBUG: HttpOnly, Path=/, Secure, SameSite=None, 1 hour and 7 days — even over plain http', async () => {
-      const { client } = await registered(server);
+      const { client } = await registered(suite.server);
       const response = await client.post('/api/auth/login/', { email: (await client.get('/api/auth/me/')).body.email, password: 'session-pass' });
       const access = cookieLine(response.headers, 'access')!;
       const refresh = cookieLine(response.headers, 'refresh')!;
@@ -113,7 +109,7 @@ describe('accounts: tokens and sessions', () => {
 
   describe('refresh and logout', () => {
     it('rotates the refresh token; the new pair works', async () => {
-      const { client } = await registered(server);
+      const { client } = await registered(suite.server);
       const firstRefresh = client.cookies.get('refresh');
       const firstAccess = client.cookies.get('access');
       const answer = await client.post('/api/auth/refresh/');
@@ -126,11 +122,11 @@ describe('accounts: tokens and sessions', () => {
     });
 
     it('revokes the whole session when a rotated refresh token is presented again', async () => {
-      const { client } = await registered(server);
+      const { client } = await registered(suite.server);
       const stolen = client.cookies.get('refresh')!;
       expect((await client.post('/api/auth/refresh/')).status).to.equal(200);
 
-      const attacker = server.client();
+      const attacker = suite.server.client();
       attacker.cookies.set('refresh', stolen);
       const replay = await attacker.post('/api/auth/refresh/');
       expect(replay.status).to.equal(401);
@@ -143,17 +139,17 @@ describe('accounts: tokens and sessions', () => {
     });
 
     it('lets exactly one of two parallel refreshes with the same token win', async () => {
-      const { client } = await registered(server);
+      const { client } = await registered(suite.server);
       const token = client.cookies.get('refresh')!;
-      const tabs = [server.client(), server.client()];
+      const tabs = [suite.server.client(), suite.server.client()];
       tabs.forEach((tab) => tab.cookies.set('refresh', token));
       const answers = await Promise.all(tabs.map((tab) => tab.post('/api/auth/refresh/')));
       expect(answers.map((answer) => answer.status).sort()).to.deep.equal([200, 401]);
     });
 
     it('logout revokes the session: the old access and refresh tokens stop working', async () => {
-      const { client } = await registered(server);
-      const copy = server.client();
+      const { client } = await registered(suite.server);
+      const copy = suite.server.client();
       for (const [name, value] of client.cookies) copy.cookies.set(name, value);
       const bye = await client.post('/api/auth/logout/');
       expect(bye.status).to.equal(200);
@@ -164,40 +160,48 @@ describe('accounts: tokens and sessions', () => {
     });
 
     it('logout with only a Bearer token revokes that session; logout without anything still answers 200', async () => {
-      const { client } = await registered(server);
+      const { client } = await registered(suite.server);
       const access = client.cookies.get('access')!;
-      const bearer = server.client({ authorization: `Bearer ${access}` });
+      const bearer = suite.server.client({ authorization: `Bearer ${access}` });
       expect((await bearer.post('/api/auth/logout/')).status).to.equal(200);
       expect((await bearer.get('/api/auth/me/')).status).to.equal(401);
-      expect((await server.client().post('/api/auth/logout/')).status).to.equal(200);
+      expect((await suite.server.client().post('/api/auth/logout/')).status).to.equal(200);
     });
 
     it('keeps other sessions of the user alive when one logs out', async () => {
-      const user = await makeUser(server.services.db);
-      const phone = await clientAs(server, user);
-      const laptop = await clientAs(server, user);
+      const user = await makeUser(suite.db);
+      const phone = await clientAs(suite.server, user);
+      const laptop = await clientAs(suite.server, user);
       expect((await phone.post('/api/auth/logout/')).status).to.equal(200);
       expect((await phone.get('/api/auth/me/')).status).to.equal(401);
       expect((await laptop.get('/api/auth/me/')).status).to.equal(200);
     });
 
     it('drops the expired refresh tokens of a session when it rotates', async () => {
-      const { client } = await registered(server);
+      const { client } = await registered(suite.server);
       const { sid } = jwt.decode(client.cookies.get('refresh')!) as { sid: string };
-      await server.services.db('refresh_tokens').insert({ jti_hash: 'f'.repeat(64), session_id: sid, expires_at: new Date(Date.now() - 1000), rotated_at: new Date() });
+      await suite.db('refresh_tokens').insert({ jti_hash: 'f'.repeat(64), session_id: sid, expires_at: new Date(Date.now() - 1000), rotated_at: new Date() });
       expect((await client.post('/api/auth/refresh/')).status).to.equal(200);
-      const left = await server.services.db('refresh_tokens').where({ session_id: sid }).select('jti_hash', 'rotated_at');
+      const left = await suite.db('refresh_tokens').where({ session_id: sid }).select('jti_hash', 'rotated_at');
       expect(left).to.have.length(2);
       expect(left.map((row) => row.jti_hash)).not.to.include('f'.repeat(64));
     });
 
     it('refuses an expired refresh token', async () => {
-      const { client, id } = await registered(server);
+      const { client, id } = await registered(suite.server);
       const { sid } = jwt.decode(client.cookies.get('refresh')!) as { sid: string };
-      const expired = signToken(TEST_SECRET, { sub: String(id), typ: 'refresh', sid, jti: randomUUID() }, -10);
-      const stale = server.client();
-      stale.cookies.set('refresh', expired);
+      // Tokens whose ids the session has recorded, so that only the expiry can refuse one.
+      const recorded = async (lifetimeSeconds: number) => {
+        const jti = randomUUID();
+        await suite.db('refresh_tokens').insert({ jti_hash: tokenDigest(jti), session_id: sid, expires_at: new Date(Date.now() + 3600_000) });
+        return signToken(TEST_SECRET, { sub: String(id), typ: 'refresh', sid, jti }, lifetimeSeconds);
+      };
+      const stale = suite.server.client();
+      stale.cookies.set('refresh', await recorded(-10));
       expect((await stale.post('/api/auth/refresh/')).status).to.equal(401);
+      const fresh = suite.server.client();
+      fresh.cookies.set('refresh', await recorded(60));
+      expect((await fresh.post('/api/auth/refresh/')).status, 'the control: the same kind of token, not expired').to.equal(200);
     });
   });
 });

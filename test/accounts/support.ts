@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { SMTPServer } from 'smtp-server';
-import { startServer, type TestServer } from '../support/server.js';
+import { serverForSuite, startServer, type SuiteServer, type TestServer } from '../support/server.js';
 
 export interface ReceivedMail {
   to: string[];
@@ -128,6 +128,11 @@ export const randomIp = () => `10.${[0, 0, 0].map(() => Math.floor(Math.random()
  */
 export function startAccountsServer(env: Record<string, string> = {}): Promise<TestServer> {
   return startServer({ TRUST_PROXY: 'true', ...env });
+}
+
+/** startAccountsServer for a describe block (see serverForSuite). */
+export function accountsServerForSuite(env: () => Record<string, string> = () => ({})): SuiteServer {
+  return serverForSuite(() => ({ TRUST_PROXY: 'true', ...env() }));
 }
 
 export function clientFrom(server: TestServer, ip = randomIp()) {

@@ -1,10 +1,9 @@
 // The address book: the reference's field rules with a message per field, surrounding whitespace
 // removed, and other users' addresses unreachable (404, untouched).
 import { expect } from 'chai';
-import type { Knex } from 'knex';
 import type { Client } from '../support/client.js';
-import { clientAs, makeUser } from '../support/factories.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { makeUser, shopper } from '../support/factories.js';
+import { serverForSuite } from '../support/server.js';
 
 const ASHA = { full_name: 'Asha Rao', phone: '9876543210', street: '12 MG Road, Indiranagar', city: 'Bengaluru', pincode: '560038' };
 
@@ -26,16 +25,8 @@ const RULES: Array<{ field: keyof typeof MESSAGES; bad: unknown[]; good: string[
 ];
 
 describe('addresses', () => {
-  let server: TestServer;
-  let db: Knex;
+  const suite = serverForSuite();
 
-  before(async () => {
-    server = await startServer();
-    db = server.services.db;
-  });
-  after(() => server.close());
-
-  const shopper = async () => await clientAs(server, await makeUser(db));
 
   async function saved(client: Client, fields: Partial<typeof ASHA> = {}): Promise<number> {
     const response = await client.post('/api/orders/addresses/', { ...ASHA, ...fields });
@@ -45,7 +36,7 @@ describe('addresses', () => {
 
   describe('create and list', () => {
     it('saves an address (201) and lists the user’s addresses, newest first', async () => {
-      const client = await shopper();
+      const client = await shopper(suite.server);
       const created = await client.post('/api/orders/addresses/', ASHA);
       expect(created.status).to.equal(201);
       expect(created.body).to.deep.equal({ id: created.body.id, ...ASHA });
@@ -57,13 +48,13 @@ describe('addresses', () => {
     });
 
     it('lists nothing for a user without addresses', async () => {
-      const response = await (await shopper()).get('/api/orders/addresses/');
+      const response = await (await shopper(suite.server)).get('/api/orders/addresses/');
       expect(response.status).to.equal(200);
       expect(response.body).to.deep.equal([]);
     });
 
     it('removes surrounding whitespace of every field before storing', async () => {
-      const client = await shopper();
+      const client = await shopper(suite.server);
       const response = await client.post('/api/orders/addresses/', {
         full_name: '  Asha Rao ',
         phone: ' 9876543210\t',
@@ -73,13 +64,13 @@ describe('addresses', () => {
       });
       expect(response.status).to.equal(201);
       expect(response.body).to.deep.equal({ id: response.body.id, ...ASHA });
-      expect(await db('addresses').where({ id: response.body.id }).first('full_name', 'phone', 'street', 'city', 'pincode')).to.deep.equal(ASHA);
+      expect(await suite.db('addresses').where({ id: response.body.id }).first('full_name', 'phone', 'street', 'city', 'pincode')).to.deep.equal(ASHA);
     });
 
     for (const rule of RULES) {
       for (const value of rule.bad) {
         it(`refuses ${rule.field} ${JSON.stringify(value)} with the field’s message`, async () => {
-          const client = await shopper();
+          const client = await shopper(suite.server);
           const response = await client.post('/api/orders/addresses/', { ...ASHA, [rule.field]: value });
           expect(response.status).to.equal(400);
           expect(response.body.code).to.equal('validation_error');
@@ -89,7 +80,7 @@ describe('addresses', () => {
         });
       }
       it(`accepts ${rule.field} at the edges of its rule`, async () => {
-        const client = await shopper();
+        const client = await shopper(suite.server);
         for (const value of rule.good) {
           const response = await client.post('/api/orders/addresses/', { ...ASHA, [rule.field]: value });
           expect(response.status, value).to.equal(201);
@@ -99,7 +90,7 @@ describe('addresses', () => {
     }
 
     it('names every missing field, and every wrong field at once', async () => {
-      const client = await shopper();
+      const client = await shopper(suite.server);
       const empty = await client.post('/api/orders/addresses/', {});
       expect(empty.status).to.equal(400);
       expect(empty.body.fields).to.deep.equal(
@@ -110,18 +101,18 @@ describe('addresses', () => {
     });
 
     it('refuses unknown fields (a user_id cannot be smuggled in)', async () => {
-      const client = await shopper();
-      const other = await makeUser(db);
+      const client = await shopper(suite.server);
+      const other = await makeUser(suite.db);
       const response = await client.post('/api/orders/addresses/', { ...ASHA, user_id: other.id });
       expect(response.status).to.equal(400);
       expect(response.body.fields).to.deep.equal({ user_id: ['Unknown field.'] });
-      expect(await db('addresses').where({ user_id: other.id }).first()).to.equal(undefined);
+      expect(await suite.db('addresses').where({ user_id: other.id }).first()).to.equal(undefined);
     });
   });
 
   describe('PATCH /api/orders/addresses/{id}/', () => {
     it('changes only the given fields (trimmed) and answers the address', async () => {
-      const client = await shopper();
+      const client = await shopper(suite.server);
       const id = await saved(client);
       const response = await client.patch(`/api/orders/addresses/${id}/`, { city: ' Mysuru ', pincode: '570001' });
       expect(response.status).to.equal(200);
@@ -130,7 +121,7 @@ describe('addresses', () => {
     });
 
     it('refuses an empty change', async () => {
-      const client = await shopper();
+      const client = await shopper(suite.server);
       const id = await saved(client);
       const response = await client.patch(`/api/orders/addresses/${id}/`, {});
       expect(response.status).to.equal(400);
@@ -139,7 +130,7 @@ describe('addresses', () => {
 
     for (const rule of RULES) {
       it(`applies the ${rule.field} rule with its message, leaving the address as it was`, async () => {
-        const client = await shopper();
+        const client = await shopper(suite.server);
         const id = await saved(client);
         for (const value of rule.bad) {
           const response = await client.patch(`/api/orders/addresses/${id}/`, { [rule.field]: value });
@@ -151,7 +142,7 @@ describe('addresses', () => {
     }
 
     it('answers 404 for an unknown address', async () => {
-      const response = await (await shopper()).patch('/api/orders/addresses/2000000000/', { city: 'Mysuru' });
+      const response = await (await shopper(suite.server)).patch('/api/orders/addresses/2000000000/', { city: 'Mysuru' });
       expect(response.status).to.equal(404);
       expect(response.body).to.deep.equal({ error: 'Address not found.', code: 'not_found' });
     });
@@ -159,7 +150,7 @@ describe('addresses', () => {
 
   describe('DELETE /api/orders/addresses/{id}/', () => {
     it('deletes (204, no body); deleting again answers 404', async () => {
-      const client = await shopper();
+      const client = await shopper(suite.server);
       const keep = await saved(client);
       const drop = await saved(client, { full_name: 'Ravi Kumar' });
       const response = await client.delete(`/api/orders/addresses/${drop}/`);
@@ -172,7 +163,7 @@ describe('addresses', () => {
     });
 
     it('answers 400 for an id that is not a positive integer in range', async () => {
-      const client = await shopper();
+      const client = await shopper(suite.server);
       for (const id of ['abc', '0', '-3', '99999999999']) {
         const response = await client.delete(`/api/orders/addresses/${id}/`);
         expect(response.status, id).to.equal(400);
@@ -188,14 +179,14 @@ describe('addresses', () => {
     let stored: unknown;
 
     before(async () => {
-      owner = await shopper();
-      intruder = await shopper();
+      owner = await shopper(suite.server);
+      intruder = await shopper(suite.server);
       addressId = await saved(owner);
       await saved(intruder, { full_name: 'Intruder' });
-      stored = await db('addresses').where({ id: addressId }).first();
+      stored = await suite.db('addresses').where({ id: addressId }).first();
     });
     afterEach(async () => {
-      expect(await db('addresses').where({ id: addressId }).first(), 'the owner’s address is untouched').to.deep.equal(stored);
+      expect(await suite.db('addresses').where({ id: addressId }).first(), 'the owner’s address is untouched').to.deep.equal(stored);
     });
 
     it('is not listed', async () => {
@@ -217,7 +208,7 @@ describe('addresses', () => {
   });
 
   it('is held to the minimum lengths and formats by the database too', async () => {
-    const user = await makeUser(db);
+    const user = await makeUser(suite.db);
     for (const [field, value] of [
       ['full_name', 'A'],
       ['street', 'MG R'],
@@ -227,7 +218,7 @@ describe('addresses', () => {
     ] as const) {
       let code: string | undefined;
       try {
-        await db('addresses').insert({ ...ASHA, [field]: value, user_id: user.id });
+        await suite.db('addresses').insert({ ...ASHA, [field]: value, user_id: user.id });
       } catch (error) {
         code = (error as { code?: string }).code;
       }
@@ -244,11 +235,11 @@ describe('addresses', () => {
     ];
     for (const [method, call] of calls) {
       it(`${method} answers 401 and writes nothing`, async () => {
-        const before = await db('addresses').count({ n: '*' });
-        const response = await call(server.client());
+        const before = await suite.db('addresses').count({ n: '*' });
+        const response = await call(suite.server.client());
         expect(response.status).to.equal(401);
         expect(response.body.code).to.equal('not_authenticated');
-        expect(await db('addresses').count({ n: '*' })).to.deep.equal(before);
+        expect(await suite.db('addresses').count({ n: '*' })).to.deep.equal(before);
       });
     }
   });

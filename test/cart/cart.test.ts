@@ -1,31 +1,19 @@
 // The cart as the storefront uses it: created on first use, lines with the full product, the
 // original's exact messages, and stock rules that refuse instead of storing a quantity beyond stock.
 import { expect } from 'chai';
-import type { Knex } from 'knex';
 import type { Client } from '../support/client.js';
-import { clientAs, makeProduct, makeUser } from '../support/factories.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { makeProduct, shopper } from '../support/factories.js';
+import { serverForSuite } from '../support/server.js';
 
 describe('cart', () => {
-  let server: TestServer;
-  let db: Knex;
-
-  before(async () => {
-    server = await startServer();
-    db = server.services.db;
-  });
-  after(() => server.close());
-
-  async function shopper(): Promise<Client> {
-    return await clientAs(server, await makeUser(db));
-  }
+  const suite = serverForSuite();
 
   const lineQuantity = async (productId: number) =>
-    ((await db('cart_items').where({ product_id: productId }).first('quantity')) as { quantity: number } | undefined)?.quantity;
+    ((await suite.db('cart_items').where({ product_id: productId }).first('quantity')) as { quantity: number } | undefined)?.quantity;
 
   describe('GET /api/cart/', () => {
     it('creates an empty cart on first use and answers the same cart afterwards', async () => {
-      const client = await shopper();
+      const client = await shopper(suite.server);
       const first = await client.get('/api/cart/');
       expect(first.status).to.equal(200);
       expect(first.body).to.deep.equal({ id: first.body.id, items: [], total: '0.00' });
@@ -34,9 +22,9 @@ describe('cart', () => {
     });
 
     it('shows each line with the full product, its subtotal and the total, in the order added', async () => {
-      const client = await shopper();
-      const tee = await makeProduct(db, { price: '1495.00', stock: 24 });
-      const cap = await makeProduct(db, { price: '0.10', stock: 5 });
+      const client = await shopper(suite.server);
+      const tee = await makeProduct(suite.db, { price: '1495.00', stock: 24 });
+      const cap = await makeProduct(suite.db, { price: '0.10', stock: 5 });
       expect((await client.post('/api/cart/add/', { product_id: tee.id, quantity: 2 })).status).to.equal(200);
       expect((await client.post('/api/cart/add/', { product_id: cap.id, quantity: 3 })).status).to.equal(200);
       const cart = (await client.get('/api/cart/')).body;
@@ -51,8 +39,8 @@ describe('cart', () => {
 
   describe('POST /api/cart/add/', () => {
     it('adds one by default and merges later adds into the product’s one line', async () => {
-      const client = await shopper();
-      const product = await makeProduct(db, { stock: 10 });
+      const client = await shopper(suite.server);
+      const product = await makeProduct(suite.db, { stock: 10 });
       const added = await client.post('/api/cart/add/', { product_id: product.id });
       expect(added.status).to.equal(200);
       expect(added.body).to.deep.equal({ message: 'Added to cart' });
@@ -63,15 +51,15 @@ describe('cart', () => {
     });
 
     it('answers 404 for an unknown product', async () => {
-      const client = await shopper();
+      const client = await shopper(suite.server);
       const response = await client.post('/api/cart/add/', { product_id: 2_000_000_000 });
       expect(response.status).to.equal(404);
       expect(response.body).to.deep.equal({ error: 'Product not found.', code: 'not_found' });
     });
 
     it('refuses more than the stock with the original’s message', async () => {
-      const client = await shopper();
-      const product = await makeProduct(db, { stock: 3 });
+      const client = await shopper(suite.server);
+      const product = await makeProduct(suite.db, { stock: 3 });
       const response = await client.post('/api/cart/add/', { product_id: product.id, quantity: 4 });
       expect(response.status).to.equal(400);
       expect(response.body).to.deep.equal({ error: 'Only 3 item(s) available in stock.', code: 'insufficient_stock' });
@@ -79,16 +67,16 @@ describe('cart', () => {
     });
 
     it('refuses a sold-out product', async () => {
-      const client = await shopper();
-      const product = await makeProduct(db, { stock: 0 });
+      const client = await shopper(suite.server);
+      const product = await makeProduct(suite.db, { stock: 0 });
       const response = await client.post('/api/cart/add/', { product_id: product.id });
       expect(response.status).to.equal(400);
       expect(response.body.error).to.equal('Only 0 item(s) available in stock.');
     });
 
     it('refuses a merge beyond stock, naming what is left, and keeps the line as it was', async () => {
-      const client = await shopper();
-      const product = await makeProduct(db, { stock: 5 });
+      const client = await shopper(suite.server);
+      const product = await makeProduct(suite.db, { stock: 5 });
       await client.post('/api/cart/add/', { product_id: product.id, quantity: 3 });
       const response = await client.post('/api/cart/add/', { product_id: product.id, quantity: 3 });
       expect(response.status).to.equal(400);
@@ -100,10 +88,10 @@ describe('cart', () => {
     });
 
     it('says nothing is left when the line already holds more than the stock', async () => {
-      const client = await shopper();
-      const product = await makeProduct(db, { stock: 5 });
+      const client = await shopper(suite.server);
+      const product = await makeProduct(suite.db, { stock: 5 });
       await client.post('/api/cart/add/', { product_id: product.id, quantity: 4 });
-      await db('products').where({ id: product.id }).update({ stock: 2 });
+      await suite.db('products').where({ id: product.id }).update({ stock: 2 });
       const response = await client.post('/api/cart/add/', { product_id: product.id, quantity: 1 });
       expect(response.status).to.equal(400);
       expect(response.body.error).to.equal('Cannot add 1 more. Only 0 item(s) available.');
@@ -111,8 +99,8 @@ describe('cart', () => {
     });
 
     it('refuses a merge beyond 99 per line with a clear 400 (the database would refuse it too)', async () => {
-      const client = await shopper();
-      const product = await makeProduct(db, { stock: 500 });
+      const client = await shopper(suite.server);
+      const product = await makeProduct(suite.db, { stock: 500 });
       await client.post('/api/cart/add/', { product_id: product.id, quantity: 60 });
       const response = await client.post('/api/cart/add/', { product_id: product.id, quantity: 40 });
       expect(response.status).to.equal(400);
@@ -136,7 +124,7 @@ describe('cart', () => {
     ];
     for (const [what, body, field, message] of invalid) {
       it(`answers 400 for ${what}`, async () => {
-        const client = await shopper();
+        const client = await shopper(suite.server);
         const response = await client.post('/api/cart/add/', body);
         expect(response.status).to.equal(400);
         expect(response.body.code).to.equal('validation_error');
@@ -147,14 +135,14 @@ describe('cart', () => {
 
   describe('PATCH /api/cart/update/{item_id}/', () => {
     async function lineOf(client: Client, stock: number, quantity: number) {
-      const product = await makeProduct(db, { stock });
+      const product = await makeProduct(suite.db, { stock });
       await client.post('/api/cart/add/', { product_id: product.id, quantity });
       const cart = (await client.get('/api/cart/')).body;
       return { product, itemId: cart.items.find((item: { product: { id: number } }) => item.product.id === product.id).id as number };
     }
 
     it('sets the quantity within stock, up or down', async () => {
-      const client = await shopper();
+      const client = await shopper(suite.server);
       const { product, itemId } = await lineOf(client, 7, 2);
       const up = await client.patch(`/api/cart/update/${itemId}/`, { quantity: 7 });
       expect(up.status).to.equal(200);
@@ -165,7 +153,7 @@ describe('cart', () => {
     });
 
     it('refuses a quantity beyond stock and leaves the line as it was', async () => {
-      const client = await shopper();
+      const client = await shopper(suite.server);
       const { product, itemId } = await lineOf(client, 4, 2);
       const response = await client.patch(`/api/cart/update/${itemId}/`, { quantity: 5 });
       expect(response.status).to.equal(400);
@@ -174,7 +162,7 @@ describe('cart', () => {
     });
 
     it('answers 404 for an unknown line', async () => {
-      const client = await shopper();
+      const client = await shopper(suite.server);
       const response = await client.patch('/api/cart/update/2000000000/', { quantity: 1 });
       expect(response.status).to.equal(404);
       expect(response.body).to.deep.equal({ error: 'Cart item not found.', code: 'not_found' });
@@ -187,7 +175,7 @@ describe('cart', () => {
       ['no quantity', {}, 'quantity', 'This field is required.'],
     ] as Array<[string, unknown, string, string]>) {
       it(`answers 400 for ${what}`, async () => {
-        const client = await shopper();
+        const client = await shopper(suite.server);
         const { product, itemId } = await lineOf(client, 5, 2);
         const response = await client.patch(`/api/cart/update/${itemId}/`, body);
         expect(response.status).to.equal(400);
@@ -197,7 +185,7 @@ describe('cart', () => {
     }
 
     it('answers 400 for an item id that is not a positive integer in range', async () => {
-      const client = await shopper();
+      const client = await shopper(suite.server);
       for (const id of ['abc', '0', '99999999999']) {
         const response = await client.patch(`/api/cart/update/${id}/`, { quantity: 1 });
         expect(response.status, id).to.equal(400);
@@ -208,9 +196,9 @@ describe('cart', () => {
 
   describe('DELETE /api/cart/remove/{item_id}/ and /api/cart/clear/', () => {
     it('removes one line', async () => {
-      const client = await shopper();
-      const keep = await makeProduct(db);
-      const drop = await makeProduct(db);
+      const client = await shopper(suite.server);
+      const keep = await makeProduct(suite.db);
+      const drop = await makeProduct(suite.db);
       await client.post('/api/cart/add/', { product_id: keep.id });
       await client.post('/api/cart/add/', { product_id: drop.id });
       const dropId = (await client.get('/api/cart/')).body.items[1].id;
@@ -225,9 +213,9 @@ describe('cart', () => {
     });
 
     it('empties the cart, and emptying an empty cart is fine', async () => {
-      const client = await shopper();
-      await client.post('/api/cart/add/', { product_id: (await makeProduct(db)).id });
-      await client.post('/api/cart/add/', { product_id: (await makeProduct(db)).id, quantity: 2 });
+      const client = await shopper(suite.server);
+      await client.post('/api/cart/add/', { product_id: (await makeProduct(suite.db)).id });
+      await client.post('/api/cart/add/', { product_id: (await makeProduct(suite.db)).id, quantity: 2 });
       const cleared = await client.delete('/api/cart/clear/');
       expect(cleared.status).to.equal(200);
       expect(cleared.body).to.deep.equal({ message: 'Cart cleared' });
@@ -238,14 +226,14 @@ describe('cart', () => {
 
   describe('products that change after they were added', () => {
     it('keeps a line whose product sold out, flagged, with its quantity unchanged', async () => {
-      const client = await shopper();
-      const product = await makeProduct(db, { price: '250.00', stock: 5 });
+      const client = await shopper(suite.server);
+      const product = await makeProduct(suite.db, { price: '250.00', stock: 5 });
       await client.post('/api/cart/add/', { product_id: product.id, quantity: 3 });
-      await db('products').where({ id: product.id }).update({ stock: 2 });
+      await suite.db('products').where({ id: product.id }).update({ stock: 2 });
       let cart = (await client.get('/api/cart/')).body;
       expect(cart.items[0]).to.deep.include({ quantity: 3, subtotal: '750.00', exceeds_stock: true });
       expect(cart.items[0].product.stock).to.equal(2);
-      await db('products').where({ id: product.id }).update({ stock: 0 });
+      await suite.db('products').where({ id: product.id }).update({ stock: 0 });
       cart = (await client.get('/api/cart/')).body;
       expect(cart.items[0]).to.deep.include({ quantity: 3, exceeds_stock: true });
       expect(cart.items[0].product.stock).to.equal(0);
@@ -253,22 +241,22 @@ describe('cart', () => {
     });
 
     it('shows the current price', async () => {
-      const client = await shopper();
-      const product = await makeProduct(db, { price: '100.00', stock: 5 });
+      const client = await shopper(suite.server);
+      const product = await makeProduct(suite.db, { price: '100.00', stock: 5 });
       await client.post('/api/cart/add/', { product_id: product.id, quantity: 2 });
-      await db('products').where({ id: product.id }).update({ price: '120.50' });
+      await suite.db('products').where({ id: product.id }).update({ price: '120.50' });
       const cart = (await client.get('/api/cart/')).body;
       expect(cart.items[0]).to.deep.include({ subtotal: '241.00' });
       expect(cart.total).to.equal('241.00');
     });
 
     it('drops the line of a deleted product', async () => {
-      const client = await shopper();
-      const kept = await makeProduct(db, { price: '10.00' });
-      const deleted = await makeProduct(db, { price: '99.00' });
+      const client = await shopper(suite.server);
+      const kept = await makeProduct(suite.db, { price: '10.00' });
+      const deleted = await makeProduct(suite.db, { price: '99.00' });
       await client.post('/api/cart/add/', { product_id: kept.id });
       await client.post('/api/cart/add/', { product_id: deleted.id });
-      await db('products').where({ id: deleted.id }).del();
+      await suite.db('products').where({ id: deleted.id }).del();
       const cart = (await client.get('/api/cart/')).body;
       expect(cart.items.map((item: { product: { id: number } }) => item.product.id)).to.deep.equal([kept.id]);
       expect(cart.total).to.equal('10.00');

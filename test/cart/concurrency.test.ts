@@ -2,36 +2,27 @@
 // the embedded database they are serialised through one connection, and must hold there too).
 // The original lost clicks here: it read the line, added and wrote it back.
 import { expect } from 'chai';
-import type { Knex } from 'knex';
-import { clientAs, makeProduct, makeUser } from '../support/factories.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { makeProduct, signedInUser } from '../support/factories.js';
+import { serverForSuite } from '../support/server.js';
 
 const PARALLEL = 12;
 
 describe('cart and wishlist under concurrent requests', () => {
-  let server: TestServer;
-  let db: Knex;
-
-  before(async () => {
-    server = await startServer();
-    db = server.services.db;
-  });
-  after(() => server.close());
+  const suite = serverForSuite();
 
   const parallel = <T>(run: () => Promise<T>) => Promise.all(Array.from({ length: PARALLEL }, run));
 
   const cartLines = (userId: number, productId: number) =>
-    db('cart_items')
+    suite.db('cart_items')
       .join('carts', 'carts.id', 'cart_items.cart_id')
       .where({ 'carts.user_id': userId, 'cart_items.product_id': productId })
       .select('cart_items.quantity') as Promise<{ quantity: number }[]>;
 
-  const count = async (table: string, where: Record<string, unknown>) => Number(((await db(table).where(where).count({ n: '*' })) as { n: string | number }[])[0]!.n);
+  const count = async (table: string, where: Record<string, unknown>) => Number(((await suite.db(table).where(where).count({ n: '*' })) as { n: string | number }[])[0]!.n);
 
   it(`${PARALLEL} concurrent adds of one product by a new user make one cart and one line holding every add`, async () => {
-    const user = await makeUser(db);
-    const client = await clientAs(server, user);
-    const product = await makeProduct(db, { stock: 1000 });
+    const { user, client } = await signedInUser(suite.server);
+    const product = await makeProduct(suite.db, { stock: 1000 });
     // The cart does not exist yet: the first requests also race to create it.
     const responses = await parallel(() => client.post('/api/cart/add/', { product_id: product.id, quantity: 2 }));
     expect(responses.map((response) => response.status)).to.deep.equal(Array(PARALLEL).fill(200));
@@ -40,9 +31,8 @@ describe('cart and wishlist under concurrent requests', () => {
   });
 
   it('with limited stock, concurrent adds never store more than the stock and every refusal is the stock message', async () => {
-    const user = await makeUser(db);
-    const client = await clientAs(server, user);
-    const product = await makeProduct(db, { stock: 7 });
+    const { user, client } = await signedInUser(suite.server);
+    const product = await makeProduct(suite.db, { stock: 7 });
     const responses = await parallel(() => client.post('/api/cart/add/', { product_id: product.id, quantity: 2 }));
     const accepted = responses.filter((response) => response.status === 200);
     const refused = responses.filter((response) => response.status !== 200);
@@ -56,9 +46,8 @@ describe('cart and wishlist under concurrent requests', () => {
   });
 
   it('concurrent adds of one product near the 99-per-line limit stop exactly at 99', async () => {
-    const user = await makeUser(db);
-    const client = await clientAs(server, user);
-    const product = await makeProduct(db, { stock: 10_000 });
+    const { user, client } = await signedInUser(suite.server);
+    const product = await makeProduct(suite.db, { stock: 10_000 });
     const responses = await parallel(() => client.post('/api/cart/add/', { product_id: product.id, quantity: 9 }));
     const accepted = responses.filter((response) => response.status === 200).length;
     expect(accepted).to.equal(11); // 11 × 9 = 99
@@ -67,9 +56,8 @@ describe('cart and wishlist under concurrent requests', () => {
   });
 
   it('concurrent quantity updates leave one of the requested quantities, never a sum', async () => {
-    const user = await makeUser(db);
-    const client = await clientAs(server, user);
-    const product = await makeProduct(db, { stock: 50 });
+    const { user, client } = await signedInUser(suite.server);
+    const product = await makeProduct(suite.db, { stock: 50 });
     await client.post('/api/cart/add/', { product_id: product.id });
     const itemId = (await client.get('/api/cart/')).body.items[0].id as number;
     const quantities = Array.from({ length: PARALLEL }, (_, index) => index + 1);
@@ -80,9 +68,8 @@ describe('cart and wishlist under concurrent requests', () => {
   });
 
   it('concurrent wishlist clicks on one product make one wishlist and one item', async () => {
-    const user = await makeUser(db);
-    const client = await clientAs(server, user);
-    const product = await makeProduct(db);
+    const { user, client } = await signedInUser(suite.server);
+    const product = await makeProduct(suite.db);
     const responses = await parallel(() => client.post('/api/cart/wishlist/add/', { product_id: product.id }));
     expect(responses.map((response) => response.status)).to.deep.equal(Array(PARALLEL).fill(200));
     const messages = responses.map((response) => response.body.message as string);
@@ -94,8 +81,7 @@ describe('cart and wishlist under concurrent requests', () => {
   });
 
   it('concurrent first visits create one cart and one wishlist', async () => {
-    const user = await makeUser(db);
-    const client = await clientAs(server, user);
+    const { user, client } = await signedInUser(suite.server);
     const carts = await parallel(() => client.get('/api/cart/'));
     const wishlists = await parallel(() => client.get('/api/cart/wishlist/'));
     expect(new Set(carts.map((response) => response.body.id)).size).to.equal(1);

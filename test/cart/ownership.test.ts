@@ -1,30 +1,26 @@
 // Another user's cart line or wishlist item is unreachable: every operation answers 404 exactly as
 // for an id that does not exist, and the row is left as it was. Without a session, 401.
 import { expect } from 'chai';
-import type { Knex } from 'knex';
 import type { Client } from '../support/client.js';
-import { accessTokenFor, clientAs, makeProduct, makeUser } from '../support/factories.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { accessTokenFor, makeProduct, makeUser, shopper } from '../support/factories.js';
+import { serverForSuite } from '../support/server.js';
 
 describe('cart and wishlist: other users’ data and sessions', () => {
-  let server: TestServer;
-  let db: Knex;
+  const suite = serverForSuite();
   let owner: Client;
   let intruder: Client;
   let cartLineId: number;
   let wishlistItemId: number;
   const snapshot = async () => ({
-    cartLine: await db('cart_items').where({ id: cartLineId }).first(),
-    wishlistItem: await db('wishlist_items').where({ id: wishlistItemId }).first(),
+    cartLine: await suite.db('cart_items').where({ id: cartLineId }).first(),
+    wishlistItem: await suite.db('wishlist_items').where({ id: wishlistItemId }).first(),
   });
   let before0: Awaited<ReturnType<typeof snapshot>>;
 
   before(async () => {
-    server = await startServer();
-    db = server.services.db;
-    owner = await clientAs(server, await makeUser(db));
-    intruder = await clientAs(server, await makeUser(db));
-    const product = await makeProduct(db, { stock: 20 });
+    owner = await shopper(suite.server);
+    intruder = await shopper(suite.server);
+    const product = await makeProduct(suite.db, { stock: 20 });
     await owner.post('/api/cart/add/', { product_id: product.id, quantity: 2 });
     await owner.post('/api/cart/wishlist/add/', { product_id: product.id });
     cartLineId = (await owner.get('/api/cart/')).body.items[0].id;
@@ -34,7 +30,6 @@ describe('cart and wishlist: other users’ data and sessions', () => {
     await intruder.post('/api/cart/wishlist/add/', { product_id: product.id });
     before0 = await snapshot();
   });
-  after(() => server.close());
 
   afterEach(async () => {
     expect(await snapshot(), 'the owner’s rows are untouched').to.deep.equal(before0);
@@ -84,10 +79,10 @@ describe('cart and wishlist: other users’ data and sessions', () => {
   });
 
   it('accepts the access token as a Bearer header too (non-browser clients)', async () => {
-    const user = await makeUser(db);
-    const token = await accessTokenFor(server, user);
-    const client = server.client({ authorization: `Bearer ${token}` });
-    const product = await makeProduct(db);
+    const user = await makeUser(suite.db);
+    const token = await accessTokenFor(suite.server, user);
+    const client = suite.server.client({ authorization: `Bearer ${token}` });
+    const product = await makeProduct(suite.db);
     expect((await client.post('/api/cart/add/', { product_id: product.id }, { origin: null })).status).to.equal(200);
     const cart = (await client.get('/api/cart/')).body;
     expect(cart.items.map((item: { product: { id: number } }) => item.product.id)).to.deep.equal([product.id]);
@@ -105,10 +100,10 @@ describe('cart and wishlist: other users’ data and sessions', () => {
   ];
   for (const [name, call] of calls) {
     it(`${name} answers 401 without a session, or with a bad token`, async () => {
-      const anonymous = await call(server.client());
+      const anonymous = await call(suite.server.client());
       expect(anonymous.status).to.equal(401);
       expect(anonymous.body.code).to.equal('not_authenticated');
-      const forged = server.client();
+      const forged = suite.server.client();
       forged.cookies.set('access', 'not-a-token');
       expect((await call(forged)).status).to.equal(401);
     });

@@ -1,25 +1,16 @@
 // The wishlist as the storefront uses it: created on first use, one item per product, the
 // original's messages.
 import { expect } from 'chai';
-import type { Knex } from 'knex';
-import { clientAs, makeProduct, makeUser } from '../support/factories.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { makeProduct, shopper } from '../support/factories.js';
+import { serverForSuite } from '../support/server.js';
 
 describe('wishlist', () => {
-  let server: TestServer;
-  let db: Knex;
+  const suite = serverForSuite();
 
-  before(async () => {
-    server = await startServer();
-    db = server.services.db;
-  });
-  after(() => server.close());
-
-  const shopper = async () => await clientAs(server, await makeUser(db));
   const productIds = (body: { items: { product: { id: number } }[] }) => body.items.map((item) => item.product.id);
 
   it('is created empty on first use', async () => {
-    const client = await shopper();
+    const client = await shopper(suite.server);
     const first = await client.get('/api/cart/wishlist/');
     expect(first.status).to.equal(200);
     expect(first.body).to.deep.equal({ id: first.body.id, items: [] });
@@ -27,9 +18,9 @@ describe('wishlist', () => {
   });
 
   it('adds products in order, with the full product, and answers a duplicate with "Already in wishlist"', async () => {
-    const client = await shopper();
-    const tee = await makeProduct(db, { price: '799.00', stock: 0 });
-    const cap = await makeProduct(db);
+    const client = await shopper(suite.server);
+    const tee = await makeProduct(suite.db, { price: '799.00', stock: 0 });
+    const cap = await makeProduct(suite.db);
     const added = await client.post('/api/cart/wishlist/add/', { product_id: tee.id });
     expect(added.status).to.equal(200);
     expect(added.body).to.deep.equal({ message: 'Added to wishlist' });
@@ -44,7 +35,7 @@ describe('wishlist', () => {
   });
 
   it('answers 404 for an unknown product', async () => {
-    const client = await shopper();
+    const client = await shopper(suite.server);
     const response = await client.post('/api/cart/wishlist/add/', { product_id: 2_000_000_000 });
     expect(response.status).to.equal(404);
     expect(response.body).to.deep.equal({ error: 'Product not found.', code: 'not_found' });
@@ -58,7 +49,7 @@ describe('wishlist', () => {
     ['an unknown field', { product_id: 1, note: 'x' }, 'note', 'Unknown field.'],
   ] as Array<[string, unknown, string, string]>) {
     it(`answers 400 for ${what}`, async () => {
-      const response = await (await shopper()).post('/api/cart/wishlist/add/', body);
+      const response = await (await shopper(suite.server)).post('/api/cart/wishlist/add/', body);
       expect(response.status).to.equal(400);
       expect(response.body.code).to.equal('validation_error');
       expect(response.body.fields[field]).to.deep.equal([message]);
@@ -66,8 +57,8 @@ describe('wishlist', () => {
   }
 
   it('removes an item; removing it again answers 404', async () => {
-    const client = await shopper();
-    const product = await makeProduct(db);
+    const client = await shopper(suite.server);
+    const product = await makeProduct(suite.db);
     await client.post('/api/cart/wishlist/add/', { product_id: product.id });
     const itemId = (await client.get('/api/cart/wishlist/')).body.items[0].id as number;
     const removed = await client.delete(`/api/cart/wishlist/remove/${itemId}/`);
@@ -80,12 +71,12 @@ describe('wishlist', () => {
   });
 
   it('drops the item of a deleted product', async () => {
-    const client = await shopper();
-    const kept = await makeProduct(db);
-    const deleted = await makeProduct(db);
+    const client = await shopper(suite.server);
+    const kept = await makeProduct(suite.db);
+    const deleted = await makeProduct(suite.db);
     await client.post('/api/cart/wishlist/add/', { product_id: kept.id });
     await client.post('/api/cart/wishlist/add/', { product_id: deleted.id });
-    await db('products').where({ id: deleted.id }).del();
+    await suite.db('products').where({ id: deleted.id }).del();
     expect(productIds((await client.get('/api/cart/wishlist/')).body)).to.deep.equal([kept.id]);
   });
 });

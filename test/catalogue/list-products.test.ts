@@ -1,8 +1,8 @@
 // The catalogue read path as the original answered it: a bare array, newest first, filtered by
 // search (name or description, case-insensitive), category (any case) and inclusive price bounds.
 import { expect } from 'chai';
-import { makeProduct, unique } from '../support/factories.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { makeProduct, shopper, unique } from '../support/factories.js';
+import { serverForSuite, startServer, type TestServer } from '../support/server.js';
 import type { Client } from '../support/client.js';
 
 describe('GET /api/products/', () => {
@@ -84,21 +84,32 @@ describe('GET /api/products/', () => {
 });
 
 describe('GET /api/products/{id}/', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startServer();
-  });
-  after(() => server.close());
+  const suite = serverForSuite();
 
   it('answers the product', async () => {
-    const product = await makeProduct(server.services.db, { price: '1234.50', stock: 3 });
-    const response = await server.client().get(`/api/products/${product.id}/`);
+    const product = await makeProduct(suite.db, { price: '1234.50', stock: 3 });
+    const response = await suite.server.client().get(`/api/products/${product.id}/`);
     expect(response.status).to.equal(200);
     expect(response.body).to.include({ id: product.id, name: product.name, price: '1234.50', stock: 3, category: 'men' });
   });
 
+  it('looks up no session for a shopper whose cookies come along: the product is the only query', async () => {
+    const product = await makeProduct(suite.db);
+    const client = await shopper(suite.server);
+    const queries: string[] = [];
+    const record = (query: { sql: string }) => queries.push(query.sql);
+    suite.db.on('query', record);
+    try {
+      expect((await client.get(`/api/products/${product.id}/`)).status).to.equal(200);
+    } finally {
+      suite.db.off('query', record);
+    }
+    expect(queries).to.have.length(1);
+    expect(queries[0]).to.match(/from "products"/);
+  });
+
   it('answers 404 for an unknown id', async () => {
-    const response = await server.client().get('/api/products/987654321/');
+    const response = await suite.server.client().get('/api/products/987654321/');
     expect(response.status).to.equal(404);
     expect(response.body.code).to.equal('not_found');
   });

@@ -2,7 +2,7 @@
 // API (signature checked), or to the local media directory served at /media/ when Cloudinary is
 // not configured; type checked by magic bytes (415), size limited (413), upload failures 502.
 import { expect } from 'chai';
-import { clientAs, makeUser, unique } from '../support/factories.js';
+import { staffClient, unique } from '../support/factories.js';
 import { startFakeCloudinary, type FakeCloudinary } from '../support/fake-cloudinary.js';
 import { startServer, type TestServer } from '../support/server.js';
 import type { Client } from '../support/client.js';
@@ -35,7 +35,7 @@ describe('product images through Cloudinary (real SDK, local fake upload API)', 
   before(async () => {
     cloudinary = await startFakeCloudinary();
     server = await startServer(cloudinary.env());
-    staff = await clientAs(server, await makeUser(server.services.db, { is_staff: true }));
+    staff = await staffClient(server);
   });
   after(async () => {
     await server.close();
@@ -147,7 +147,7 @@ describe('product images without Cloudinary (local media directory)', () => {
 
   before(async () => {
     server = await startServer();
-    staff = await clientAs(server, await makeUser(server.services.db, { is_staff: true }));
+    staff = await staffClient(server);
   });
   after(() => server.close());
 

@@ -1,7 +1,7 @@
 // Staff-only product writes with the original's field rules and messages, slugs that stay unique
 // under concurrency, and deletion that empties carts and wishlists but keeps past orders' copies.
 import { expect } from 'chai';
-import { clientAs, makeProduct, makeUser, unique } from '../support/factories.js';
+import { clientAs, makeProduct, makeUser, staffClient, unique } from '../support/factories.js';
 import { startServer, type TestServer } from '../support/server.js';
 import type { Client } from '../support/client.js';
 
@@ -21,7 +21,7 @@ describe('product writes (staff only)', () => {
 
   before(async () => {
     server = await startServer();
-    staff = await clientAs(server, await makeUser(server.services.db, { is_staff: true }));
+    staff = await staffClient(server);
     shopper = await clientAs(server, await makeUser(server.services.db));
   });
   after(() => server.close());

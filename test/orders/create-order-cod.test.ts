@@ -1,25 +1,19 @@
 // Placing an order with cash on delivery: database prices, stock taken in one transaction, the
 // address copied onto the order, the cart emptied — and every refusal changes nothing.
 import { expect } from 'chai';
-import { clientAs, makeProduct, makeUser } from '../support/factories.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { clientAs, makeProduct, makeUser, shopper, signedInUser } from '../support/factories.js';
+import { serverForSuite } from '../support/server.js';
 import { ADDRESS, cartLines, fillCart, orderRow, saveAddress, stockOf } from './support.js';
 
 describe('POST /api/orders/create/ (cash on delivery)', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startServer();
-  });
-  after(() => server.close());
-  const db = () => server.services.db;
+  const suite = serverForSuite();
 
   it('places the order at database prices, takes the stock, copies the address and empties the cart', async () => {
-    const user = await makeUser(db());
-    const client = await clientAs(server, user);
-    const tee = await makeProduct(db(), { price: '1495.00', stock: 5 });
-    const cap = await makeProduct(db(), { price: '299.50', stock: 3, image: null });
-    const other = await makeProduct(db(), { stock: 4 });
-    await fillCart(db(), user.id, [{ productId: other.id, quantity: 1 }]);
+    const { user, client } = await signedInUser(suite.server);
+    const tee = await makeProduct(suite.db, { price: '1495.00', stock: 5 });
+    const cap = await makeProduct(suite.db, { price: '299.50', stock: 3, image: null });
+    const other = await makeProduct(suite.db, { stock: 4 });
+    await fillCart(suite.db, user.id, [{ productId: other.id, quantity: 1 }]);
 
     const response = await client.post('/api/orders/create/', {
       payment_method: 'cod',
@@ -32,14 +26,14 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
     expect(response.status).to.equal(200);
     expect(response.body).to.deep.equal({ message: 'COD order placed', order_id: response.body.order_id, payment_method: 'cod', status: 'processing' });
 
-    const order = await orderRow(db(), response.body.order_id);
+    const order = await orderRow(suite.db, response.body.order_id);
     expect(order.status).to.equal('processing');
     expect(order.total_amount).to.equal('3289.50');
-    expect(await stockOf(db(), tee.id)).to.equal(3);
-    expect(await stockOf(db(), cap.id)).to.equal(2);
-    expect(await stockOf(db(), other.id)).to.equal(4);
-    expect(await cartLines(db(), user.id)).to.deep.equal([]);
-    const saved = await db()('addresses').where({ user_id: user.id });
+    expect(await stockOf(suite.db, tee.id)).to.equal(3);
+    expect(await stockOf(suite.db, cap.id)).to.equal(2);
+    expect(await stockOf(suite.db, other.id)).to.equal(4);
+    expect(await cartLines(suite.db, user.id)).to.deep.equal([]);
+    const saved = await suite.db('addresses').where({ user_id: user.id });
     expect(saved).to.have.length(1);
     expect(saved[0]).to.include(ADDRESS);
 
@@ -51,39 +45,50 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
     expect(mine.body[0].address).to.deep.equal(ADDRESS);
   });
 
+  it('trims an inline address as the address book does (the spec allows spaces around the digits)', async () => {
+    const client = await shopper(suite.server);
+    const tee = await makeProduct(suite.db, { stock: 5 });
+    const padded = { full_name: ' Asha Rao ', phone: ' 9876543210 ', street: ' 12 MG Road, Indiranagar ', city: ' Bengaluru ', pincode: ' 560038 ' };
+    const placed = await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: padded });
+    expect(placed.status).to.equal(200);
+    expect((await client.get('/api/orders/my/')).body[0].address).to.deep.equal(ADDRESS);
+    const book = await client.get('/api/orders/addresses/');
+    expect(book.body.map(({ id: _id, ...fields }: { id: number }) => fields)).to.deep.equal([ADDRESS]);
+    // Ordering again to the same place, spelled without the spaces, adds no second entry.
+    await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
+    expect((await client.get('/api/orders/addresses/')).body).to.have.length(1);
+  });
+
   it('orders the server-side cart when no cart is sent, and empties it', async () => {
-    const user = await makeUser(db());
-    const client = await clientAs(server, user);
-    const a = await makeProduct(db(), { price: '100.00', stock: 10 });
-    const b = await makeProduct(db(), { price: '0.99', stock: 10 });
-    await fillCart(db(), user.id, [
+    const { user, client } = await signedInUser(suite.server);
+    const a = await makeProduct(suite.db, { price: '100.00', stock: 10 });
+    const b = await makeProduct(suite.db, { price: '0.99', stock: 10 });
+    await fillCart(suite.db, user.id, [
       { productId: a.id, quantity: 3 },
       { productId: b.id, quantity: 7 },
     ]);
-    const addressId = await saveAddress(db(), user.id);
+    const addressId = await saveAddress(suite.db, user.id);
     const response = await client.post('/api/orders/create/', { payment_method: 'cod', address_id: addressId });
     expect(response.status).to.equal(200);
-    expect((await orderRow(db(), response.body.order_id)).total_amount).to.equal('306.93');
-    expect(await stockOf(db(), a.id)).to.equal(7);
-    expect(await stockOf(db(), b.id)).to.equal(3);
-    expect(await cartLines(db(), user.id)).to.deep.equal([]);
+    expect((await orderRow(suite.db, response.body.order_id)).total_amount).to.equal('306.93');
+    expect(await stockOf(suite.db, a.id)).to.equal(7);
+    expect(await stockOf(suite.db, b.id)).to.equal(3);
+    expect(await cartLines(suite.db, user.id)).to.deep.equal([]);
   });
 
   it('refuses an empty server-side cart', async () => {
-    const user = await makeUser(db());
-    const client = await clientAs(server, user);
+    const { user, client } = await signedInUser(suite.server);
     const response = await client.post('/api/orders/create/', { payment_method: 'cod', address: ADDRESS });
     expect(response.status).to.equal(400);
     expect(response.body.error).to.equal('Your cart is empty.');
-    expect(await db()('orders').where({ user_id: user.id })).to.deep.equal([]);
+    expect(await suite.db('orders').where({ user_id: user.id })).to.deep.equal([]);
   });
 
   it('charges the database price: a line claiming another price is refused with 409 and the current prices', async () => {
-    const user = await makeUser(db());
-    const client = await clientAs(server, user);
-    const tee = await makeProduct(db(), { price: '1495.00', stock: 5 });
-    const cap = await makeProduct(db(), { price: '299.00', stock: 5 });
-    await fillCart(db(), user.id, [{ productId: cap.id, quantity: 1 }]);
+    const { user, client } = await signedInUser(suite.server);
+    const tee = await makeProduct(suite.db, { price: '1495.00', stock: 5 });
+    const cap = await makeProduct(suite.db, { price: '299.00', stock: 5 });
+    await fillCart(suite.db, user.id, [{ productId: cap.id, quantity: 1 }]);
     const response = await client.post('/api/orders/create/', {
       payment_method: 'cod',
       cart: [
@@ -102,17 +107,16 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
       ].sort((x, y) => x.id - y.id),
     );
     // Nothing happened: no order, no stock taken, no address saved, cart intact.
-    expect(await db()('orders').where({ user_id: user.id })).to.deep.equal([]);
-    expect(await stockOf(db(), tee.id)).to.equal(5);
-    expect(await db()('addresses').where({ user_id: user.id })).to.deep.equal([]);
-    expect(await cartLines(db(), user.id)).to.deep.equal([{ product_id: cap.id, quantity: 1 }]);
+    expect(await suite.db('orders').where({ user_id: user.id })).to.deep.equal([]);
+    expect(await stockOf(suite.db, tee.id)).to.equal(5);
+    expect(await suite.db('addresses').where({ user_id: user.id })).to.deep.equal([]);
+    expect(await cartLines(suite.db, user.id)).to.deep.equal([{ product_id: cap.id, quantity: 1 }]);
   });
 
   it('refuses the whole order when any line lacks stock, with the reference message, and changes nothing', async () => {
-    const user = await makeUser(db());
-    const client = await clientAs(server, user);
-    const plenty = await makeProduct(db(), { stock: 10 });
-    const scarce = await makeProduct(db(), { name: 'Scarce Hoodie', stock: 2 });
+    const { user, client } = await signedInUser(suite.server);
+    const plenty = await makeProduct(suite.db, { stock: 10 });
+    const scarce = await makeProduct(suite.db, { name: 'Scarce Hoodie', stock: 2 });
     const response = await client.post('/api/orders/create/', {
       payment_method: 'cod',
       cart: [
@@ -123,15 +127,14 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
     });
     expect(response.status).to.equal(400);
     expect(response.body).to.deep.equal({ error: 'Insufficient stock for Scarce Hoodie. Only 2 available.', code: 'insufficient_stock' });
-    expect(await stockOf(db(), plenty.id)).to.equal(10);
-    expect(await stockOf(db(), scarce.id)).to.equal(2);
-    expect(await db()('orders').where({ user_id: user.id })).to.deep.equal([]);
+    expect(await stockOf(suite.db, plenty.id)).to.equal(10);
+    expect(await stockOf(suite.db, scarce.id)).to.equal(2);
+    expect(await suite.db('orders').where({ user_id: user.id })).to.deep.equal([]);
   });
 
   it('adds up repeated lines of one product before checking stock', async () => {
-    const user = await makeUser(db());
-    const client = await clientAs(server, user);
-    const tee = await makeProduct(db(), { name: 'Twice Tee', stock: 3 });
+    const client = await shopper(suite.server);
+    const tee = await makeProduct(suite.db, { name: 'Twice Tee', stock: 3 });
     const response = await client.post('/api/orders/create/', {
       payment_method: 'cod',
       cart: [
@@ -145,11 +148,11 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
   });
 
   it('answers 400 for an unknown product, a missing address or two addresses, 404 for a foreign address', async () => {
-    const user = await makeUser(db());
-    const stranger = await makeUser(db());
-    const client = await clientAs(server, user);
-    const tee = await makeProduct(db());
-    const foreign = await saveAddress(db(), stranger.id);
+    const user = await makeUser(suite.db);
+    const stranger = await makeUser(suite.db);
+    const client = await clientAs(suite.server, user);
+    const tee = await makeProduct(suite.db);
+    const foreign = await saveAddress(suite.db, stranger.id);
 
     const unknown = await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: 2_000_000_000, quantity: 1 }], address: ADDRESS });
     expect(unknown.status).to.equal(400);
@@ -167,31 +170,30 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
     expect(emptyCart.status).to.equal(400);
     const theirs = await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address_id: foreign });
     expect(theirs.status).to.equal(404);
-    expect(await db()('orders').where({ user_id: user.id })).to.deep.equal([]);
-    expect(await stockOf(db(), tee.id)).to.equal(10);
+    expect(await suite.db('orders').where({ user_id: user.id })).to.deep.equal([]);
+    expect(await stockOf(suite.db, tee.id)).to.equal(10);
   });
 
   it('requires a login', async () => {
-    const response = await server.client().post('/api/orders/create/', { payment_method: 'cod', address: ADDRESS });
+    const response = await suite.server.client().post('/api/orders/create/', { payment_method: 'cod', address: ADDRESS });
     expect(response.status).to.equal(401);
   });
 
   it('keeps the order’s copies when the address and product are later edited or deleted', async () => {
-    const user = await makeUser(db());
-    const client = await clientAs(server, user);
-    const tee = await makeProduct(db(), { name: 'Original Name Tee', price: '500.00' });
-    const addressId = await saveAddress(db(), user.id);
+    const { user, client } = await signedInUser(suite.server);
+    const tee = await makeProduct(suite.db, { name: 'Original Name Tee', price: '500.00' });
+    const addressId = await saveAddress(suite.db, user.id);
     const placed = await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address_id: addressId });
     expect(placed.status).to.equal(200);
 
-    await db()('addresses').where({ id: addressId }).update({ street: '99 Somewhere Else Street', city: 'Mysuru' });
-    await db()('products').where({ id: tee.id }).update({ name: 'Renamed Tee', price: '900.00', image: 'https://images.example-cdn.com/new.jpg' });
+    await suite.db('addresses').where({ id: addressId }).update({ street: '99 Somewhere Else Street', city: 'Mysuru' });
+    await suite.db('products').where({ id: tee.id }).update({ name: 'Renamed Tee', price: '900.00', image: 'https://images.example-cdn.com/new.jpg' });
     let [order] = (await client.get('/api/orders/my/')).body;
     expect(order.address).to.deep.equal(ADDRESS);
     expect(order.items[0]).to.include({ product: tee.id, product_name: 'Original Name Tee', price: '500.00', image: 'https://images.example-cdn.com/test.jpg' });
 
-    await db()('addresses').where({ id: addressId }).delete();
-    await db()('products').where({ id: tee.id }).delete();
+    await suite.db('addresses').where({ id: addressId }).delete();
+    await suite.db('products').where({ id: tee.id }).delete();
     [order] = (await client.get('/api/orders/my/')).body;
     expect(order.address).to.deep.equal(ADDRESS);
     expect(order.items[0]).to.include({ product: null, product_name: 'Original Name Tee', price: '500.00' });
@@ -199,20 +201,16 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
   });
 
   describe('with REQUIRE_EMAIL_VERIFICATION', () => {
-    let strict: TestServer;
-    before(async () => {
-      strict = await startServer({ REQUIRE_EMAIL_VERIFICATION: 'True' });
-    });
-    after(() => strict.close());
+    const strict = serverForSuite(() => ({ REQUIRE_EMAIL_VERIFICATION: 'True' }));
 
     it('refuses an unverified email and accepts a verified one', async () => {
-      const tee = await makeProduct(db(), { stock: 5 });
-      const unverified = await clientAs(strict, await makeUser(db(), { email_verified: false }));
+      const tee = await makeProduct(suite.db, { stock: 5 });
+      const unverified = await shopper(strict.server, { email_verified: false });
       const refused = await unverified.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
       expect(refused.status).to.equal(400);
       expect(refused.body.code).to.equal('email_not_verified');
-      expect(await stockOf(db(), tee.id)).to.equal(5);
-      const verified = await clientAs(strict, await makeUser(db(), { email_verified: true }));
+      expect(await stockOf(suite.db, tee.id)).to.equal(5);
+      const verified = await shopper(strict.server, { email_verified: true });
       const placed = await verified.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
       expect(placed.status).to.equal(200);
     });

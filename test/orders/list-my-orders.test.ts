@@ -1,23 +1,18 @@
 // GET /api/orders/my/: the user's own orders, newest first, each with its items and address copy.
 import { expect } from 'chai';
-import { clientAs, makeProduct, makeUser } from '../support/factories.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { clientAs, makeProduct, makeUser, shopper } from '../support/factories.js';
+import { serverForSuite } from '../support/server.js';
 import { ADDRESS } from './support.js';
 
 describe('GET /api/orders/my/', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startServer();
-  });
-  after(() => server.close());
-  const db = () => server.services.db;
+  const suite = serverForSuite();
 
   it('lists only the user’s orders, newest first, with items, paged', async () => {
-    const user = await makeUser(db());
-    const other = await makeUser(db());
-    const client = await clientAs(server, user);
-    const tee = await makeProduct(db(), { price: '100.00', stock: 50 });
-    const cap = await makeProduct(db(), { price: '20.00', stock: 50 });
+    const user = await makeUser(suite.db);
+    const other = await makeUser(suite.db);
+    const client = await clientAs(suite.server, user);
+    const tee = await makeProduct(suite.db, { price: '100.00', stock: 50 });
+    const cap = await makeProduct(suite.db, { price: '20.00', stock: 50 });
     const ids: number[] = [];
     for (let index = 1; index <= 3; index += 1) {
       const placed = await client.post('/api/orders/create/', {
@@ -30,7 +25,7 @@ describe('GET /api/orders/my/', () => {
       });
       ids.push(placed.body.order_id);
     }
-    await (await clientAs(server, other)).post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
+    await (await clientAs(suite.server, other)).post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
 
     const all = await client.get('/api/orders/my/');
     expect(all.status).to.equal(200);
@@ -49,8 +44,8 @@ describe('GET /api/orders/my/', () => {
   });
 
   it('answers an empty array for a user without orders, and 401 without a session', async () => {
-    const client = await clientAs(server, await makeUser(db()));
+    const client = await shopper(suite.server);
     expect((await client.get('/api/orders/my/')).body).to.deep.equal([]);
-    expect((await server.client().get('/api/orders/my/')).status).to.equal(401);
+    expect((await suite.server.client().get('/api/orders/my/')).status).to.equal(401);
   });
 });

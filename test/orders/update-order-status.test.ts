@@ -1,24 +1,21 @@
 // PATCH /api/orders/{id}/status/: staff move orders along processing/paid → shipped → delivered,
 // or cancel pending/processing ones (stock given back exactly once); nonsense is refused with 409.
 import { expect } from 'chai';
-import { clientAs, makeProduct, makeUser } from '../support/factories.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { makeProduct, shopper, staffClient } from '../support/factories.js';
+import { serverForSuite } from '../support/server.js';
 import type { Client } from '../support/client.js';
 import { ADDRESS, stockOf } from './support.js';
 
 describe('PATCH /api/orders/{id}/status/', () => {
-  let server: TestServer;
+  const suite = serverForSuite();
   let staff: Client;
   before(async () => {
-    server = await startServer();
-    staff = await clientAs(server, await makeUser(server.services.db, { is_staff: true }));
+    staff = await staffClient(suite.server);
   });
-  after(() => server.close());
-  const db = () => server.services.db;
 
   async function codOrder(quantity = 2) {
-    const tee = await makeProduct(db(), { stock: 10 });
-    const client = await clientAs(server, await makeUser(db()));
+    const tee = await makeProduct(suite.db, { stock: 10 });
+    const client = await shopper(suite.server);
     const placed = await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity }], address: ADDRESS });
     return { orderId: placed.body.order_id as number, tee, client };
   }
@@ -44,7 +41,7 @@ describe('PATCH /api/orders/{id}/status/', () => {
     const cancelShipped = await staff.patch(`/api/orders/${orderId}/status/`, { status: 'cancelled' });
     expect(cancelShipped.status).to.equal(409);
     const paid = await codOrder();
-    await db()('orders').where({ id: paid.orderId }).update({ status: 'paid' });
+    await suite.db('orders').where({ id: paid.orderId }).update({ status: 'paid' });
     const cancelPaid = await staff.patch(`/api/orders/${paid.orderId}/status/`, { status: 'cancelled' });
     expect(cancelPaid.status).to.equal(409);
     const bogus = await staff.patch(`/api/orders/${orderId}/status/`, { status: 'paid' });
@@ -53,17 +50,17 @@ describe('PATCH /api/orders/{id}/status/', () => {
 
   it('cancels a processing order and gives the stock back exactly once', async () => {
     const { orderId, tee } = await codOrder(3);
-    expect(await stockOf(db(), tee.id)).to.equal(7);
+    expect(await stockOf(suite.db, tee.id)).to.equal(7);
     const answers = await Promise.all([1, 2, 3].map(() => staff.patch(`/api/orders/${orderId}/status/`, { status: 'cancelled' })));
     expect(answers.map((answer) => answer.status).sort()).to.deep.equal([200, 409, 409]);
-    expect(await stockOf(db(), tee.id)).to.equal(10);
+    expect(await stockOf(suite.db, tee.id)).to.equal(10);
   });
 
   it('is for staff only, and answers 404 for an unknown order', async () => {
     const { orderId, client } = await codOrder();
     const own = await client.patch(`/api/orders/${orderId}/status/`, { status: 'cancelled' });
     expect(own.status).to.equal(403);
-    expect((await server.client().patch(`/api/orders/${orderId}/status/`, { status: 'shipped' })).status).to.equal(401);
+    expect((await suite.server.client().patch(`/api/orders/${orderId}/status/`, { status: 'shipped' })).status).to.equal(401);
     expect((await staff.patch('/api/orders/2000000000/status/', { status: 'shipped' })).status).to.equal(404);
   });
 });

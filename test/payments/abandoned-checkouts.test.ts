@@ -3,78 +3,73 @@
 // at Stripe first, so it can no longer be paid) — exactly once in every combination.
 import { expect } from 'chai';
 import { sweepAbandonedCheckouts } from '../../src/payments/checkout-sweeper.js';
-import { clientAs, makeProduct, makeUser } from '../support/factories.js';
-import { checkoutEvent, deliver, FakeStripe, stripeEnv } from '../support/fake-stripe.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { makeProduct, shopper, staffClient } from '../support/factories.js';
+import { checkoutEvent, deliver, fakeStripeForSuite, stripeEnv } from '../support/fake-stripe.js';
+import { serverForSuite } from '../support/server.js';
 import type { Client } from '../support/client.js';
 import { ADDRESS, orderRow, stockOf } from '../orders/support.js';
 
 describe('abandoned card checkouts', () => {
-  let server: TestServer;
-  let stripe: FakeStripe;
+  const fake = fakeStripeForSuite();
+  const suite = serverForSuite(() => stripeEnv(fake.stripe));
   let staff: Client;
   before(async () => {
-    stripe = await FakeStripe.start();
-    server = await startServer(stripeEnv(stripe));
-    staff = await clientAs(server, await makeUser(server.services.db, { is_staff: true }));
+    staff = await staffClient(suite.server);
   });
-  after(async () => {
-    await server.close();
-    await stripe.close();
-  });
-  const db = () => server.services.db;
   const hoursFromNow = (hours: number) => new Date(Date.now() + hours * 3600 * 1000);
 
   async function cardOrder() {
-    const tee = await makeProduct(db(), { price: '100.00', stock: 5 });
-    const client = await clientAs(server, await makeUser(db()));
+    const tee = await makeProduct(suite.db, { price: '100.00', stock: 5 });
+    const client = await shopper(suite.server);
     const placed = await client.post('/api/orders/create/', { payment_method: 'stripe', cart: [{ id: tee.id, quantity: 2 }], address: ADDRESS });
     expect(placed.status).to.equal(200);
-    const order = await orderRow(db(), placed.body.order_id);
+    const order = await orderRow(suite.db, placed.body.order_id);
     return { orderId: order.id, sessionId: order.stripe_session_id!, tee };
   }
-  const status = async (orderId: number) => (await orderRow(db(), orderId)).status;
+  const status = async (orderId: number) => (await orderRow(suite.db, orderId)).status;
 
   describe('the sweeper', () => {
     it('leaves checkouts alone before their expiry', async () => {
       const { orderId, sessionId, tee } = await cardOrder();
-      stripe.expireNow(sessionId);
-      await sweepAbandonedCheckouts(server.services);
+      fake.stripe.expireNow(sessionId);
+      await sweepAbandonedCheckouts(suite.server.services);
       expect(await status(orderId)).to.equal('pending');
-      expect(await stockOf(db(), tee.id)).to.equal(3);
+      expect(await stockOf(suite.db, tee.id)).to.equal(3);
     });
 
     it('cancels an expired checkout and gives its stock back once, even with a late webhook', async () => {
       const { orderId, sessionId, tee } = await cardOrder();
-      stripe.expireNow(sessionId);
-      await sweepAbandonedCheckouts(server.services, hoursFromNow(1));
-      await sweepAbandonedCheckouts(server.services, hoursFromNow(1));
+      fake.stripe.expireNow(sessionId);
+      await sweepAbandonedCheckouts(suite.server.services, hoursFromNow(1));
+      await sweepAbandonedCheckouts(suite.server.services, hoursFromNow(1));
       expect(await status(orderId)).to.equal('cancelled');
-      expect(await stockOf(db(), tee.id)).to.equal(5);
-      await deliver(server.client(), checkoutEvent('checkout.session.expired', stripe.session(sessionId)));
-      expect(await stockOf(db(), tee.id)).to.equal(5);
+      expect(await stockOf(suite.db, tee.id)).to.equal(5);
+      await deliver(suite.server.client(), checkoutEvent('checkout.session.expired', fake.stripe.session(sessionId)));
+      expect(await stockOf(suite.db, tee.id)).to.equal(5);
     });
 
     it('marks paid a checkout Stripe says was paid when the webhook never came', async () => {
       const { orderId, sessionId, tee } = await cardOrder();
-      stripe.complete(sessionId);
-      await sweepAbandonedCheckouts(server.services, hoursFromNow(1));
+      fake.stripe.complete(sessionId);
+      await sweepAbandonedCheckouts(suite.server.services, hoursFromNow(1));
       expect(await status(orderId)).to.equal('paid');
-      expect(await stockOf(db(), tee.id)).to.equal(3);
+      expect(await stockOf(suite.db, tee.id)).to.equal(3);
     });
 
     it('keeps an order pending while Stripe still reports its session open', async () => {
-      const { orderId } = await cardOrder();
-      await sweepAbandonedCheckouts(server.services, hoursFromNow(1));
+      const { orderId, sessionId } = await cardOrder();
+      const lookups = () => fake.stripe.requests.filter((request) => request.method === 'GET' && request.path.endsWith(sessionId)).length;
+      await sweepAbandonedCheckouts(suite.server.services, hoursFromNow(1));
+      expect(lookups(), 'the sweeper asked Stripe about the session').to.equal(1);
       expect(await status(orderId)).to.equal('pending');
     });
 
     it('fails an order whose session was never stored (the process died mid-checkout)', async () => {
       const { orderId, tee } = await cardOrder();
-      await db()('orders').where({ id: orderId }).update({ stripe_session_id: null });
-      await sweepAbandonedCheckouts(server.services, hoursFromNow(1));
+      await suite.db('orders').where({ id: orderId }).update({ stripe_session_id: null });
+      await sweepAbandonedCheckouts(suite.server.services, hoursFromNow(1));
       expect(await status(orderId)).to.equal('failed');
-      expect(await stockOf(db(), tee.id)).to.equal(5);
+      expect(await stockOf(suite.db, tee.id)).to.equal(5);
     });
   });
 
@@ -84,34 +79,34 @@ describe('abandoned card checkouts', () => {
       const cancelled = await staff.patch(`/api/orders/${orderId}/status/`, { status: 'cancelled' });
       expect(cancelled.status).to.equal(200);
       expect(cancelled.body.status).to.equal('cancelled');
-      expect(stripe.session(sessionId).status).to.equal('expired');
-      expect(await stockOf(db(), tee.id)).to.equal(5);
-      await deliver(server.client(), checkoutEvent('checkout.session.expired', stripe.session(sessionId)));
-      expect(await stockOf(db(), tee.id)).to.equal(5);
+      expect(fake.stripe.session(sessionId).status).to.equal('expired');
+      expect(await stockOf(suite.db, tee.id)).to.equal(5);
+      await deliver(suite.server.client(), checkoutEvent('checkout.session.expired', fake.stripe.session(sessionId)));
+      expect(await stockOf(suite.db, tee.id)).to.equal(5);
     });
 
     it('refuses with 409 when the customer has already paid, and records the payment', async () => {
       const { orderId, sessionId, tee } = await cardOrder();
-      stripe.complete(sessionId);
+      fake.stripe.complete(sessionId);
       const refused = await staff.patch(`/api/orders/${orderId}/status/`, { status: 'cancelled' });
       expect(refused.status).to.equal(409);
       expect(await status(orderId)).to.equal('paid');
-      expect(await stockOf(db(), tee.id)).to.equal(3);
+      expect(await stockOf(suite.db, tee.id)).to.equal(3);
       const shipped = await staff.patch(`/api/orders/${orderId}/status/`, { status: 'shipped' });
       expect(shipped.body.status).to.equal('shipped');
     });
 
     it('answers 502 and changes nothing when Stripe cannot be reached', async () => {
       const { orderId, tee } = await cardOrder();
-      stripe.setUnreachable(true);
+      fake.stripe.setUnreachable(true);
       try {
         const answer = await staff.patch(`/api/orders/${orderId}/status/`, { status: 'cancelled' });
         expect(answer.status).to.equal(502);
       } finally {
-        stripe.setUnreachable(false);
+        fake.stripe.setUnreachable(false);
       }
       expect(await status(orderId)).to.equal('pending');
-      expect(await stockOf(db(), tee.id)).to.equal(3);
+      expect(await stockOf(suite.db, tee.id)).to.equal(3);
     });
   });
 });

@@ -2,29 +2,19 @@
 // pending and holds its stock; the session carries database amounts in paise; a Stripe failure
 // fails the order, gives stock and cart back and answers 502.
 import { expect } from 'chai';
-import { clientAs, makeProduct, makeUser, unique } from '../support/factories.js';
-import { FakeStripe, stripeEnv } from '../support/fake-stripe.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { makeProduct, shopper, signedInUser, unique } from '../support/factories.js';
+import { fakeStripeForSuite, stripeEnv } from '../support/fake-stripe.js';
+import { serverForSuite } from '../support/server.js';
 import { ADDRESS, cartLines, fillCart, orderRow, stockOf } from '../orders/support.js';
 
 describe('POST /api/orders/create/ (Stripe Checkout)', () => {
-  let server: TestServer;
-  let stripe: FakeStripe;
-  before(async () => {
-    stripe = await FakeStripe.start();
-    server = await startServer({ ...stripeEnv(stripe), FRONTEND_URL: 'https://shop.example.com', STRIPE_CHECKOUT_EXPIRY_MINUTES: '45' });
-  });
-  after(async () => {
-    await server.close();
-    await stripe.close();
-  });
-  const db = () => server.services.db;
+  const fake = fakeStripeForSuite();
+  const suite = serverForSuite(() => ({ ...stripeEnv(fake.stripe), FRONTEND_URL: 'https://shop.example.com', STRIPE_CHECKOUT_EXPIRY_MINUTES: '45' }));
 
   it('creates a Checkout Session from database prices and answers its URL; the order holds the stock', async () => {
-    const user = await makeUser(db());
-    const client = await clientAs(server, user);
-    const tee = await makeProduct(db(), { name: 'Goku Tee', price: '1495.00', stock: 5 });
-    const cap = await makeProduct(db(), { name: 'Cap', price: '299.99', stock: 5, image: null });
+    const { user, client } = await signedInUser(suite.server);
+    const tee = await makeProduct(suite.db, { name: 'Goku Tee', price: '1495.00', stock: 5 });
+    const cap = await makeProduct(suite.db, { name: 'Cap', price: '299.99', stock: 5, image: null });
     const before = Math.floor(Date.now() / 1000);
     const response = await client.post(
       '/api/orders/create/',
@@ -33,14 +23,14 @@ describe('POST /api/orders/create/ (Stripe Checkout)', () => {
     );
     expect(response.status).to.equal(200);
     const orderId = response.body.order_id;
-    const order = await orderRow(db(), orderId);
+    const order = await orderRow(suite.db, orderId);
     expect(order.status).to.equal('pending');
     expect(order.total_amount).to.equal('3289.99');
-    expect(await stockOf(db(), tee.id)).to.equal(3);
+    expect(await stockOf(suite.db, tee.id)).to.equal(3);
 
-    const [request] = stripe.createRequests().filter((recorded) => recorded.params.client_reference_id === String(orderId));
+    const [request] = fake.stripe.createRequests().filter((recorded) => recorded.params.client_reference_id === String(orderId));
     expect(request!.idempotencyKey).to.equal(`checkout-session-order-${orderId}`);
-    const session = stripe.session(order.stripe_session_id!);
+    const session = fake.stripe.session(order.stripe_session_id!);
     expect(response.body).to.deep.equal({ checkout_url: session.url, order_id: orderId });
     expect(session.mode).to.equal('payment');
     expect(session.allowed_payment_method_types).to.deep.equal(['card']);
@@ -67,71 +57,68 @@ describe('POST /api/orders/create/ (Stripe Checkout)', () => {
       lines: [{ name: 'Repeat Tee', unitAmount: 49900, quantity: 1, image: null }],
       expiresAt: new Date(Date.now() + 31 * 60 * 1000),
     };
-    const first = await server.services.stripe!.createCheckoutSession(request);
-    const again = await server.services.stripe!.createCheckoutSession(request);
+    const first = await suite.server.services.stripe!.createCheckoutSession(request);
+    const again = await suite.server.services.stripe!.createCheckoutSession(request);
     expect(again.id).to.equal(first.id);
-    const sent = stripe.createRequests().filter((recorded) => recorded.params.client_reference_id === String(request.orderId));
+    const sent = fake.stripe.createRequests().filter((recorded) => recorded.params.client_reference_id === String(request.orderId));
     expect(sent.map((recorded) => recorded.idempotencyKey)).to.deep.equal(['checkout-session-order-2000000001', 'checkout-session-order-2000000001']);
-    expect([...stripe.sessions.values()].filter((session) => session.client_reference_id === String(request.orderId))).to.have.length(1);
+    expect([...fake.stripe.sessions.values()].filter((session) => session.client_reference_id === String(request.orderId))).to.have.length(1);
   });
 
   it('marks the order failed, gives stock and cart back and answers 502 when Stripe fails', async () => {
-    const user = await makeUser(db());
-    const client = await clientAs(server, user);
-    const tee = await makeProduct(db(), { stock: 4 });
-    await fillCart(db(), user.id, [{ productId: tee.id, quantity: 3 }]);
-    stripe.failNextCreate(500, 'api_error', 'Stripe is having a bad day.');
+    const { user, client } = await signedInUser(suite.server);
+    const tee = await makeProduct(suite.db, { stock: 4 });
+    await fillCart(suite.db, user.id, [{ productId: tee.id, quantity: 3 }]);
+    fake.stripe.failNextCreate(500, 'api_error', 'Stripe is having a bad day.');
     const key = unique('key-');
     const response = await client.post('/api/orders/create/', { payment_method: 'stripe', address: ADDRESS }, { headers: { 'Idempotency-Key': key } });
     expect(response.status).to.equal(502);
     expect(response.body.code).to.equal('bad_gateway');
     expect(response.body.error).to.equal('Payment provider error. Please try again.');
-    const [order] = await db()('orders').where({ user_id: user.id });
+    const [order] = await suite.db('orders').where({ user_id: user.id });
     expect(order.status).to.equal('failed');
-    expect(await stockOf(db(), tee.id)).to.equal(4);
-    expect(await cartLines(db(), user.id)).to.deep.equal([{ product_id: tee.id, quantity: 3 }]);
+    expect(await stockOf(suite.db, tee.id)).to.equal(4);
+    expect(await cartLines(suite.db, user.id)).to.deep.equal([{ product_id: tee.id, quantity: 3 }]);
 
     // The same key may be retried once Stripe is back: a new attempt, not a replay of the 502.
     const retry = await client.post('/api/orders/create/', { payment_method: 'stripe', address: ADDRESS }, { headers: { 'Idempotency-Key': key } });
     expect(retry.status).to.equal(200);
-    expect(await stockOf(db(), tee.id)).to.equal(1);
-    expect(await cartLines(db(), user.id)).to.deep.equal([]);
+    expect(await stockOf(suite.db, tee.id)).to.equal(1);
+    expect(await cartLines(suite.db, user.id)).to.deep.equal([]);
   });
 
   it('answers 502 when Stripe refuses the request or cannot be reached', async () => {
-    const client = await clientAs(server, await makeUser(db()));
-    const tee = await makeProduct(db(), { stock: 4 });
-    stripe.failNextCreate(402, 'card_error', 'Your card was declined.');
+    const client = await shopper(suite.server);
+    const tee = await makeProduct(suite.db, { stock: 4 });
+    fake.stripe.failNextCreate(402, 'card_error', 'Your card was declined.');
     const declined = await client.post('/api/orders/create/', { payment_method: 'stripe', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
     expect(declined.status).to.equal(502);
-    stripe.setUnreachable(true);
+    fake.stripe.setUnreachable(true);
     try {
       const down = await client.post('/api/orders/create/', { payment_method: 'stripe', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
       expect(down.status).to.equal(502);
     } finally {
-      stripe.setUnreachable(false);
+      fake.stripe.setUnreachable(false);
     }
-    expect(await stockOf(db(), tee.id)).to.equal(4);
+    expect(await stockOf(suite.db, tee.id)).to.equal(4);
   });
 
   it('replays a retried card checkout with the same Idempotency-Key: one order, one session', async () => {
-    const user = await makeUser(db());
-    const client = await clientAs(server, user);
-    const tee = await makeProduct(db(), { stock: 4 });
+    const { user, client } = await signedInUser(suite.server);
+    const tee = await makeProduct(suite.db, { stock: 4 });
     const key = unique('key-');
     const body = { payment_method: 'stripe', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS };
     const first = await client.post('/api/orders/create/', body, { headers: { 'Idempotency-Key': key } });
     const second = await client.post('/api/orders/create/', body, { headers: { 'Idempotency-Key': key } });
     expect(second.status).to.equal(200);
     expect(second.body).to.deep.equal(first.body);
-    expect(await db()('orders').where({ user_id: user.id })).to.have.length(1);
-    expect(await stockOf(db(), tee.id)).to.equal(3);
+    expect(await suite.db('orders').where({ user_id: user.id })).to.have.length(1);
+    expect(await stockOf(suite.db, tee.id)).to.equal(3);
   });
 
   it('makes one order from concurrent duplicates: the others replay or are told to retry', async () => {
-    const user = await makeUser(db());
-    const client = await clientAs(server, user);
-    const tee = await makeProduct(db(), { stock: 40 });
+    const { user, client } = await signedInUser(suite.server);
+    const tee = await makeProduct(suite.db, { stock: 40 });
     const key = unique('key-');
     const body = { payment_method: 'stripe', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS };
     const answers = await Promise.all(Array.from({ length: 8 }, () => client.post('/api/orders/create/', body, { headers: { 'Idempotency-Key': key } })));
@@ -141,26 +128,21 @@ describe('POST /api/orders/create/ (Stripe Checkout)', () => {
     expect(ok.length).to.be.at.least(1);
     expect(new Set(ok.map((answer) => answer.body.checkout_url)).size).to.equal(1);
     for (const answer of busy) expect(answer.body.code).to.equal('request_in_progress');
-    expect(await db()('orders').where({ user_id: user.id })).to.have.length(1);
-    expect(await stockOf(db(), tee.id)).to.equal(39);
+    expect(await suite.db('orders').where({ user_id: user.id })).to.have.length(1);
+    expect(await stockOf(suite.db, tee.id)).to.equal(39);
   });
 });
 
 describe('POST /api/orders/create/ without Stripe configured', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startServer();
-  });
-  after(() => server.close());
+  const suite = serverForSuite();
 
   it('refuses card checkout with 503 and changes nothing; cash on delivery still works', async () => {
-    const db = server.services.db;
-    const client = await clientAs(server, await makeUser(db));
-    const tee = await makeProduct(db, { stock: 2 });
+    const client = await shopper(suite.server);
+    const tee = await makeProduct(suite.db, { stock: 2 });
     const card = await client.post('/api/orders/create/', { payment_method: 'stripe', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
     expect(card.status).to.equal(503);
     expect(card.body.code).to.equal('service_unavailable');
-    expect(await stockOf(db, tee.id)).to.equal(2);
+    expect(await stockOf(suite.db, tee.id)).to.equal(2);
     const cod = await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
     expect(cod.status).to.equal(200);
   });

@@ -36,7 +36,14 @@ export async function makeProduct(db: Knex, fields: ProductFields = {}) {
   return row as { id: number; name: string; slug: string; price: string; stock: number; category: string };
 }
 
-export async function makeUser(db: Knex, fields: { email?: string; is_staff?: boolean; email_verified?: boolean; password?: string | null } = {}): Promise<SessionUser> {
+export interface UserFields {
+  email?: string;
+  is_staff?: boolean;
+  email_verified?: boolean;
+  password?: string | null;
+}
+
+export async function makeUser(db: Knex, fields: UserFields = {}): Promise<SessionUser> {
   const [row] = await db('users')
     .insert({
       email: (fields.email ?? `${unique('user')}@example.com`).toLowerCase(),
@@ -50,17 +57,31 @@ export async function makeUser(db: Knex, fields: { email?: string; is_staff?: bo
   return row as SessionUser;
 }
 
-/**
- * A client that is logged in as the user through the `access` cookie, as the storefront is. It
- * opens a real login session (access tokens name it, and a revoked session ends them).
- */
 /** An access token of a real login session of the user (for `Authorization: Bearer`). */
 export async function accessTokenFor(server: TestServer, user: SessionUser): Promise<string> {
   return (await openSession(server.services.db, TEST_SECRET, user.id)).access;
 }
 
+/**
+ * A client that is logged in as the user through the `access` cookie, as the storefront is. It
+ * opens a real login session (access tokens name it, and a revoked session ends them).
+ */
 export async function clientAs(server: TestServer, user: SessionUser): Promise<Client> {
   const client = server.client();
   client.cookies.set('access', await accessTokenFor(server, user));
   return client;
 }
+
+/** A new user and a client logged in as them. */
+export async function signedInUser(server: TestServer, fields: UserFields = {}): Promise<{ user: SessionUser; client: Client }> {
+  const user = await makeUser(server.services.db, fields);
+  return { user, client: await clientAs(server, user) };
+}
+
+/** A client logged in as a new user, for tests that never need the user itself. */
+export async function shopper(server: TestServer, fields: UserFields = {}): Promise<Client> {
+  return (await signedInUser(server, fields)).client;
+}
+
+/** A client logged in as a new staff user. */
+export const staffClient = (server: TestServer) => shopper(server, { is_staff: true });

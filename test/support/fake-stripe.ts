@@ -240,3 +240,13 @@ export function deliver(client: Client, event: object, options: { secret?: strin
 export function stripeEnv(fake: FakeStripe): Record<string, string> {
   return { STRIPE_SECRET_KEY: STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: fake.url };
 }
+
+/** A fake Stripe for a describe block: started before its first test, closed after its last. */
+export function fakeStripeForSuite(): { stripe: FakeStripe } {
+  const suite = {} as { stripe: FakeStripe };
+  before(async () => {
+    suite.stripe = await FakeStripe.start();
+  });
+  after(() => suite.stripe.close());
+  return suite;
+}

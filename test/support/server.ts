@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
+import type { Knex } from 'knex';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
@@ -63,4 +64,25 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface SuiteServer {
+  server: TestServer;
+  /** The server's database (for factories and for checking what a request changed). */
+  db: Knex;
+}
+
+/**
+ * The server of a describe block: started before its first test (with the settings `env` answers
+ * then, so they may name local fakes started by earlier hooks) and closed after its last. Its
+ * `server` and `db` are there from the block's hooks on.
+ */
+export function serverForSuite(env: () => Record<string, string> = () => ({})): SuiteServer {
+  const suite = {} as SuiteServer;
+  before(async () => {
+    suite.server = await startServer(env());
+    suite.db = suite.server.services.db;
+  });
+  after(() => suite.server.close());
+  return suite;
 }
