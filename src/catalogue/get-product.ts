@@ -1,12 +1,12 @@
 import { notFound } from '../http/errors.js';
 import { operation } from '../http/operation.js';
 import { conditionalReply } from './http-cache.js';
-import { PRODUCT_COLUMNS, toProductResponse, type ProductRow } from './product.model.js';
+import { Product, PRODUCT_COLUMNS, toProductResponse } from './product.model.js';
 
 export const getProduct = operation<'getProduct'>({
   async handle({ params, services, ctx }) {
-    const row = (await services.db('products').select(PRODUCT_COLUMNS).where({ id: params.id }).first()) as ProductRow | undefined;
-    if (!row) throw notFound('Product not found.');
-    return conditionalReply(ctx, toProductResponse(row));
+    const product = await Product.query(services.db).select(PRODUCT_COLUMNS).findById(params.id);
+    if (!product) throw notFound('Product not found.');
+    return conditionalReply(ctx, toProductResponse(product));
   },
 });

@@ -1,5 +1,6 @@
 // How a product row is read and shown. Queries select PRODUCT_COLUMNS (also through joins, with
 // productColumnsOf) and toProductResponse turns the row into the wire shape.
+import { Model } from 'objection';
 import type { components } from '../../generated/openapi.js';
 import { formatMoney } from '../money.js';
 
@@ -19,6 +20,13 @@ export interface ProductRow {
   stock: number;
   created_at: Date;
   updated_at: Date;
+}
+
+// Declaration merging gives the Objection model the row's typed columns.
+export interface Product extends ProductRow {}
+/** The Objection model of a product (bulk statements on stock stay plain Knex, where one conditional UPDATE says it best). */
+export class Product extends Model {
+  static override tableName = 'products';
 }
 
 export const PRODUCT_COLUMNS = [

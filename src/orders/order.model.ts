@@ -2,6 +2,7 @@
 // each line's product name, image and unit price), so later catalogue or address-book edits and
 // deletions never change a past order.
 import type { Knex } from 'knex';
+import { Model, type Modifiers, type RelationMappings } from 'objection';
 import type { components } from '../../generated/openapi.js';
 import { formatMoney } from '../money.js';
 
@@ -56,9 +57,37 @@ export const ORDER_COLUMNS = [
   'updated_at',
 ] as const;
 
+/** An order line as stored: the copies of what was bought, whatever becomes of the product. */
+// Declaration merging gives the Objection model the row's typed columns.
+export interface OrderItem extends OrderItemRow {}
+export class OrderItem extends Model {
+  static override tableName = 'order_items';
+
+  static override modifiers: Modifiers = {
+    /** Lines in the order the shopper's cart listed them. */
+    inLineOrder: (query) => query.orderBy('id'),
+  };
+}
+
+export interface Order extends OrderRow {}
+/** The Objection model of an order, with its lines as the `items` relation. */
+export class Order extends Model {
+  static override tableName = 'orders';
+
+  items?: OrderItem[];
+
+  static override relationMappings: RelationMappings = {
+    items: {
+      relation: Model.HasManyRelation,
+      modelClass: OrderItem,
+      join: { from: 'orders.id', to: 'order_items.order_id' },
+    },
+  };
+}
+
 /** The order matching `where` (its id, its Checkout Session, its owner), or undefined. */
-export async function findOrder(db: Knex, where: Partial<Pick<OrderRow, 'id' | 'user_id' | 'stripe_session_id'>>): Promise<OrderRow | undefined> {
-  return (await db('orders').select(ORDER_COLUMNS).where(where).first()) as OrderRow | undefined;
+export async function findOrder(db: Knex, where: Partial<Pick<OrderRow, 'id' | 'user_id' | 'stripe_session_id'>>): Promise<Order | undefined> {
+  return Order.query(db).select(ORDER_COLUMNS).findOne(where);
 }
 
 /** Statuses in which the order has been paid for (by card) or is on its way. */
@@ -92,21 +121,9 @@ export function toOrderResponse(order: OrderRow, items: OrderItemRow[]): OrderRe
   };
 }
 
-/** The orders with their items: one query for all the items, however many orders (no N+1). */
+/** The orders with their items: Objection fetches the lines of all of them in one query (no N+1). */
 export async function withItems(db: Knex, orders: OrderRow[]): Promise<OrderResponse[]> {
   if (!orders.length) return [];
-  const items = (await db('order_items')
-    .select('id', 'order_id', 'product_id', 'product_name', 'image', 'price', 'quantity')
-    .whereIn(
-      'order_id',
-      orders.map((order) => order.id),
-    )
-    .orderBy('id')) as OrderItemRow[];
-  const byOrder = new Map<number, OrderItemRow[]>();
-  for (const item of items) {
-    const list = byOrder.get(item.order_id) ?? [];
-    list.push(item);
-    byOrder.set(item.order_id, list);
-  }
-  return orders.map((order) => toOrderResponse(order, byOrder.get(order.id) ?? []));
+  const loaded = await Order.fetchGraph(orders as Order[], 'items(inLineOrder)', { transaction: db });
+  return loaded.map((order) => toOrderResponse(order, order.items ?? []));
 }

@@ -23,7 +23,7 @@ describe('PATCH /api/orders/{id}/status/', () => {
   it('moves an order processing → shipped → delivered and answers the order', async () => {
     const { orderId } = await codOrder();
     const shipped = await staff.patch(`/api/orders/${orderId}/status/`, { status: 'shipped' });
-    expect(shipped.status).to.equal(200);
+    expect(shipped.status, JSON.stringify(shipped.body)).to.equal(200);
     expect(shipped.body).to.include({ id: orderId, status: 'shipped' });
     expect(shipped.body.items).to.have.length(1);
     const delivered = await staff.patch(`/api/orders/${orderId}/status/`, { status: 'delivered' });

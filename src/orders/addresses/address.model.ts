@@ -1,10 +1,20 @@
 // A saved shipping address. Like the original (Django's CharField), surrounding whitespace is
 // removed before storing; the spec's patterns already require enough characters to remain, and
 // CHECK constraints in the database hold the same rules.
+import { Model } from 'objection';
 import type { components } from '../../../generated/openapi.js';
 
 export type AddressResponse = components['schemas']['Address'];
 export type AddressFields = Omit<AddressResponse, 'id'>;
+
+// Declaration merging gives the Objection model the row's typed columns.
+export interface Address extends AddressResponse {
+  user_id: number;
+}
+/** The Objection model of an address-book entry. */
+export class Address extends Model {
+  static override tableName = 'addresses';
+}
 
 export const ADDRESS_COLUMNS = ['id', 'full_name', 'phone', 'street', 'city', 'pincode'] as const;
 

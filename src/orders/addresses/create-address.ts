@@ -1,11 +1,11 @@
 import { operation } from '../../http/operation.js';
-import { ADDRESS_COLUMNS, toAddressResponse, trimmedFields, type AddressResponse } from './address.model.js';
+import { Address, ADDRESS_COLUMNS, toAddressResponse, trimmedFields } from './address.model.js';
 
 export const createAddress = operation<'createAddress'>({
   async handle({ body, user, services }) {
-    const [row] = (await services.db('addresses')
+    const address = await Address.query(services.db)
       .insert({ ...trimmedFields(body), user_id: user.id })
-      .returning(ADDRESS_COLUMNS)) as AddressResponse[];
-    return { status: 201, body: toAddressResponse(row!) };
+      .returning([...ADDRESS_COLUMNS]);
+    return { status: 201, body: toAddressResponse(address) };
   },
 });

@@ -3,10 +3,11 @@
 // RETURNING tells what was deleted on both drivers (knex-pglite's del() does not answer a count).
 import { notFound } from '../../http/errors.js';
 import { operation } from '../../http/operation.js';
+import { Address } from './address.model.js';
 
 export const deleteAddress = operation<'deleteAddress'>({
   async handle({ params, user, services }) {
-    const deleted = await services.db('addresses').where({ id: params.id, user_id: user.id }).del().returning('id');
+    const deleted = await Address.query(services.db).delete().where({ id: params.id, user_id: user.id }).returning('id');
     if (deleted.length === 0) throw notFound('Address not found.');
     return { status: 204, body: undefined };
   },
