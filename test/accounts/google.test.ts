@@ -5,7 +5,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
 import { makeUser, unique } from '../support/factories.js';
 import type { TestServer } from '../support/server.js';
-import { clientFrom, GOOGLE_CLIENT_ID, startAccountsServer, startGoogleCerts, type GoogleCerts } from './support.js';
+import { clientFrom, GOOGLE_CLIENT_ID, randomIp, startAccountsServer, startGoogleCerts, type GoogleCerts } from './support.js';
 
 describe('accounts: Google sign-in', () => {
   let google: GoogleCerts;
@@ -112,6 +112,26 @@ describe('accounts: Google sign-in', () => {
       expect(answer.body).to.deep.equal({ error: 'Google sign-in is not configured.', code: 'service_unavailable' });
     } finally {
       await unconfigured.close();
+    }
+  });
+
+  it('counts account creations through Google against the registration limit of the IP, not sign-ins', async () => {
+    const limited = await startAccountsServer({ GOOGLE_CLIENT_ID, GOOGLE_CERTS_URL: google.url, THROTTLE_REGISTER: '1/1h' });
+    try {
+      const ip = randomIp();
+      const first = `${unique('g')}@gmail.com`;
+      const created = await clientFrom(limited, ip).post('/api/auth/google/', { id_token: google.idToken({ email: first, email_verified: true }) });
+      expect(created.status).to.equal(200);
+      expect(created.body.created).to.equal(true);
+      const second = `${unique('g')}@gmail.com`;
+      const refused = await clientFrom(limited, ip).post('/api/auth/google/', { id_token: google.idToken({ email: second, email_verified: true }) });
+      expect(refused.status).to.equal(429);
+      expect(Number(refused.headers.get('retry-after'))).to.be.greaterThan(0);
+      expect(await limited.services.db('users').where({ email: second }).first()).to.equal(undefined);
+      const again = await clientFrom(limited, ip).post('/api/auth/google/', { id_token: google.idToken({ email: first, email_verified: true }) });
+      expect(again.status, 'signing in to the existing account is not throttled').to.equal(200);
+    } finally {
+      await limited.close();
     }
   });
 });
