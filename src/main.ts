@@ -2,13 +2,15 @@
 // products.json and serves the API.
 import 'dotenv/config';
 import type { Server } from 'node:http';
+import { pruneEndedSessions } from './accounts/sessions.js';
 import { createApp } from './app.js';
 import { catalogueIsEmpty } from './catalogue/import.js';
 import { seedCatalogue } from './catalogue/seed-catalogue.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDatabase } from './db.js';
 import { createLogger } from './log.js';
-import { startCheckoutSweeper } from './payments/checkout-sweeper.js';
+import { sweepAbandonedCheckouts } from './payments/checkout-sweeper.js';
+import { startHousekeeping } from './platform/housekeeping.js';
 import { createServices } from './services.js';
 
 function readConfig(): Config {
@@ -41,14 +43,17 @@ async function main(): Promise<void> {
     log.info({ port: config.port, docs: `http://localhost:${config.port}/api/docs` }, 'store backend listening');
   });
 
-  const stopSweeper = startCheckoutSweeper(services);
+  const stopHousekeeping = startHousekeeping(services, [
+    { name: 'settle abandoned checkouts', run: sweepAbandonedCheckouts },
+    { name: 'forget ended sessions', run: ({ db }) => pruneEndedSessions(db) },
+  ]);
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    stopSweeper();
+    stopHousekeeping();
     server.close(() => {
       void db.destroy().then(() => process.exit(0));
     });

@@ -81,3 +81,30 @@ export async function revokeSession(db: Knex, sessionId: string, reason: RevokeR
 export async function revokeAllSessions(db: Knex, userId: number, reason: RevokeReason): Promise<number> {
   return db('login_sessions').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: db.fn.now(), revoked_reason: reason });
 }
+
+/** How long an ended session (revoked, or its last refresh token expired) is kept before it is forgotten. */
+const ENDED_SESSION_TTL = '1 day';
+
+/**
+ * Forgets login sessions that can no longer be used: revoked ones, and ones whose refresh tokens
+ * have all expired (their access tokens, an hour long, expired long before). Their refresh-token
+ * digests go with them (ON DELETE CASCADE); so do expired e-mail tokens. Small batches, so a chore
+ * run never holds locks for long.
+ */
+export async function pruneEndedSessions(db: Knex): Promise<number> {
+  const pruned = await db.raw<{ rows: Array<{ id: string }> }>(
+    `DELETE FROM login_sessions WHERE id IN (
+       SELECT s.id FROM login_sessions s
+       WHERE s.revoked_at < now() - interval '${ENDED_SESSION_TTL}'
+          OR (s.created_at < now() - interval '${ENDED_SESSION_TTL}'
+              AND NOT EXISTS (SELECT 1 FROM refresh_tokens r
+                              WHERE r.session_id = s.id AND r.expires_at > now() - interval '${ENDED_SESSION_TTL}'))
+       LIMIT 1000)
+     RETURNING id`,
+  );
+  await db.raw(
+    `DELETE FROM one_time_tokens WHERE jti_hash IN (
+       SELECT jti_hash FROM one_time_tokens WHERE expires_at < now() - interval '${ENDED_SESSION_TTL}' LIMIT 1000)`,
+  );
+  return pruned.rows.length;
+}

@@ -69,19 +69,3 @@ export async function sweepAbandonedCheckouts(services: Services, now: Date = ne
   if (result.cancelled || result.paid || result.failed) log.info(result, 'abandoned checkouts settled');
   return result;
 }
-
-/** Runs the sweeper every `intervalSeconds` until the returned function is called. */
-export function startCheckoutSweeper(services: Services, intervalSeconds = 60): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    sweepAbandonedCheckouts(services)
-      .catch((error: unknown) => services.log.error({ err: error }, 'checkout sweeper failed'))
-      .finally(() => {
-        running = false;
-      });
-  }, intervalSeconds * 1000);
-  timer.unref();
-  return () => clearInterval(timer);
-}
