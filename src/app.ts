@@ -4,6 +4,7 @@ import helmet from 'koa-helmet';
 import { allowedHosts } from './http/allowed-hosts.js';
 import { createApi, type Api } from './http/api.js';
 import { corsForFrontend } from './http/cors.js';
+import { malformedPathParameters } from './http/hostile-input.js';
 import { csrfProtection } from './http/csrf.js';
 import { bodyParsing, errorBoundary, requestContext } from './http/middleware.js';
 import { operations } from './operations.js';
@@ -27,6 +28,7 @@ export async function createApp(services: Services): Promise<App> {
   koa.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
   koa.use(csrfProtection(services.config.frontendOrigins));
   koa.use(bodyParsing(api));
+  koa.use(malformedPathParameters(api));
   koa.use(async (ctx) => {
     await api.handleRequest(
       { method: ctx.method, path: ctx.path, body: ctx.request.body, query: ctx.query as Record<string, string | string[]>, headers: ctx.headers as Record<string, string | string[]> },

@@ -18,6 +18,8 @@ const HANDLED: Record<string, SessionHappening> = {
 const badSignature = (message: string) => new HttpError(400, 'invalid_signature', message);
 
 export const stripeWebhook = operation<'stripeWebhook'>({
+  // Stripe's signed JSON is accepted as Stripe wrote it; only its Stripe-made ids reach the database.
+  opaqueBody: true,
   async handle({ services, ctx }) {
     const secret = services.config.stripe.webhookSecret;
     if (!secret) throw serviceUnavailable('Stripe webhooks are not configured (STRIPE_WEBHOOK_SECRET is unset).');
