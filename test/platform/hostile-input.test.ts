@@ -165,6 +165,43 @@ describe('Hostile input', () => {
     expect(response.status).to.equal(403);
   });
 
+  describe('correctly signed but malformed Stripe events (a 500 would make Stripe retry for days)', () => {
+    const signed = (event: unknown) => {
+      const payload = JSON.stringify(event);
+      return server.client().post('/api/orders/webhook/', undefined, {
+        rawBody: payload,
+        origin: null,
+        headers: { 'content-type': 'application/json', 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }) },
+      });
+    };
+    const session = { object: 'checkout.session', id: 'cs_test_unknown', payment_status: 'paid', amount_total: 100, currency: 'inr' };
+
+    it('refuses an event without data, or with an id or type the database cannot store, with 400', async () => {
+      const completed = { id: 'evt_test_shape', object: 'event', type: 'checkout.session.completed', data: { object: session } };
+      for (const event of [
+        { ...completed, data: undefined },
+        { ...completed, data: null },
+        { ...completed, data: { object: 'text' } },
+        { ...completed, id: 'evt_\u0000' },
+        { ...completed, id: 'e'.repeat(256) },
+        { ...completed, id: 42 },
+        { ...completed, type: ['checkout.session.completed'] },
+      ]) {
+        const response = await signed(event);
+        expect(response.status, JSON.stringify(event).slice(0, 80)).to.equal(400);
+        expect(response.body).to.deep.equal({ error: 'Malformed Stripe event.', code: 'bad_request' });
+      }
+    });
+
+    it('reads a session field of the wrong type as absent, and a session id it cannot store as no session of ours', async () => {
+      const wrongTypes = { ...session, currency: 356, amount_total: '100', status: {}, url: [] };
+      expect((await signed({ id: 'evt_test_types', object: 'event', type: 'checkout.session.completed', data: { object: wrongTypes } })).status).to.equal(200);
+      const nul = await signed({ id: 'evt_test_nul_session', object: 'event', type: 'checkout.session.expired', data: { object: { ...session, id: 'cs_\u0000' } } });
+      expect(nul.status).to.equal(200);
+      expect(nul.body).to.deep.equal({ status: 'ignored' });
+    });
+  });
+
   it('leaves the signed Stripe webhook body as Stripe wrote it (NUL included)', async () => {
     const payload = JSON.stringify({ id: 'evt_test_nul', object: 'event', type: 'customer.updated', data: { object: { name: 'A\u0000B' } } });
     const response = await server.client().post('/api/orders/webhook/', undefined, {
