@@ -670,7 +670,7 @@ export interface components {
         Error: {
             /** @description Human-readable message, fit to show to the shopper. */
             error: string;
-            /** @description Machine code: validation_error, not_authenticated, forbidden, not_found, method_not_allowed, conflict, payload_too_large, unsupported_media_type, throttled, service_unavailable, not_implemented, insufficient_stock, price_changed, bad_gateway, email_not_verified, invalid_signature, idempotency_key_reused, request_in_progress. */
+            /** @description Machine code: validation_error, not_authenticated, forbidden, not_found, method_not_allowed, conflict, payload_too_large, unsupported_media_type, throttled, service_unavailable, not_implemented, insufficient_stock, price_changed, bad_gateway, email_not_verified, invalid_signature, idempotency_key_reused, request_in_progress, invalid_json, bad_request (a request the HTTP layer cannot read: malformed HTTP, a Host not allowed, a body that does not inflate, a malformed Stripe event), headers_too_large (431: headers or URL over the server's limit), request_timeout (408). */
             code: string;
             /** @description Per-field messages for validation errors. */
             fields?: {

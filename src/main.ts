@@ -7,6 +7,7 @@ import { catalogueIsEmpty } from './catalogue/import.js';
 import { seedCatalogue } from './catalogue/seed-catalogue.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDatabase } from './db.js';
+import { answerMalformedRequests } from './http/client-errors.js';
 import { createLogger } from './log.js';
 import { startCheckoutSweeper } from './payments/checkout-sweeper.js';
 import { createServices } from './services.js';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   const server: Server = koa.listen(config.port, () => {
     log.info({ port: config.port, docs: `http://localhost:${config.port}/api/docs` }, 'store backend listening');
   });
+  answerMalformedRequests(server, log);
 
   const stopSweeper = startCheckoutSweeper(services);
 

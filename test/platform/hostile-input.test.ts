@@ -1,5 +1,6 @@
 // Hostile input that passes the spec's schemas (or breaks the router) answers a clear 400 in the
 // error schema, never a 500, and writes nothing. Each case was a 500 before (found by fuzzing).
+import { connect } from 'node:net';
 import { expect } from 'chai';
 import Stripe from 'stripe';
 import { clientAs, makeProduct, makeUser } from '../support/factories.js';
@@ -141,6 +142,36 @@ describe('Hostile input', () => {
         expect(response.status, path).to.equal(400);
       }
       expect((await shopper.delete('/api/cart/clear/?zzz=1')).status).to.equal(400);
+    });
+  });
+
+  describe('requests the HTTP parser refuses (before the app sees them; fetch cannot send them)', () => {
+    /** Sends raw bytes and splits the answer into status, headers and the parsed JSON body. */
+    function raw(request: string): Promise<{ status: number; head: string; body: unknown }> {
+      const { hostname, port } = new URL(server.url);
+      return new Promise((resolve, reject) => {
+        const socket = connect(Number(port), hostname, () => socket.write(request));
+        let answer = '';
+        socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+        socket.on('error', reject);
+        socket.on('close', () => {
+          const [head, body] = [answer.slice(0, answer.indexOf('\r\n\r\n')), answer.slice(answer.indexOf('\r\n\r\n') + 4)];
+          resolve({ status: Number(head.split(' ')[1]), head: head.toLowerCase(), body: JSON.parse(body) });
+        });
+      });
+    }
+
+    it('answers a malformed request with 400 in the error schema, with a request id', async () => {
+      const answer = await raw('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nNot a header\r\n\r\n');
+      expect(answer.status).to.equal(400);
+      expect(answer.head).to.include('content-type: application/json').and.to.match(/x-request-id: [0-9a-f-]{36}/);
+      expect(answer.body).to.deep.equal({ error: 'Malformed HTTP request.', code: 'bad_request' });
+    });
+
+    it('answers headers or a URL over the size limit with 431 in the error schema', async () => {
+      const answer = await raw(`GET /api/products/?search=${'x'.repeat(20_000)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+      expect(answer.status).to.equal(431);
+      expect(answer.body).to.deep.equal({ error: 'Request headers (or the URL) are too large.', code: 'headers_too_large' });
     });
   });
 
