@@ -17,7 +17,10 @@ export interface App {
 
 export async function createApp(services: Services): Promise<App> {
   const api = await createApi(operations, services);
-  const koa = new Koa({ proxy: services.config.trustProxy });
+  // Behind the reverse proxy, only the address it appended to X-Forwarded-For (the last one) is
+  // known to be true; anything left of it is whatever the client chose to send (a made-up address
+  // per request would slip past the per-IP throttles, and an 8 KB one broke them with a 500).
+  const koa = new Koa({ proxy: services.config.trustProxy, maxIpsCount: 1 });
   koa.silent = true; // errors are logged by the error boundary, with the request id
 
   koa.use(requestContext(services.log));

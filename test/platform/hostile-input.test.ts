@@ -243,4 +243,28 @@ describe('Hostile input', () => {
     expect(response.status).to.equal(200);
     expect(response.body).to.deep.equal({ status: 'ignored' });
   });
+
+  describe('X-Forwarded-For behind the reverse proxy (TRUST_PROXY)', () => {
+    let proxied: TestServer;
+    before(async () => {
+      proxied = await startServer({ TRUST_PROXY: 'true', THROTTLE_LOGIN: '2/15m' });
+    });
+    after(() => proxied.close());
+    const attempt = (forwardedFor: string, email = 'nobody@example.com') =>
+      proxied.client({ 'x-forwarded-for': forwardedFor }).post('/api/auth/login/', { email, password: 'wrong-password' });
+
+    it('reads an address that is not an IP as the connection’s own (an 8 KB one was a 500)', async () => {
+      const response = await attempt('x'.repeat(8000), 'long-forwarded@example.com');
+      expect(response.status).to.equal(400);
+      expect(response.body.error).to.equal('Invalid credentials');
+    });
+
+    it('throttles by the address the proxy appended, not by what the client put before it', async () => {
+      const statuses: number[] = [];
+      for (const madeUp of ['1.1.1.1', '2.2.2.2', '3.3.3.3']) {
+        statuses.push((await attempt(`${madeUp}, 10.20.30.40`, 'spoofed-forwarded@example.com')).status);
+      }
+      expect(statuses).to.deep.equal([400, 400, 429]);
+    });
+  });
 });
