@@ -4,6 +4,7 @@ import helmet from 'koa-helmet';
 import { allowedHosts } from './http/allowed-hosts.js';
 import { createApi, type Api } from './http/api.js';
 import { corsForFrontend } from './http/cors.js';
+import { malformedPathParameters } from './http/hostile-input.js';
 import { csrfProtection } from './http/csrf.js';
 import { bodyParsing, errorBoundary, requestContext } from './http/middleware.js';
 import { operations } from './operations.js';
@@ -16,7 +17,10 @@ export interface App {
 
 export async function createApp(services: Services): Promise<App> {
   const api = await createApi(operations, services);
-  const koa = new Koa({ proxy: services.config.trustProxy });
+  // Behind the reverse proxy, only the address it appended to X-Forwarded-For (the last one) is
+  // known to be true; anything left of it is whatever the client chose to send (a made-up address
+  // per request would slip past the per-IP throttles, and an 8 KB one broke them with a 500).
+  const koa = new Koa({ proxy: services.config.trustProxy, maxIpsCount: 1 });
   koa.silent = true; // errors are logged by the error boundary, with the request id
 
   koa.use(requestContext(services.log));
@@ -27,6 +31,7 @@ export async function createApp(services: Services): Promise<App> {
   koa.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
   koa.use(csrfProtection(services.config.frontendOrigins));
   koa.use(bodyParsing(api));
+  koa.use(malformedPathParameters(api));
   koa.use(async (ctx) => {
     await api.handleRequest(
       { method: ctx.method, path: ctx.path, body: ctx.request.body, query: ctx.query as Record<string, string | string[]>, headers: ctx.headers as Record<string, string | string[]> },

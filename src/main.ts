@@ -8,6 +8,7 @@ import { catalogueIsEmpty } from './catalogue/import.js';
 import { seedCatalogue } from './catalogue/seed-catalogue.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDatabase } from './db.js';
+import { answerMalformedRequests } from './http/client-errors.js';
 import { createLogger } from './log.js';
 import { sweepAbandonedCheckouts } from './payments/checkout-sweeper.js';
 import { startHousekeeping } from './platform/housekeeping.js';
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
   const server: Server = koa.listen(config.port, () => {
     log.info({ port: config.port, docs: `http://localhost:${config.port}/api/docs` }, 'store backend listening');
   });
+  answerMalformedRequests(server, log);
 
   const stopHousekeeping = startHousekeeping(services, [
     { name: 'settle abandoned checkouts', run: sweepAbandonedCheckouts },

@@ -3,7 +3,7 @@ import { operation } from '../http/operation.js';
 import { setSessionCookies } from './cookies.js';
 import { checkPassword, hashPassword, spendPasswordCheckTime } from './passwords.js';
 import { openSession } from './sessions.js';
-import { clearAttempts, countAttempt } from './throttle.js';
+import { clearAttempts, clientIp, countAttempt } from './throttle.js';
 import { toUserResponse } from './user.model.js';
 import { findUserByEmail, normaliseEmail } from './users.js';
 
@@ -15,7 +15,7 @@ export const login = operation<'login'>({
     const email = normaliseEmail(body.email);
     // Every attempt is counted before the password is checked (so parallel guesses cannot slip
     // past the limit); a success clears the count, leaving only failures to add up.
-    const throttleKey = `${email}|${ctx.ip}`;
+    const throttleKey = `${email}|${clientIp(ctx)}`;
     await countAttempt(db, 'login', throttleKey, config.throttle.login);
 
     const user = await findUserByEmail(db, email);

@@ -5,7 +5,7 @@ import { sendQuietly, sendVerificationEmail } from './emails.js';
 import { hashPassword } from './passwords.js';
 import type { SessionUser } from './session-user.js';
 import { openSession } from './sessions.js';
-import { countAttempt } from './throttle.js';
+import { clientIp, countAttempt } from './throttle.js';
 import { toUserResponse } from './user.model.js';
 import { normaliseEmail, SESSION_USER_COLUMNS } from './users.js';
 
@@ -14,7 +14,7 @@ export const DUPLICATE_EMAIL = 'A user with this email already exists.';
 export const register = operation<'register'>({
   async handle({ body, services, ctx }) {
     const { db, config } = services;
-    await countAttempt(db, 'register', ctx.ip, config.throttle.register);
+    await countAttempt(db, 'register', clientIp(ctx), config.throttle.register);
     const password = await hashPassword(body.password);
     const { user, tokens } = await db.transaction(async (trx) => {
       // The unique index decides between racing registrations of one email: the loser inserts

@@ -4,7 +4,7 @@
 // is lost and a sum beyond stock is refused instead of stored (the original read, added and
 // wrote back, losing clicks). When nothing was written, a second read only picks the message.
 import type { Knex } from 'knex';
-import { HttpError, notFound } from '../http/errors.js';
+import { HttpError, notFound, PG, pgErrorCode } from '../http/errors.js';
 import { operation } from '../http/operation.js';
 import { MAX_LINE_QUANTITY } from './cart.model.js';
 import { cartIdOf } from './owned-container.js';
@@ -28,8 +28,15 @@ interface Refusal {
 }
 
 async function addOrMerge(db: Knex, cartId: number, productId: number, quantity: number): Promise<boolean> {
-  const result = (await db.raw(ADD_OR_MERGE_LINE, { cartId, productId, quantity })) as { rows: unknown[] };
-  return result.rows.length === 1;
+  try {
+    const result = (await db.raw(ADD_OR_MERGE_LINE, { cartId, productId, quantity })) as { rows: unknown[] };
+    return result.rows.length === 1;
+  } catch (error) {
+    // The product was deleted by a transaction that committed while this statement ran: its
+    // SELECT still saw the product, the foreign key check then found it gone.
+    if (pgErrorCode(error) === PG.foreignKeyViolation) throw notFound('Product not found.');
+    throw error;
+  }
 }
 
 /** Why the statement wrote nothing; undefined when the state now allows the add (it changed meanwhile). */

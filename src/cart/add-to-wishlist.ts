@@ -1,7 +1,7 @@
 // One statement: the item is inserted only for an existing product, and the unique
 // (wishlist, product) key turns a duplicate — also two clicks racing — into "nothing inserted"
 // instead of a second line or a 500.
-import { notFound } from '../http/errors.js';
+import { notFound, PG, pgErrorCode } from '../http/errors.js';
 import { operation } from '../http/operation.js';
 import { wishlistIdOf } from './owned-container.js';
 
@@ -15,7 +15,12 @@ export const addToWishlist = operation<'addToWishlist'>({
   async handle({ body, user, services }) {
     const { db } = services;
     const wishlistId = await wishlistIdOf(db, user.id);
-    const result = (await db.raw(ADD_ITEM_ONCE, { wishlistId, productId: body.product_id })) as { rows: unknown[] };
+    const result = (await db.raw(ADD_ITEM_ONCE, { wishlistId, productId: body.product_id }).catch((error: unknown) => {
+      // The product was deleted by a transaction that committed while this statement ran (its
+      // SELECT still saw the product; the foreign key check found it gone).
+      if (pgErrorCode(error) === PG.foreignKeyViolation) throw notFound('Product not found.');
+      throw error;
+    })) as { rows: unknown[] };
     if (result.rows.length === 1) return { status: 200, body: { message: 'Added to wishlist' } };
     const product = await db('products').where({ id: body.product_id }).first('id');
     if (!product) throw notFound('Product not found.');

@@ -9,6 +9,7 @@ import addFormats from 'ajv-formats';
 import { authenticate } from '../accounts/authenticate.js';
 import type { Services } from '../services.js';
 import { forbidden, HttpError, notAuthenticated } from './errors.js';
+import { refuseUnstorableText } from './hostile-input.js';
 import type { OperationId, OperationSpec, OperationTable } from './operation.js';
 import { validationError } from './validation-errors.js';
 
@@ -44,10 +45,17 @@ function run<Op extends OperationId>(spec: OperationSpec<Op>, services: Services
       if (!user) throw notAuthenticated();
       if (!user.is_staff) throw forbidden('Only staff can do this.');
     }
+    // openapi-backend validates coerced copies of the parameters but hands the handler the path
+    // parameters as raw text ("1e3" passes as the integer 1000, then reaches SQL as "1e3"): the
+    // handler gets the values the spec judged.
+    const params = { ...c.request.params, ...(c.validation?.coerced?.params ?? {}) };
+    const query = c.request.query;
+    const body = c.request.requestBody;
+    refuseUnstorableText(spec.opaqueBody ? { params, query } : { params, query, body });
     const result = await spec.handle({
-      params: c.request.params as never,
-      query: c.request.query as never,
-      body: c.request.requestBody as never,
+      params: params as never,
+      query: query as never,
+      body: body as never,
       // Authenticated operations never get here without a user (the security handlers ran first).
       user: user as never,
       services,

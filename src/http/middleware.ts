@@ -48,9 +48,17 @@ function asHttpError(error: unknown): HttpError | undefined {
   const code = Number(status.status ?? status.statusCode ?? status.httpCode);
   const message = error instanceof Error ? error.message : '';
   if (code === 413 || /maxFileSize|maxTotalFileSize|too large/i.test(message)) {
-    return new HttpError(413, 'payload_too_large', 'Request body is too large.');
+    // The rest of the body was never read and is still on the connection: close it after the
+    // answer, or a keep-alive client's next request on it would be met with a reset.
+    return new HttpError(413, 'payload_too_large', 'Request body is too large.', { headers: { Connection: 'close' } });
   }
   if (code === 415) return new HttpError(415, 'unsupported_media_type', 'Unsupported media type.');
+  // A body announced as gzip/deflate/br (Content-Encoding) that does not inflate: zlib's errors
+  // carry a Z_* code and no HTTP status.
+  const zlibCode = (error as { code?: unknown } | null)?.code;
+  if (typeof zlibCode === 'string' && /^Z_(DATA|BUF|STREAM)_ERROR$|^ERR_BROTLI/.test(zlibCode)) {
+    return new HttpError(400, 'bad_request', 'The request body could not be decompressed (check Content-Encoding).');
+  }
   if (code === 400 && (error instanceof SyntaxError || (error as { type?: unknown }).type === 'entity.parse.failed')) {
     return new HttpError(400, 'invalid_json', `Malformed JSON body: ${message}`);
   }

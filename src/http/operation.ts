@@ -45,6 +45,11 @@ export interface OperationInput<Op extends OperationId> {
 export interface OperationSpec<Op extends OperationId> {
   /** Only staff users may call it (others get 403); implies authentication. */
   staffOnly?: boolean;
+  /**
+   * The body is opaque to the API (checked by a signature, not by the spec) and may hold any text:
+   * it is exempt from the refusal of NUL characters and unpaired surrogates (see hostile-input.ts).
+   */
+  opaqueBody?: boolean;
   handle(input: OperationInput<Op>): Promise<Reply<Op>>;
 }
 

@@ -88,15 +88,19 @@ export function validationError(errors: ErrorObject[]): HttpError {
   if (errors.some((error) => error.keyword === 'parse')) {
     return new HttpError(400, 'invalid_json', `Malformed JSON body: ${errors.find((error) => error.keyword === 'parse')!.message}`);
   }
-  const fields: FieldErrors = {};
+  // A Map, not a plain object: field names come from the request (an unknown query parameter
+  // named "constructor" or "__proto__" would otherwise find Object.prototype's members).
+  const byField = new Map<string, string[]>();
   for (const error of errors) {
     if (isBranchError(error, errors)) continue;
     const name = fieldName(error);
-    const list = (fields[name] ??= []);
+    const list = byField.get(name) ?? [];
+    byField.set(name, list);
     const message = describe(error);
     if (!list.includes(message)) list.push(message);
   }
-  const [firstField, firstMessages] = Object.entries(fields)[0] ?? ['non_field_errors', ['Invalid request.']];
+  const fields: FieldErrors = Object.fromEntries(byField);
+  const [firstField, firstMessages] = [...byField][0] ?? ['non_field_errors', ['Invalid request.']];
   const message = firstField === 'non_field_errors' ? firstMessages[0]! : `${firstField}: ${firstMessages[0]}`;
   return new HttpError(400, 'validation_error', message, { fields });
 }

@@ -42,13 +42,15 @@ export class WebhookSignatureError extends Error {}
 
 export function toSessionView(session: Stripe.Checkout.Session): CheckoutSessionView {
   const orderId = Number(session.metadata?.order_id);
+  // Webhook payloads are only as well-typed as their sender: a field of another type counts as absent.
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
   return {
     id: session.id,
-    url: session.url ?? null,
-    status: (session.status ?? null) as CheckoutSessionView['status'],
-    paymentStatus: (session.payment_status ?? null) as CheckoutSessionView['paymentStatus'],
-    amountTotal: session.amount_total ?? null,
-    currency: session.currency ?? null,
+    url: text(session.url),
+    status: text(session.status) as CheckoutSessionView['status'],
+    paymentStatus: text(session.payment_status) as CheckoutSessionView['paymentStatus'],
+    amountTotal: Number.isSafeInteger(session.amount_total) ? session.amount_total : null,
+    currency: text(session.currency),
     orderId: Number.isSafeInteger(orderId) && orderId > 0 ? orderId : null,
   };
 }

@@ -3,6 +3,7 @@
 // effect: a duplicate (or concurrent) delivery finds the id taken and changes nothing.
 import type Stripe from 'stripe';
 import { HttpError, serviceUnavailable } from '../http/errors.js';
+import { findUnstorableText } from '../http/hostile-input.js';
 import { rawBody } from '../http/middleware.js';
 import { operation } from '../http/operation.js';
 import { toSessionView, verifyWebhookEvent, WebhookSignatureError } from './stripe-gateway.js';
@@ -17,7 +18,29 @@ const HANDLED: Record<string, SessionHappening> = {
 
 const badSignature = (message: string) => new HttpError(400, 'invalid_signature', message);
 
+/** Text the handler stores or looks up: at most `max` characters, nothing the database refuses. */
+const storable = (value: unknown, max: number): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= max && !findUnstorableText(value);
+
+/**
+ * Stripe's events always have this shape; a correctly signed body without it (a bug or a test
+ * tool, never Stripe) is refused with a clear 400 instead of a 500 from deep in the handler.
+ */
+function wellFormed(event: Stripe.Event): boolean {
+  const data = (event as { data?: unknown }).data as { object?: unknown } | null | undefined;
+  return (
+    storable(event.id, 255) &&
+    storable(event.type, 100) &&
+    typeof data === 'object' &&
+    data !== null &&
+    typeof data.object === 'object' &&
+    data.object !== null
+  );
+}
+
 export const stripeWebhook = operation<'stripeWebhook'>({
+  // Stripe's signed JSON is accepted as Stripe wrote it; only its Stripe-made ids reach the database.
+  opaqueBody: true,
   async handle({ services, ctx }) {
     const secret = services.config.stripe.webhookSecret;
     if (!secret) throw serviceUnavailable('Stripe webhooks are not configured (STRIPE_WEBHOOK_SECRET is unset).');
@@ -35,10 +58,12 @@ export const stripeWebhook = operation<'stripeWebhook'>({
       throw error;
     }
 
+    if (!wellFormed(event)) throw new HttpError(400, 'bad_request', 'Malformed Stripe event.');
+
     const happened = HANDLED[event.type];
     if (!happened) return { status: 200, body: { status: 'ignored' as const } };
     const object = event.data.object as Partial<Stripe.Checkout.Session>;
-    if (object.object !== 'checkout.session' || typeof object.id !== 'string') return { status: 200, body: { status: 'ignored' as const } };
+    if (object.object !== 'checkout.session' || !storable(object.id, 255)) return { status: 200, body: { status: 'ignored' as const } };
     const session = toSessionView(object as Stripe.Checkout.Session);
     const log = ctx.state.log.child({ stripeEvent: event.id, type: event.type });
 

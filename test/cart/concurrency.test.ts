@@ -2,8 +2,9 @@
 // the embedded database they are serialised through one connection, and must hold there too).
 // The original lost clicks here: it read the line, added and wrote it back.
 import { expect } from 'chai';
-import { makeProduct, signedInUser } from '../support/factories.js';
-import { serverForSuite } from '../support/server.js';
+import { makeProduct, shopper, signedInUser } from '../support/factories.js';
+import { serverForSuite, testDatabase } from '../support/server.js';
+import type { TestResponse } from '../support/client.js';
 
 const PARALLEL = 12;
 
@@ -78,6 +79,45 @@ describe('cart and wishlist under concurrent requests', () => {
     expect(await count('wishlists', { user_id: user.id })).to.equal(1);
     const wishlist = (await client.get('/api/cart/wishlist/')).body;
     expect(wishlist.items.map((item: { product: { id: number } }) => item.product.id)).to.deep.equal([product.id]);
+  });
+
+  /**
+   * Runs the request while a transaction deletes the product, committing the deletion only once
+   * the request's statement waits for it (on PostgreSQL): the statement has seen the product, and
+   * then its foreign key check finds it gone. The embedded database has one connection, so there
+   * the request simply runs after the deletion.
+   */
+  async function whileProductIsDeleted(productId: number, table: string, request: () => Promise<TestResponse>): Promise<TestResponse> {
+    const onPostgres = Boolean((await testDatabase()).url);
+    const db = suite.db;
+    const deletion = await db.transaction();
+    await deletion('products').where({ id: productId }).delete();
+    const pending = request();
+    if (onPostgres) {
+      const blocked = async () =>
+        ((await suite.db.raw(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE ?",
+          [`%INSERT INTO ${table}%`],
+        )) as { rows: Array<{ n: number }> }).rows[0]!.n > 0;
+      for (let tries = 0; !(await blocked()); tries += 1) {
+        if (tries > 500) throw new Error(`the insert into ${table} never waited for the deletion`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+    await deletion.commit();
+    return pending;
+  }
+
+  it('adding a product to the cart or wishlist while it is deleted answers 404, not 500', async () => {
+    const client = await shopper(suite.server);
+    const forCart = await makeProduct(suite.db);
+    const cart = await whileProductIsDeleted(forCart.id, 'cart_items', () => client.post('/api/cart/add/', { product_id: forCart.id }));
+    expect(cart.status).to.equal(404);
+    expect(cart.body).to.deep.equal({ error: 'Product not found.', code: 'not_found' });
+    const forWishlist = await makeProduct(suite.db);
+    const wishlist = await whileProductIsDeleted(forWishlist.id, 'wishlist_items', () => client.post('/api/cart/wishlist/add/', { product_id: forWishlist.id }));
+    expect(wishlist.status).to.equal(404);
+    expect(wishlist.body).to.deep.equal({ error: 'Product not found.', code: 'not_found' });
   });
 
   it('concurrent first visits create one cart and one wishlist', async () => {

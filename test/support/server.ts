@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import { createApp, type App } from '../../src/app.js';
+import { answerMalformedRequests } from '../../src/http/client-errors.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createServices, type Services } from '../../src/services.js';
@@ -52,6 +53,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   const server: Server = await new Promise((resolve) => {
     const listening = app.koa.listen(0, '127.0.0.1', () => resolve(listening));
   });
+  answerMalformedRequests(server, services.log);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
