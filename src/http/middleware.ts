@@ -41,9 +41,12 @@ export function requestContext(log: Logger): Koa.Middleware {
   };
 }
 
-function asHttpError(error: unknown): HttpError | undefined {
-  if (error instanceof HttpError) return error;
-  // Errors from body parsing (raw-body, co-body, formidable) carry an HTTP status.
+/**
+ * What a failure to read the body means for the client. Only body parsing comes here (through
+ * koa-body's onError): an error with a status thrown anywhere else is a bug, and answers 500.
+ */
+function bodyParsingError(error: unknown): HttpError {
+  // raw-body, co-body and formidable carry an HTTP status.
   const status = (error as { status?: unknown; statusCode?: unknown; httpCode?: unknown } | null) ?? {};
   const code = Number(status.status ?? status.statusCode ?? status.httpCode);
   const message = error instanceof Error ? error.message : '';
@@ -59,11 +62,11 @@ function asHttpError(error: unknown): HttpError | undefined {
   if (typeof zlibCode === 'string' && /^Z_(DATA|BUF|STREAM)_ERROR$|^ERR_BROTLI/.test(zlibCode)) {
     return new HttpError(400, 'bad_request', 'The request body could not be decompressed (check Content-Encoding).');
   }
-  if (code === 400 && (error instanceof SyntaxError || (error as { type?: unknown }).type === 'entity.parse.failed')) {
+  if (error instanceof SyntaxError || (error as { type?: unknown }).type === 'entity.parse.failed') {
     return new HttpError(400, 'invalid_json', `Malformed JSON body: ${message}`);
   }
-  if (code >= 400 && code < 500) return new HttpError(code, 'bad_request', message || 'Bad request.');
-  return undefined;
+  if (code >= 400 && code < 500) return new HttpError(code, 'bad_request', message || 'The request body could not be read.');
+  return new HttpError(400, 'bad_request', 'The request body could not be read.');
 }
 
 /** The error boundary: known errors in the error schema, unknown ones as a logged, generic 500. */
@@ -72,11 +75,10 @@ export function errorBoundary(): Koa.Middleware {
     try {
       await next();
     } catch (error) {
-      const known = asHttpError(error);
-      if (known) {
-        ctx.set(known.headers);
-        ctx.status = known.status;
-        ctx.body = known.toBody();
+      if (error instanceof HttpError) {
+        ctx.set(error.headers);
+        ctx.status = error.status;
+        ctx.body = error.toBody();
         return;
       }
       ctx.state.log.error({ err: error }, 'unhandled error');
@@ -104,6 +106,9 @@ export function bodyParsing(api: Api): Koa.Middleware {
     multipart: true,
     includeUnparsed: true,
     formidable: { maxFileSize: IMAGE_SIZE_LIMIT, maxFiles: 1, maxFields: 50, allowEmptyFiles: false },
+    onError: (error) => {
+      throw bodyParsingError(error);
+    },
   });
   return async (ctx, next) => {
     const operation = api.router.matchOperation({ method: ctx.method, path: ctx.path, headers: {} });
