@@ -7,6 +7,7 @@ import { corsForFrontend } from './http/cors.js';
 import { malformedPathParameters } from './http/hostile-input.js';
 import { csrfProtection } from './http/csrf.js';
 import { bodyParsing, errorBoundary, requestContext } from './http/middleware.js';
+import { routingMethod } from './http/routing.js';
 import { operations } from './operations.js';
 import type { Services } from './services.js';
 
@@ -34,7 +35,7 @@ export async function createApp(services: Services): Promise<App> {
   koa.use(malformedPathParameters(api));
   koa.use(async (ctx) => {
     await api.handleRequest(
-      { method: ctx.method, path: ctx.path, body: ctx.request.body, query: ctx.query as Record<string, string | string[]>, headers: ctx.headers as Record<string, string | string[]> },
+      { method: routingMethod(ctx), path: ctx.path, body: ctx.request.body, query: ctx.query as Record<string, string | string[]>, headers: ctx.headers as Record<string, string | string[]> },
       ctx,
     );
   });

@@ -25,6 +25,7 @@ function allowedMethods(api: Api, requestPath: string): string[] {
         api.router.matchOperation({ method: candidate.method, path: requestPath, headers: {} })?.operationId === candidate.operationId,
     )
     .map((candidate) => candidate.method.toUpperCase());
+  if (methods.includes('GET')) methods.push('HEAD');
   return [...new Set(methods)];
 }
 

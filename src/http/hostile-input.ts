@@ -8,6 +8,7 @@
 //   throws a URIError while extracting the path parameters.
 import type Koa from 'koa';
 import type { Api } from './api.js';
+import { matchRequest } from './routing.js';
 import { HttpError } from './errors.js';
 
 const NUL_MESSAGE = 'Text may not contain NUL (\\u0000) characters.';
@@ -63,7 +64,7 @@ function decodes(segment: string): boolean {
 export function malformedPathParameters(api: Api): Koa.Middleware {
   return async (ctx, next) => {
     if (!decodes(ctx.path)) {
-      const operation = api.router.matchOperation({ method: ctx.method, path: ctx.path, headers: {} });
+      const operation = matchRequest(api, ctx);
       if (operation) {
         const template = operation.path.split('/');
         const actual = ctx.path.split('/');

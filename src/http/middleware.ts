@@ -6,6 +6,7 @@ import type Koa from 'koa';
 import { koaBody } from 'koa-body';
 import type { Logger } from '../log.js';
 import type { Api } from './api.js';
+import { matchRequest } from './routing.js';
 import { HttpError } from './errors.js';
 
 export const JSON_BODY_LIMIT = '1mb';
@@ -111,7 +112,7 @@ export function bodyParsing(api: Api): Koa.Middleware {
     },
   });
   return async (ctx, next) => {
-    const operation = api.router.matchOperation({ method: ctx.method, path: ctx.path, headers: {} });
+    const operation = matchRequest(api, ctx);
     const content = operation?.requestBody && 'content' in operation.requestBody ? operation.requestBody.content : undefined;
     if (!content || !hasBody(ctx)) return next();
     const mediaType = (ctx.request.type || '').toLowerCase();

@@ -28,7 +28,19 @@ describe('HTTP contract', () => {
     const response = await client.request('DELETE', '/api/products/');
     expect(response.status).to.equal(405);
     expect(response.body.code).to.equal('method_not_allowed');
-    expect(response.headers.get('allow')).to.equal('GET');
+    expect(response.headers.get('allow')).to.equal('GET, HEAD');
+  });
+
+  it('answers HEAD like GET, without a body', async () => {
+    const health = await client.request('HEAD', '/healthz');
+    expect(health.status).to.equal(200);
+    expect(health.text).to.equal('');
+    const list = await client.request('HEAD', '/api/products/?limit=1');
+    expect(list.status).to.equal(200);
+    expect(list.headers.get('x-total-count')).to.match(/^\d+$/);
+    expect(list.headers.get('content-type')).to.match(/^application\/json/);
+    const missing = await client.request('HEAD', '/api/products/987654321/');
+    expect(missing.status).to.equal(404);
   });
 
   it('names the problem of a malformed JSON body with 400', async () => {

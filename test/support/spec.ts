@@ -57,7 +57,9 @@ function documentedResponse(operation: Operation, status: number): ResponseObjec
 export async function specViolations(response: ReceivedResponse): Promise<string[]> {
   const api = await specBackend();
   const problems: string[] = [];
-  const operation = api.router.matchOperation({ method: response.method, path: response.path.split('?')[0]!, headers: {} });
+  // HEAD is answered as GET without a body.
+  const head = response.method === 'HEAD';
+  const operation = api.router.matchOperation({ method: head ? 'GET' : response.method, path: response.path.split('?')[0]!, headers: {} });
   const where = `${response.method} ${response.path} → ${response.status}`;
   const validateError = await errorValidator();
   const errorSchemaCheck = () => {
@@ -81,7 +83,9 @@ export async function specViolations(response: ReceivedResponse): Promise<string
   }
   const contentType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
   const mediaTypes = Object.keys(documented.content ?? {});
-  if (mediaTypes.length === 0) {
+  if (head) {
+    if (response.body !== undefined && response.body !== '') problems.push(`${where}: a HEAD answer carries a body`);
+  } else if (mediaTypes.length === 0) {
     if (response.body !== undefined && response.body !== '') problems.push(`${where}: documented without a body but one was sent`);
   } else if (!mediaTypes.includes(contentType)) {
     problems.push(`${where}: content type "${contentType}" is not one of ${mediaTypes.join(', ')}`);
