@@ -133,6 +133,30 @@ describe('abandoned card checkouts', () => {
       expect(shipped.body.status).to.equal('shipped');
     });
 
+    it('cancels one whose session is not stored yet, freeing its Idempotency-Key; the late session is expired', async () => {
+      const { user, client } = await signedInUser(suite.server);
+      const tee = await makeProduct(suite.db, { stock: 5 });
+      const key = unique('key-');
+      const body = { payment_method: 'stripe', cart: [{ id: tee.id, quantity: 2 }], address: ADDRESS };
+      const held = fake.stripe.holdNextCreate();
+      const stuck = client.post('/api/orders/create/', body, { headers: { 'Idempotency-Key': key } });
+      await held.arrived;
+      const [pending] = await suite.db('orders').where({ user_id: user.id });
+      const cancelled = await staff.patch(`/api/orders/${pending.id}/status/`, { status: 'cancelled' });
+      expect(cancelled.status).to.equal(200);
+      expect(await stockOf(suite.db, tee.id)).to.equal(5);
+      const retry = await client.post('/api/orders/create/', body, { headers: { 'Idempotency-Key': key } });
+      expect(retry.status, 'the key no longer answers "in progress"').to.equal(200);
+      expect(retry.body.order_id).to.not.equal(pending.id);
+
+      held.release();
+      expect((await stuck).status).to.equal(409);
+      const lateSession = [...fake.stripe.sessions.values()].find((session) => session.metadata.order_id === String(pending.id));
+      expect(lateSession?.status).to.equal('expired');
+      expect(await status(pending.id)).to.equal('cancelled');
+      expect(await stockOf(suite.db, tee.id)).to.equal(3);
+    });
+
     it('answers 502 and changes nothing when Stripe cannot be reached', async () => {
       const { orderId, tee } = await cardOrder();
       fake.stripe.setUnreachable(true);
