@@ -4,7 +4,7 @@ import { setSessionCookies } from './cookies.js';
 import { verifyGoogleIdToken } from './google-verifier.js';
 import type { SessionUser } from './session-user.js';
 import { openSession } from './sessions.js';
-import { countAttempt } from './throttle.js';
+import { clientIp, countAttempt } from './throttle.js';
 import { toUserResponse } from './user.model.js';
 import { normaliseEmail, SESSION_USER_COLUMNS } from './users.js';
 
@@ -24,7 +24,7 @@ export const googleLogin = operation<'googleLogin'>({
     // A first Google sign-in creates an account, so it counts against the same per-IP limit as a
     // registration; signing in to an existing account does not.
     if (!(await db('users').where({ email }).first('id'))) {
-      await countAttempt(db, 'register', ctx.ip, config.throttle.register);
+      await countAttempt(db, 'register', clientIp(ctx), config.throttle.register);
     }
 
     const { user, created, tokens } = await db.transaction(async (trx) => {

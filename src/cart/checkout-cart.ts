@@ -28,12 +28,16 @@ export async function restoreCart(trx: Knex.Transaction, userId: number, cart: C
   if (!cart.length) return;
   const owned = (await usersCart(trx, userId).first()) as { id: number } | undefined;
   if (!owned) return;
+  // FOR KEY SHARE: a deletion of one of these products that is under way is waited for (and the
+  // product then skipped), and none can start before this transaction ends — otherwise the
+  // INSERT below would fail the foreign key check on a product deleted between the two.
   const existing = (await trx('products')
     .select('id')
     .whereIn(
       'id',
       cart.map((line) => line.product_id),
-    )) as Array<{ id: number }>;
+    )
+    .forKeyShare()) as Array<{ id: number }>;
   const alive = new Set(existing.map((product) => product.id));
   const rows = cart.filter((line) => alive.has(line.product_id)).map((line) => ({ cart_id: owned.id, ...line }));
   if (rows.length) await trx('cart_items').insert(rows).onConflict(['cart_id', 'product_id']).ignore();

@@ -10,7 +10,7 @@ import { badRequest, HttpError, PG, pgErrorCode, serviceUnavailable } from '../h
 import { operation, type JsonBody } from '../http/operation.js';
 import { formatMinorUnits } from '../money.js';
 import { startCardCheckout, type CreateOrderReply, type PlacedOrder } from './card-checkout.js';
-import { claimIdempotencyKey, recordIdempotentResponse, requestHash } from './idempotency.js';
+import { claimIdempotencyKey, linkIdempotencyKey, recordIdempotentResponse, requestHash } from './idempotency.js';
 import { reserveLines, totalOf, wantedFromCart, wantedFromRequest, type PricedLine } from './order-lines.js';
 import type { OrderRow } from './order.model.js';
 import { shippingAddress } from './shipping-address.js';
@@ -72,8 +72,11 @@ async function placeOrder(
     },
     lines,
   );
-  // A card order's answer (the checkout URL) is recorded once Stripe has given it.
-  if (!byCard && claim) await recordIdempotentResponse(trx, claim.id, order.id, { status: 200, body: codAnswer(order.id) });
+  if (claim) {
+    if (byCard) await linkIdempotencyKey(trx, claim.id, order.id);
+    // A card order's answer (the checkout URL) is recorded once Stripe has given it.
+    else await recordIdempotentResponse(trx, claim.id, order.id, { status: 200, body: codAnswer(order.id) });
+  }
   return { kind: 'placed', order, lines, cartBefore, claimId: claim?.id };
 }
 

@@ -66,6 +66,23 @@ export async function recordIdempotentResponse(
     .update({ order_id: orderId, response_status: response.status, response_body: JSON.stringify(response.body) });
 }
 
+/**
+ * Ties a claimed key to the order its request has just placed (inside the checkout transaction),
+ * so the order's key can be found later even if its request never answers.
+ */
+export async function linkIdempotencyKey(trx: Knex.Transaction, claimId: number, orderId: number): Promise<void> {
+  await trx('order_idempotency_keys').where({ id: claimId }).update({ order_id: orderId });
+}
+
+/**
+ * Frees the key of an order whose request never recorded an answer (the process died while
+ * asking Stripe): otherwise a retry with it would hear "still being processed" until the key
+ * expires, a day later.
+ */
+export async function releaseUnansweredKeyOf(trx: Knex.Transaction, orderId: number): Promise<void> {
+  await trx('order_idempotency_keys').where({ order_id: orderId }).whereNull('response_status').delete();
+}
+
 export async function releaseIdempotencyKey(db: Knex | Knex.Transaction, claimId: number): Promise<void> {
   await db('order_idempotency_keys').where({ id: claimId }).delete();
 }

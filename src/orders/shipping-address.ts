@@ -16,6 +16,9 @@ export interface ShippingCopy {
   ship_pincode: string;
 }
 
+/** First key of the per-user advisory lock around saving a checkout's address (any constant of our own). */
+const ADDRESS_BOOK_LOCK = 6001;
+
 export async function shippingAddress(
   trx: Knex.Transaction,
   userId: number,
@@ -33,7 +36,11 @@ export async function shippingAddress(
     // Trimmed like an address saved through the address book: the spec lets spaces surround the
     // digits of phone and pincode, the database's CHECKs do not.
     address = trimmedFields(choice.address!) as AddressFields;
-    // Ordering again to the same place does not fill the book with copies of one address.
+    // Ordering again to the same place does not fill the book with copies of one address. Two
+    // checkouts of one user to a new address at once would both find it missing and both save it,
+    // so this find-or-save holds a per-user lock until the checkout commits. (Not a unique index:
+    // the address book itself may hold identical entries, as the original's did.)
+    await trx.raw('SELECT pg_advisory_xact_lock(?::integer, ?::integer)', [ADDRESS_BOOK_LOCK, userId]);
     const known = await trx('addresses').select('id').where({ user_id: userId, ...address }).first();
     if (!known) await trx('addresses').insert({ user_id: userId, ...address });
   }

@@ -11,6 +11,7 @@ import { PaymentProviderError } from '../payments/stripe-gateway.js';
 import { applyCheckoutSession } from '../payments/transitions.js';
 import type { Services } from '../services.js';
 import { findOrder, withItems, type OrderRow, type OrderStatus } from './order.model.js';
+import { releaseUnansweredKeyOf } from './idempotency.js';
 import { releaseOrder, transition } from './order-status.js';
 
 type Target = 'shipped' | 'delivered' | 'cancelled';
@@ -65,6 +66,9 @@ export const updateOrderStatus = operation<'updateOrderStatus'>({
         target === 'cancelled'
           ? await releaseOrder(trx, order.id, 'cancelled', ALLOWED_FROM.cancelled)
           : await transition(trx, order.id, ALLOWED_FROM[target], target);
+      // A card order cancelled before its checkout request answered (that process may have died)
+      // must not leave its Idempotency-Key saying "in progress" for a day.
+      if (changed && target === 'cancelled') await releaseUnansweredKeyOf(trx, order.id);
       const now = (await findOrder(trx, { id: order.id }))!;
       // Someone else (a webhook, another staff member) moved the order in the meantime.
       if (!changed) throw refused(now.status, target);

@@ -2,10 +2,12 @@
 // webhook never arrives (webhook not configured, endpoint down for longer than Stripe retries).
 // A pending card order whose session has passed its expiry is looked up at Stripe and settled
 // with the webhook's transition code: expired → cancelled (stock back), paid → paid. An order
-// whose session was never stored (the process died while calling Stripe) is failed after a while.
+// whose session was never stored (the process died while calling Stripe) is failed after a while,
+// and its Idempotency-Key freed.
 // It also forgets Idempotency-Keys older than a day and Stripe event ids older than 30 days.
 import type { Services } from '../services.js';
 import { PaymentProviderError } from './stripe-gateway.js';
+import { releaseUnansweredKeyOf } from '../orders/idempotency.js';
 import { releaseOrder } from '../orders/order-status.js';
 import { applyCheckoutSession, happeningOf } from './transitions.js';
 
@@ -36,7 +38,15 @@ export async function sweepAbandonedCheckouts(services: Services, now: Date = ne
     .where('created_at', '<', before(MISSING_SESSION_SECONDS))
     .limit(BATCH)) as Array<{ id: number }>;
   for (const order of stranded) {
-    if (await db.transaction((trx) => releaseOrder(trx, order.id, 'failed'))) result.failed += 1;
+    const failed = await db.transaction(async (trx) => {
+      if (!(await releaseOrder(trx, order.id, 'failed'))) return false;
+      // Its request never answered, so its Idempotency-Key still says "in progress": free it, so
+      // the shopper's retry places a new order. (The cart it took is not put back: whether the
+      // lines came from the server-side cart or from the request was not recorded.)
+      await releaseUnansweredKeyOf(trx, order.id);
+      return true;
+    });
+    if (failed) result.failed += 1;
   }
 
   if (services.stripe) {

@@ -134,4 +134,19 @@ describe('accounts: Google sign-in', () => {
       await limited.close();
     }
   });
+
+  it('keys that limit on the connection address when X-Forwarded-For is not an IP (as registration does)', async () => {
+    const limited = await startAccountsServer({ GOOGLE_CLIENT_ID, GOOGLE_CERTS_URL: google.url, THROTTLE_REGISTER: '1/1h' });
+    try {
+      // Text that is not an address says nothing about the client: both requests come from 127.0.0.1.
+      await limited.services.db('throttle_buckets').where({ scope: 'register', key: '127.0.0.1' }).delete();
+      const signUp = (forwardedFor: string) =>
+        clientFrom(limited, forwardedFor).post('/api/auth/google/', { id_token: google.idToken({ email: `${unique('g')}@gmail.com`, email_verified: true }) });
+      expect((await signUp(unique('not-an-ip-'))).status).to.equal(200);
+      expect((await signUp(unique('not-an-ip-'))).status).to.equal(429);
+    } finally {
+      await limited.services.db('throttle_buckets').where({ scope: 'register', key: '127.0.0.1' }).delete();
+      await limited.close();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 // Placing an order with cash on delivery: database prices, stock taken in one transaction, the
 // address copied onto the order, the cart emptied — and every refusal changes nothing.
 import { expect } from 'chai';
-import { clientAs, makeProduct, makeUser, shopper, signedInUser } from '../support/factories.js';
+import { clientAs, makeProduct, makeUser, shopper, signedInUser, unique } from '../support/factories.js';
 import { serverForSuite } from '../support/server.js';
 import { ADDRESS, cartLines, fillCart, orderRow, saveAddress, stockOf } from './support.js';
 
@@ -57,6 +57,21 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
     // Ordering again to the same place, spelled without the spaces, adds no second entry.
     await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
     expect((await client.get('/api/orders/addresses/')).body).to.have.length(1);
+  });
+
+  it('saves a new inline address once when orders to it race (the address book gets one entry)', async () => {
+    const { user, client } = await signedInUser(suite.server);
+    const tee = await makeProduct(suite.db, { stock: 50 });
+    const address = { ...ADDRESS, street: `${unique('Lane ')} Koramangala` };
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address })),
+    );
+    expect(answers.map((answer) => answer.status)).to.deep.equal(Array(12).fill(200));
+    expect(await suite.db('orders').where({ user_id: user.id })).to.have.length(12);
+    const book = await client.get('/api/orders/addresses/');
+    expect(book.body.map(({ id: _id, ...fields }: { id: number }) => fields)).to.deep.equal([address]);
+    // The address book itself still takes an entry identical to one it holds (as the original did).
+    expect((await client.post('/api/orders/addresses/', address)).status).to.equal(201);
   });
 
   it('orders the server-side cart when no cart is sent, and empties it', async () => {

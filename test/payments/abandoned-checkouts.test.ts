@@ -3,7 +3,7 @@
 // at Stripe first, so it can no longer be paid) — exactly once in every combination.
 import { expect } from 'chai';
 import { sweepAbandonedCheckouts } from '../../src/payments/checkout-sweeper.js';
-import { makeProduct, shopper, staffClient } from '../support/factories.js';
+import { makeProduct, shopper, signedInUser, staffClient, unique } from '../support/factories.js';
 import { checkoutEvent, deliver, fakeStripeForSuite, stripeEnv } from '../support/fake-stripe.js';
 import { serverForSuite } from '../support/server.js';
 import type { Client } from '../support/client.js';
@@ -73,6 +73,43 @@ describe('abandoned card checkouts', () => {
     });
   });
 
+  describe('a checkout whose process died while Stripe was being asked', () => {
+    it('is failed by the sweeper, which frees its Idempotency-Key so the retry places a new order', async () => {
+      const { user, client } = await signedInUser(suite.server);
+      const tee = await makeProduct(suite.db, { stock: 5 });
+      const key = unique('key-');
+      const body = { payment_method: 'stripe', cart: [{ id: tee.id, quantity: 2 }], address: ADDRESS };
+      // The first attempt commits its order, then never hears back from Stripe.
+      const held = fake.stripe.holdNextCreate();
+      const stuck = client.post('/api/orders/create/', body, { headers: { 'Idempotency-Key': key } });
+      await held.arrived;
+      const [stranded] = await suite.db('orders').where({ user_id: user.id });
+      expect(stranded).to.include({ status: 'pending', stripe_session_id: null });
+      const busy = await client.post('/api/orders/create/', body, { headers: { 'Idempotency-Key': key } });
+      expect(busy.status).to.equal(409);
+      expect(busy.body.code).to.equal('request_in_progress');
+
+      const swept = await sweepAbandonedCheckouts(suite.server.services, hoursFromNow(1));
+      expect(swept.failed).to.be.at.least(1);
+      expect(await status(stranded.id)).to.equal('failed');
+      expect(await stockOf(suite.db, tee.id)).to.equal(5);
+      const retry = await client.post('/api/orders/create/', body, { headers: { 'Idempotency-Key': key } });
+      expect(retry.status, 'the key no longer answers "in progress"').to.equal(200);
+      expect(retry.body.order_id).to.not.equal(stranded.id);
+      expect(await stockOf(suite.db, tee.id)).to.equal(3);
+
+      // Should the first request come back to life after all, its session is expired, not paid.
+      held.release();
+      const late = await stuck;
+      expect(late.status).to.equal(409);
+      const lateSession = [...fake.stripe.sessions.values()].find((session) => session.metadata.order_id === String(stranded.id));
+      expect(lateSession?.status).to.equal('expired');
+      expect(await status(stranded.id)).to.equal('failed');
+      const replay = await client.post('/api/orders/create/', body, { headers: { 'Idempotency-Key': key } });
+      expect(replay.body).to.deep.equal(retry.body);
+    });
+  });
+
   describe('staff cancelling a pending card order', () => {
     it('expires the session at Stripe, cancels and gives the stock back once', async () => {
       const { orderId, sessionId, tee } = await cardOrder();
@@ -94,6 +131,30 @@ describe('abandoned card checkouts', () => {
       expect(await stockOf(suite.db, tee.id)).to.equal(3);
       const shipped = await staff.patch(`/api/orders/${orderId}/status/`, { status: 'shipped' });
       expect(shipped.body.status).to.equal('shipped');
+    });
+
+    it('cancels one whose session is not stored yet, freeing its Idempotency-Key; the late session is expired', async () => {
+      const { user, client } = await signedInUser(suite.server);
+      const tee = await makeProduct(suite.db, { stock: 5 });
+      const key = unique('key-');
+      const body = { payment_method: 'stripe', cart: [{ id: tee.id, quantity: 2 }], address: ADDRESS };
+      const held = fake.stripe.holdNextCreate();
+      const stuck = client.post('/api/orders/create/', body, { headers: { 'Idempotency-Key': key } });
+      await held.arrived;
+      const [pending] = await suite.db('orders').where({ user_id: user.id });
+      const cancelled = await staff.patch(`/api/orders/${pending.id}/status/`, { status: 'cancelled' });
+      expect(cancelled.status).to.equal(200);
+      expect(await stockOf(suite.db, tee.id)).to.equal(5);
+      const retry = await client.post('/api/orders/create/', body, { headers: { 'Idempotency-Key': key } });
+      expect(retry.status, 'the key no longer answers "in progress"').to.equal(200);
+      expect(retry.body.order_id).to.not.equal(pending.id);
+
+      held.release();
+      expect((await stuck).status).to.equal(409);
+      const lateSession = [...fake.stripe.sessions.values()].find((session) => session.metadata.order_id === String(pending.id));
+      expect(lateSession?.status).to.equal('expired');
+      expect(await status(pending.id)).to.equal('cancelled');
+      expect(await stockOf(suite.db, tee.id)).to.equal(3);
     });
 
     it('answers 502 and changes nothing when Stripe cannot be reached', async () => {

@@ -2,10 +2,26 @@
 // pending and holds its stock; the session carries database amounts in paise; a Stripe failure
 // fails the order, gives stock and cart back and answers 502.
 import { expect } from 'chai';
-import { makeProduct, shopper, signedInUser, unique } from '../support/factories.js';
+import type { Knex } from 'knex';
+import { isEmbedded } from '../../src/db.js';
+import type { TestResponse } from '../support/client.js';
+import { makeProduct, shopper, signedInUser, staffClient, unique } from '../support/factories.js';
 import { fakeStripeForSuite, stripeEnv } from '../support/fake-stripe.js';
 import { serverForSuite } from '../support/server.js';
 import { ADDRESS, cartLines, fillCart, orderRow, stockOf } from '../orders/support.js';
+
+/** Waits until a session of this database is waiting for a lock. */
+async function waitForLockWait(db: Knex, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await db.raw<{ rows: Array<{ waiting: number }> }>(
+      "SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    );
+    if (rows[0]!.waiting > 0) return;
+    if (Date.now() > deadline) throw new Error('no session started waiting for a lock');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 describe('POST /api/orders/create/ (Stripe Checkout)', () => {
   const fake = fakeStripeForSuite();
@@ -85,6 +101,52 @@ describe('POST /api/orders/create/ (Stripe Checkout)', () => {
     expect(retry.status).to.equal(200);
     expect(await stockOf(suite.db, tee.id)).to.equal(1);
     expect(await cartLines(suite.db, user.id)).to.deep.equal([]);
+  });
+
+  describe('a product deleted while a failed checkout gives the cart back', () => {
+    async function heldFailingCheckout() {
+      const { user, client } = await signedInUser(suite.server);
+      const tee = await makeProduct(suite.db, { stock: 4 });
+      const cap = await makeProduct(suite.db, { stock: 4 });
+      await fillCart(suite.db, user.id, [{ productId: tee.id, quantity: 1 }, { productId: cap.id, quantity: 2 }]);
+      const held = fake.stripe.holdNextCreate();
+      fake.stripe.failNextCreate(500, 'api_error', 'Stripe is having a bad day.');
+      const answer = client.post('/api/orders/create/', { payment_method: 'stripe', address: ADDRESS });
+      await held.arrived;
+      return { user, tee, cap, held, answer };
+    }
+    async function expectFailedWithoutTheDeletedProduct(user: { id: number }, cap: { id: number }, response: TestResponse) {
+      expect(response.status).to.equal(502);
+      expect(response.body.code).to.equal('bad_gateway');
+      expect(await cartLines(suite.db, user.id)).to.deep.equal([{ product_id: cap.id, quantity: 2 }]);
+      expect(await stockOf(suite.db, cap.id)).to.equal(4);
+      expect((await suite.db('orders').where({ user_id: user.id }).first()).status).to.equal('failed');
+    }
+
+    it('skips the product deleted while Stripe was being asked', async () => {
+      const { user, tee, cap, held, answer } = await heldFailingCheckout();
+      const staff = await staffClient(suite.server);
+      expect((await staff.delete(`/api/products/${tee.id}/`)).status).to.equal(204);
+      held.release();
+      await expectFailedWithoutTheDeletedProduct(user, cap, await answer);
+    });
+
+    it('skips it too when the deletion commits while the cart is being put back (PostgreSQL)', async function () {
+      // The embedded database has one connection: a second open transaction would stall the app.
+      if (isEmbedded(suite.db)) this.skip();
+      const { user, tee, cap, held, answer } = await heldFailingCheckout();
+      const deletion = await suite.db.transaction();
+      try {
+        await deletion('products').where({ id: tee.id }).delete();
+        held.release();
+        // Let the checkout reach the row the uncommitted deletion holds, then commit the deletion.
+        await waitForLockWait(suite.db);
+        await deletion.commit();
+      } finally {
+        if (!deletion.isCompleted()) await deletion.rollback();
+      }
+      await expectFailedWithoutTheDeletedProduct(user, cap, await answer);
+    });
   });
 
   it('answers 502 when Stripe refuses the request or cannot be reached', async () => {

@@ -61,6 +61,7 @@ export class FakeStripe {
   private readonly replays = new Map<string, { params: string; reply: Reply }>();
   private readonly failures: Reply[] = [];
   private unreachable = false;
+  private readonly holds: Array<{ arrived: () => void; released: Promise<void> }> = [];
 
   private constructor(private readonly server: http.Server, readonly url: string) {}
 
@@ -70,7 +71,8 @@ export class FakeStripe {
       let body = '';
       request.setEncoding('utf8');
       request.on('data', (chunk: string) => (body += chunk));
-      request.on('end', () => {
+      request.on('end', async () => {
+        if (request.method === 'POST' && request.url === '/v1/checkout/sessions') await fake!.waitIfHeld();
         const reply = fake!.handle(request, body);
         if (!reply) {
           request.socket.destroy(); // "connection reset": Stripe unreachable
@@ -88,6 +90,27 @@ export class FakeStripe {
   /** The next Checkout Session creation fails with this Stripe error. */
   failNextCreate(status = 500, type = 'api_error', message = 'An unknown error occurred.'): void {
     this.failures.push(stripeError(status, type, message));
+  }
+
+  /**
+   * The next Checkout Session creation is held unanswered until release() — the app is "waiting
+   * for Stripe" (or, as far as the database can tell, died while doing so). `arrived` resolves
+   * once the request is here.
+   */
+  holdNextCreate(): { arrived: Promise<void>; release: () => void } {
+    let arrived!: () => void;
+    let release!: () => void;
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.push({ arrived, released });
+    return { arrived: arrival, release };
+  }
+
+  async waitIfHeld(): Promise<void> {
+    const hold = this.holds.shift();
+    if (!hold) return;
+    hold.arrived();
+    await hold.released;
   }
 
   /** Every call hangs up without an answer until called with false. */

@@ -15,6 +15,9 @@ describe('configuration', () => {
     expect(readFileSync(path.join(dir, 'secret_key'), 'utf8')).to.equal(config.secretKey);
     expect(loadConfig({ DATA_DIR: dir }).secretKey).to.equal(config.secretKey);
     expect(config.throttle.login).to.deep.include({ limit: 5, windowSeconds: 900 });
+    expect(config.throttle.register).to.deep.include({ limit: 20, windowSeconds: 3600 });
+    expect(config.stripe.checkoutExpiryMinutes).to.equal(30);
+    expect(config.requireEmailVerification).to.equal(false);
   });
 
   it('stops with one line naming the variable and the problem', () => {
