@@ -84,4 +84,14 @@ describe('logs and unwritten handlers', () => {
       await app.close();
     }
   });
+
+  it('refuses to start when the handler table and openapi.yaml disagree, naming the operations', async () => {
+    const { listProducts: _dropped, ...withoutOne } = operations;
+    let refusal: unknown;
+    await createApp(suite.server.services, withoutOne).catch((error: unknown) => (refusal = error));
+    expect(String(refusal)).to.include('openapi.yaml and the handlers disagree: no handler for listProducts');
+    refusal = undefined;
+    await createApp(suite.server.services, { ...operations, sellEverything: 'not-implemented' } as OperationTable).catch((error: unknown) => (refusal = error));
+    expect(String(refusal)).to.include('not in the spec: sellEverything');
+  });
 });
