@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { importCatalogue, readCatalogueFile } from '../../src/catalogue/import.js';
+import { importCatalogue, importedImagePublicId, readCatalogueFile } from '../../src/catalogue/import.js';
 import { CATALOGUE_FILE } from '../../src/catalogue/seed-catalogue.js';
 import { unique } from '../support/factories.js';
 import { testDatabase } from '../support/server.js';
@@ -104,5 +104,16 @@ describe('npx knex seed:run (the CLI, on a fresh embedded database)', () => {
     expect(second.status, second.output).to.equal(0);
     expect(second.output).to.include('Catalogue import from products.json: 0 created, 0 updated, 2 unchanged, 2 failed');
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('public ids of imported images', () => {
+  it('are products/<id> for plain ids, and distinct for ids that differ only in characters a public id cannot carry', () => {
+    expect(importedImagePublicId('p01')).to.equal('products/p01');
+    expect(importedImagePublicId('gen_7-b')).to.equal('products/gen_7-b');
+    const ids = ['p.01', 'p_01', 'p/01', 'p 01', 'p..01'].map(importedImagePublicId);
+    expect(new Set(ids).size).to.equal(ids.length);
+    expect(importedImagePublicId('p.01')).to.equal(importedImagePublicId('p.01'));
+    for (const id of ids) expect(id).to.match(/^products\/[A-Za-z0-9_-]+$/);
   });
 });
