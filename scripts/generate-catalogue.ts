@@ -59,9 +59,12 @@ async function main(): Promise<void> {
         [from, to],
       );
       inserted += (result as { rowCount?: number; affectedRows?: number }).rowCount ?? (result as { affectedRows?: number }).affectedRows ?? 0;
-      process.stdout.write(`\r  generated ${to}/${count} (${inserted} new) in ${((Date.now() - started) / 1000).toFixed(1)} s\x1b[K`);
+      const progress = `generated ${to}/${count} (${inserted} new) in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+      // One line rewritten in place on a terminal; plain lines in a log (no control characters).
+      if (process.stdout.isTTY) process.stdout.write(`\r  ${progress}\x1b[K`);
+      else console.log(`  ${progress}`);
     }
-    process.stdout.write('\n');
+    if (process.stdout.isTTY) process.stdout.write('\n');
     await db.raw('ANALYZE products');
     const total = await db('products').count({ n: '*' }).first();
     console.log(`Done: ${inserted} products added in ${((Date.now() - started) / 1000).toFixed(1)} s; the catalogue holds ${String(total?.n)}.`);

@@ -8,7 +8,8 @@ import { malformedPathParameters } from './http/hostile-input.js';
 import { csrfProtection } from './http/csrf.js';
 import { bodyParsing, errorBoundary, requestContext } from './http/middleware.js';
 import { routingMethod } from './http/routing.js';
-import { operations } from './operations.js';
+import { operations as allOperations } from './operations.js';
+import type { OperationTable } from './http/operation.js';
 import type { Services } from './services.js';
 
 export interface App {
@@ -16,7 +17,8 @@ export interface App {
   api: Api;
 }
 
-export async function createApp(services: Services): Promise<App> {
+/** `operations` is replaceable so a test can mark one 'not-implemented' and see the 501 it answers. */
+export async function createApp(services: Services, operations: OperationTable = allOperations): Promise<App> {
   const api = await createApi(operations, services);
   // Behind the reverse proxy, only the address it appended to X-Forwarded-For (the last one) is
   // known to be true; anything left of it is whatever the client chose to send (a made-up address

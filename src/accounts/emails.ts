@@ -3,6 +3,7 @@
 // conditional UPDATE, so a token works once even when two requests race with it.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { Logger } from '../log.js';
 import type { Services } from '../services.js';
 import { PASSWORD_RESET_TOKEN_SECONDS, signToken, tokenDigest, VERIFY_EMAIL_TOKEN_SECONDS, verifyToken } from './tokens.js';
 
@@ -45,16 +46,16 @@ function link(services: Services, page: string, token: string): string {
   return `${services.config.frontendUrl}/${page}?token=${encodeURIComponent(token)}`;
 }
 
-export async function sendVerificationEmail(services: Services, user: { id: number; email: string }): Promise<void> {
+export async function sendVerificationEmail(services: Services, user: { id: number; email: string }, log: Logger): Promise<void> {
   const token = await issueEmailToken(services.db, services.config.secretKey, user.id, 'verify_email');
   await services.mailer.send({
     to: user.email,
     subject: 'Confirm your email address',
     text: `Welcome! Confirm your email address by opening this link (valid for 24 hours):\n\n${link(services, 'verify-email', token)}\n`,
-  });
+  }, log);
 }
 
-export async function sendPasswordResetEmail(services: Services, user: { id: number; email: string }): Promise<void> {
+export async function sendPasswordResetEmail(services: Services, user: { id: number; email: string }, log: Logger): Promise<void> {
   const token = await issueEmailToken(services.db, services.config.secretKey, user.id, 'password_reset');
   await services.mailer.send({
     to: user.email,
@@ -62,14 +63,17 @@ export async function sendPasswordResetEmail(services: Services, user: { id: num
     text:
       `Someone asked to reset the password of this account. If it was you, open this link (valid for one hour):\n\n` +
       `${link(services, 'reset-password', token)}\n\nIf it was not you, ignore this message; your password stays as it is.\n`,
-  });
+  }, log);
 }
 
-/** Mail failures must not fail the request that caused them (the account exists either way). */
-export async function sendQuietly(services: Services, what: string, send: () => Promise<void>): Promise<void> {
+/**
+ * Mail failures must not fail the request that caused them (the account exists either way). `log`
+ * is the request's logger: the failure is logged with the request id even after the answer went out.
+ */
+export async function sendQuietly(log: Logger, what: string, send: () => Promise<void>): Promise<void> {
   try {
     await send();
   } catch (error) {
-    services.log.error({ err: error }, `could not send the ${what} email`);
+    log.error({ err: error }, `could not send the ${what} email`);
   }
 }

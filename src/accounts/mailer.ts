@@ -11,15 +11,16 @@ export interface Mail {
 }
 
 export interface Mailer {
-  send(mail: Mail): Promise<void>;
+  /** `log` is the request's logger, so a mail written to the log carries the request id. */
+  send(mail: Mail, log?: Logger): Promise<void>;
 }
 
 export function createMailer(config: Config, log: Logger): Mailer {
   const { smtpUrl, from } = config.mail;
   if (!smtpUrl) {
     return {
-      async send(mail) {
-        log.info({ mail: { from, ...mail } }, 'mail not sent (SMTP_URL is not set); written to the log instead');
+      async send(mail, requestLog) {
+        (requestLog ?? log).info({ mail: { from, ...mail } }, 'mail not sent (SMTP_URL is not set); written to the log instead');
       },
     };
   }

@@ -9,15 +9,15 @@ import { findUserByEmail, normaliseEmail } from './users.js';
 const SENT = 'If an account exists for this email, a password reset link has been sent.';
 
 export const requestPasswordReset = operation<'requestPasswordReset'>({
-  async handle({ body, services }) {
+  async handle({ body, services, ctx }) {
     const email = normaliseEmail(body.email);
     // Keyed by the address, known or not, so the limit protects a mailbox without revealing it.
     await countAttempt(services.db, 'password_reset', email, services.config.throttle.passwordReset);
     // The lookup and the mail happen after the answer, so its timing says nothing about whether
     // the account exists.
-    void sendQuietly(services, 'password reset', async () => {
+    void sendQuietly(ctx.state.log, 'password reset', async () => {
       const user = await findUserByEmail(services.db, email);
-      if (user?.is_active) await sendPasswordResetEmail(services, user);
+      if (user?.is_active) await sendPasswordResetEmail(services, user, ctx.state.log);
     });
     return { status: 200, body: { message: SENT } };
   },

@@ -33,7 +33,7 @@ export const register = operation<'register'>({
       return { user: created, tokens: await openSession(trx, config.secretKey, created.id) };
     });
     // Sent after the answer: the account exists either way, and a slow mail server must not slow sign-up.
-    void sendQuietly(services, 'verification', () => sendVerificationEmail(services, user));
+    void sendQuietly(ctx.state.log, 'verification', () => sendVerificationEmail(services, user, ctx.state.log));
     setSessionCookies(ctx, config, tokens);
     return { status: 201, body: { user: toUserResponse(user) } };
   },

@@ -16,10 +16,10 @@ export const verifyEmail = operation<'verifyEmail'>({
 });
 
 export const resendVerification = operation<'resendVerification'>({
-  async handle({ user, services }) {
+  async handle({ user, services, ctx }) {
     if (user.email_verified) return { status: 200, body: { message: 'Email already verified' } };
     await countAttempt(services.db, 'verification', String(user.id), services.config.throttle.verification);
-    await sendQuietly(services, 'verification', () => sendVerificationEmail(services, user));
+    await sendQuietly(ctx.state.log, 'verification', () => sendVerificationEmail(services, user, ctx.state.log));
     return { status: 200, body: { message: 'Verification email sent' } };
   },
 });

@@ -3,6 +3,7 @@
 // item's `id`, so running it again changes nothing; a bad item is reported and skipped, never
 // half-written. With Cloudinary, each image is uploaded by its URL under a public id derived from
 // the item's id; the source URL is remembered in `image_source`, so a re-run uploads nothing new.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import { formatMinorUnits, toMinorUnits } from '../money.js';
@@ -103,9 +104,15 @@ export function withoutQuery(url: string): string {
   return url.replace(/[?#].*$/, '');
 }
 
-/** Cloudinary public id of an imported item's image: stable across runs, so re-uploads replace. */
+/**
+ * Cloudinary public id of an imported item's image: stable across runs, so re-uploads replace.
+ * An id with characters a public id cannot carry gets a digest of the real id appended, so two
+ * items ("p.01", "p_01") never share — and overwrite — one image.
+ */
 export function importedImagePublicId(sourceId: string): string {
-  return `products/${sourceId.replace(/[^A-Za-z0-9_-]+/g, '_')}`;
+  const safe = sourceId.replace(/[^A-Za-z0-9_-]+/g, '_');
+  if (safe === sourceId) return `products/${safe}`;
+  return `products/${safe}-${createHash('sha256').update(sourceId).digest('hex').slice(0, 10)}`;
 }
 
 interface ExistingRow {

@@ -20,6 +20,10 @@ export async function seedCatalogue(db: Knex, options: SeedOptions = {}): Promis
   const file = options.file ?? CATALOGUE_FILE;
   const print = options.print ?? console.log;
   const interactive = options.interactive ?? (options.print === undefined && process.stdout.isTTY);
+  // An unmigrated database is not 48 bad items: say what to do instead of failing every item.
+  if (!(await db.schema.hasTable('products'))) {
+    throw new Error('The database has no products table: run "npx knex migrate:latest" first.');
+  }
   const items = await readCatalogueFile(file);
   const where = options.media?.kind === 'cloudinary' ? 'images uploaded to Cloudinary' : 'image URLs kept as given';
   print(`Importing ${items.length} products from ${path.basename(file)} (${where})`);

@@ -2,11 +2,12 @@ import { serviceUnavailable } from '../http/errors.js';
 import { operation } from '../http/operation.js';
 
 export const getHealth = operation<'getHealth'>({
-  async handle({ services }) {
+  async handle({ services, ctx }) {
     try {
       await services.db.raw('select 1');
     } catch (error) {
-      services.log.warn({ err: error }, 'health check: database unreachable');
+      // The request's logger: the warning carries the request id, like every line of a request.
+      ctx.state.log.warn({ err: error }, 'health check: database unreachable');
       throw serviceUnavailable('The database is unreachable.');
     }
     return { status: 200, body: { status: 'ok', database: 'ok' }, headers: { 'Cache-Control': 'no-store' } };

@@ -1,10 +1,11 @@
 // The catalogue import: the original backend's products.json format, normalised categories,
 // bad items skipped with a reason, and idempotent re-runs.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { importCatalogue, readCatalogueFile } from '../../src/catalogue/import.js';
+import { importCatalogue, importedImagePublicId, readCatalogueFile } from '../../src/catalogue/import.js';
 import { CATALOGUE_FILE } from '../../src/catalogue/seed-catalogue.js';
 import { unique } from '../support/factories.js';
 import { testDatabase } from '../support/server.js';
@@ -58,5 +59,61 @@ describe('catalogue import (knex seed)', () => {
     const changed = await importCatalogue(db, await readCatalogueFile(file));
     expect(changed).to.deep.include({ created: 0, updated: 1, unchanged: 1 });
     expect((await db('products').where('source_id', `${prefix}-1`).first()).stock).to.equal(11);
+  });
+});
+
+// The Knex seed file itself, as an operator runs it (`npx knex migrate:latest`, `npx knex seed:run`
+// through knexfile.js), on a throwaway embedded database — never the suite's or a shared server's.
+describe('npx knex seed:run (the CLI, on a fresh embedded database)', () => {
+  const knex = (dataDir: string, file: string, ...args: string[]) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, CATALOGUE_FILE: file };
+    delete env.DATABASE_URL;
+    delete env.CLOUDINARY_URL;
+    const run = spawnSync('npx', ['knex', ...args], { env, encoding: 'utf8', timeout: 60_000 });
+    return { status: run.status, output: `${run.stdout}${run.stderr}` };
+  };
+
+  it('refuses to import into an unmigrated database with what to do, then imports, skips bad items and re-runs changing nothing', async function () {
+    this.timeout(120_000);
+    const dir = mkdtempSync(path.join(tmpdir(), 'seed-cli-'));
+    const file = path.join(dir, 'products.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        products: [
+          { id: 'p01', name: 'Goku Tee', price: 1495, category: 'Men', image: 'https://cdn.example.com/goku.jpg?format=webp&w=300', description: 'Orange training tee with a kanji print.', stock: 12 },
+          { id: 'p02', name: 'Broken', price: 'abc', category: 'Men', description: 'This one has a bad price.', stock: 1 },
+          'not an item',
+          { id: 'p03', name: 'Bulma Jacket', price: '2499.50', category: 'WOMEN', image: null, description: 'Cropped bomber jacket in teal.', stock: 3 },
+        ],
+      }),
+    );
+    const unmigrated = knex(dir, file, 'seed:run');
+    expect(unmigrated.status, unmigrated.output).to.not.equal(0);
+    expect(unmigrated.output).to.include('The database has no products table: run "npx knex migrate:latest" first.');
+    expect(unmigrated.output).not.to.match(/failed p01/);
+
+    expect(knex(dir, file, 'migrate:latest').status).to.equal(0);
+    const first = knex(dir, file, 'seed:run');
+    expect(first.status, first.output).to.equal(0);
+    expect(first.output).to.include('Importing 4 products from products.json (image URLs kept as given)');
+    expect(first.output).to.include('Catalogue import from products.json: 2 created, 0 updated, 0 unchanged, 2 failed');
+    expect(first.output).to.match(/failed p02: price must be an amount/);
+    expect(first.output).to.match(/failed #3: /);
+    const second = knex(dir, file, 'seed:run');
+    expect(second.status, second.output).to.equal(0);
+    expect(second.output).to.include('Catalogue import from products.json: 0 created, 0 updated, 2 unchanged, 2 failed');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('public ids of imported images', () => {
+  it('are products/<id> for plain ids, and distinct for ids that differ only in characters a public id cannot carry', () => {
+    expect(importedImagePublicId('p01')).to.equal('products/p01');
+    expect(importedImagePublicId('gen_7-b')).to.equal('products/gen_7-b');
+    const ids = ['p.01', 'p_01', 'p/01', 'p 01', 'p..01'].map(importedImagePublicId);
+    expect(new Set(ids).size).to.equal(ids.length);
+    expect(importedImagePublicId('p.01')).to.equal(importedImagePublicId('p.01'));
+    for (const id of ids) expect(id).to.match(/^products\/[A-Za-z0-9_-]+$/);
   });
 });
