@@ -3,35 +3,17 @@
 // whole HTTP stack, on an in-memory embedded database (or DATABASE_URL's), interleaving the cases
 // so machine noise falls on all of them alike. Prints p50/p95 per case.
 import 'dotenv/config';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { createDatabase } from '../src/db.js';
-import { createLogger } from '../src/log.js';
-import { createServices } from '../src/services.js';
+import { percentile, runMain, startBenchServer } from './bench-support.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '40' }, warmup: { type: 'string', default: '3' } } });
 const runs = Number(values.runs);
 const warmup = Number(values.warmup);
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
 async function main(): Promise<void> {
-  const env = {
-    ...process.env,
-    SECRET_KEY: process.env.SECRET_KEY ?? 'benchmark-only-secret-key-0123456789',
-    THROTTLE_LOGIN: '1000000/1m',
-    THROTTLE_REGISTER: '1000000/1m',
-    LOG_LEVEL: 'silent',
-  };
-  const config = loadConfig(env);
-  const db = createDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { inMemory: true });
-  await db.migrate.latest();
-  const { koa } = await createApp(createServices(config, db, createLogger('silent')));
-  const server = koa.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The throttles would refuse a benchmark's worth of failed logins.
+  const server = await startBenchServer({ THROTTLE_LOGIN: '1000000/1m', THROTTLE_REGISTER: '1000000/1m' }, { inMemory: true });
+  const { base } = server;
   const post = (path: string, body: object) =>
     fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   try {
@@ -54,19 +36,15 @@ async function main(): Promise<void> {
         if (run >= warmup) times[index]!.push(elapsed);
       }
     }
-    console.log(`${runs} logins per case on ${config.databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}, after ${warmup} warm-up rounds.\n`);
+    console.log(`${runs} logins per case on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}, after ${warmup} warm-up rounds.\n`);
     console.log(`${'case'.padEnd(36)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}`);
     for (const [index, [label]] of cases.entries()) {
       const sorted = times[index]!.sort((a, b) => a - b);
       console.log(`${label.padEnd(36)} ${percentile(sorted, 50).toFixed(1).padStart(8)} ${percentile(sorted, 95).toFixed(1).padStart(8)}`);
     }
   } finally {
-    server.close();
-    await db.destroy();
+    await server.close();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runMain(main);

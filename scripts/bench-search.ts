@@ -4,14 +4,9 @@
 // `npm run catalogue:generate -- --count 100000`. Prints p50/p95/max per query and the plan
 // PostgreSQL chooses for a search, without forcing any index.
 import 'dotenv/config';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { createApp } from '../src/app.js';
 import { applyProductFilters } from '../src/catalogue/search.js';
-import { loadConfig } from '../src/config.js';
-import { createDatabase } from '../src/db.js';
-import { createServices } from '../src/services.js';
-import { createLogger } from '../src/log.js';
+import { percentile, runMain, startBenchServer } from './bench-support.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '50' }, warmup: { type: 'string', default: '5' } } });
 const runs = Number(values.runs);
@@ -30,22 +25,12 @@ const QUERIES: Array<[string, string]> = [
   ['one product', '/api/products/1/'],
 ];
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 async function main(): Promise<void> {
-  const env = { ...process.env, SECRET_KEY: process.env.SECRET_KEY ?? 'benchmark-only-secret-key-0123456789', LOG_LEVEL: 'silent' };
-  const config = loadConfig(env);
-  const db = createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  await db.migrate.latest();
-  const { koa } = await createApp(createServices(config, db, createLogger('silent')));
-  const server = koa.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await startBenchServer();
+  const { base, db } = server;
   try {
     const total = await db('products').count({ n: '*' }).first();
-    console.log(`Catalogue: ${String(total?.n)} products on ${config.databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}; ${runs} runs per query after ${warmup} warm-up runs.\n`);
+    console.log(`Catalogue: ${String(total?.n)} products on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}; ${runs} runs per query after ${warmup} warm-up runs.\n`);
     console.log(`${'query'.padEnd(36)} ${'matches'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'max ms'.padStart(8)}`);
     for (const [label, path] of QUERIES) {
       const times: number[] = [];
@@ -67,12 +52,8 @@ async function main(): Promise<void> {
     const plan = await db.raw(`EXPLAIN ANALYZE ${sql}`, bindings as never);
     console.log(`\nPlan of a search (no index forced):\n${(plan.rows as Array<Record<string, string>>).map((row) => `  ${row['QUERY PLAN']}`).join('\n')}`);
   } finally {
-    server.close();
-    await db.destroy();
+    await server.close();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runMain(main);
