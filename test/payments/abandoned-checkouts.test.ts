@@ -73,17 +73,25 @@ describe('abandoned card checkouts', () => {
     });
   });
 
+  /**
+   * A card checkout (2 of a stock of 5, with an Idempotency-Key) that has committed its order and
+   * is still waiting for Stripe to create the session — as if the process had died right there.
+   */
+  async function strandedCheckout() {
+    const { user, client } = await signedInUser(suite.server);
+    const tee = await makeProduct(suite.db, { stock: 5 });
+    const key = unique('key-');
+    const body = { payment_method: 'stripe', cart: [{ id: tee.id, quantity: 2 }], address: ADDRESS };
+    const held = fake.stripe.holdNextCreate();
+    const stuck = client.post('/api/orders/create/', body, { headers: { 'Idempotency-Key': key } });
+    await held.arrived;
+    const [order] = await suite.db('orders').where({ user_id: user.id });
+    return { client, tee, key, body, held, stuck, order };
+  }
+
   describe('a checkout whose process died while Stripe was being asked', () => {
     it('is failed by the sweeper, which frees its Idempotency-Key so the retry places a new order', async () => {
-      const { user, client } = await signedInUser(suite.server);
-      const tee = await makeProduct(suite.db, { stock: 5 });
-      const key = unique('key-');
-      const body = { payment_method: 'stripe', cart: [{ id: tee.id, quantity: 2 }], address: ADDRESS };
-      // The first attempt commits its order, then never hears back from Stripe.
-      const held = fake.stripe.holdNextCreate();
-      const stuck = client.post('/api/orders/create/', body, { headers: { 'Idempotency-Key': key } });
-      await held.arrived;
-      const [stranded] = await suite.db('orders').where({ user_id: user.id });
+      const { client, tee, key, body, held, stuck, order: stranded } = await strandedCheckout();
       expect(stranded).to.include({ status: 'pending', stripe_session_id: null });
       const busy = await client.post('/api/orders/create/', body, { headers: { 'Idempotency-Key': key } });
       expect(busy.status).to.equal(409);
@@ -134,14 +142,7 @@ describe('abandoned card checkouts', () => {
     });
 
     it('cancels one whose session is not stored yet, freeing its Idempotency-Key; the late session is expired', async () => {
-      const { user, client } = await signedInUser(suite.server);
-      const tee = await makeProduct(suite.db, { stock: 5 });
-      const key = unique('key-');
-      const body = { payment_method: 'stripe', cart: [{ id: tee.id, quantity: 2 }], address: ADDRESS };
-      const held = fake.stripe.holdNextCreate();
-      const stuck = client.post('/api/orders/create/', body, { headers: { 'Idempotency-Key': key } });
-      await held.arrived;
-      const [pending] = await suite.db('orders').where({ user_id: user.id });
+      const { client, tee, key, body, held, stuck, order: pending } = await strandedCheckout();
       const cancelled = await staff.patch(`/api/orders/${pending.id}/status/`, { status: 'cancelled' });
       expect(cancelled.status).to.equal(200);
       expect(await stockOf(suite.db, tee.id)).to.equal(5);
