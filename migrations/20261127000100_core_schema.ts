@@ -104,11 +104,7 @@ export async function up(knex: Knex): Promise<void> {
     table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     table.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     table.index(['user_id', 'created_at']);
-    table.check(
-      "status IN ('pending', 'processing', 'paid', 'failed', 'cancelled', 'shipped', 'delivered')",
-      [],
-      'orders_status',
-    );
+    table.check("status IN ('pending', 'processing', 'paid', 'failed', 'cancelled', 'shipped', 'delivered')", [], 'orders_status');
     table.check("payment_method IN ('cod', 'stripe')", [], 'orders_payment_method');
     table.check('total_amount >= 0', [], 'orders_total_not_negative');
   });

@@ -36,7 +36,9 @@ async function main(): Promise<void> {
         if (run >= warmup) times[index]!.push(elapsed);
       }
     }
-    console.log(`${runs} logins per case on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}, after ${warmup} warm-up rounds.\n`);
+    console.log(
+      `${runs} logins per case on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}, after ${warmup} warm-up rounds.\n`,
+    );
     console.log(`${'case'.padEnd(36)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}`);
     for (const [index, [label]] of cases.entries()) {
       const sorted = times[index]!.sort((a, b) => a - b);

@@ -30,7 +30,9 @@ async function main(): Promise<void> {
   const { base, db } = server;
   try {
     const total = await db('products').count({ n: '*' }).first();
-    console.log(`Catalogue: ${String(total?.n)} products on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}; ${runs} runs per query after ${warmup} warm-up runs.\n`);
+    console.log(
+      `Catalogue: ${String(total?.n)} products on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}; ${runs} runs per query after ${warmup} warm-up runs.\n`,
+    );
     console.log(`${'query'.padEnd(36)} ${'matches'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'max ms'.padStart(8)}`);
     for (const [label, path] of QUERIES) {
       const times: number[] = [];
@@ -46,11 +48,15 @@ async function main(): Promise<void> {
       }
       times.sort((a, b) => a - b);
       const format = (ms: number) => ms.toFixed(1).padStart(8);
-      console.log(`${label.padEnd(36)} ${matches.padStart(8)} ${format(percentile(times, 50))} ${format(percentile(times, 95))} ${format(times.at(-1)!)}`);
+      console.log(
+        `${label.padEnd(36)} ${matches.padStart(8)} ${format(percentile(times, 50))} ${format(percentile(times, 95))} ${format(times.at(-1)!)}`,
+      );
     }
     const { sql, bindings } = applyProductFilters(db('products').select('id'), { search: 'Style number 54321.' }).toSQL();
     const plan = await db.raw(`EXPLAIN ANALYZE ${sql}`, bindings as never);
-    console.log(`\nPlan of a search (no index forced):\n${(plan.rows as Array<Record<string, string>>).map((row) => `  ${row['QUERY PLAN']}`).join('\n')}`);
+    console.log(
+      `\nPlan of a search (no index forced):\n${(plan.rows as Array<Record<string, string>>).map((row) => `  ${row['QUERY PLAN']}`).join('\n')}`,
+    );
   } finally {
     await server.close();
   }

@@ -69,7 +69,14 @@ function flag(kind: string, req: Sent, got: Got, extra = '') {
   else
     findings.set(key, {
       count: 1,
-      example: JSON.stringify({ label: req.label, path: req.path.slice(0, 200), headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, v.slice(0, 80)])), body: String(req.body ?? '').slice(0, 200), resp: got.text.slice(0, 300), extra: extra.slice(0, 600) }),
+      example: JSON.stringify({
+        label: req.label,
+        path: req.path.slice(0, 200),
+        headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, v.slice(0, 80)])),
+        body: String(req.body ?? '').slice(0, 200),
+        resp: got.text.slice(0, 300),
+        extra: extra.slice(0, 600),
+      }),
     });
 }
 
@@ -91,7 +98,8 @@ async function check(base: string, req: Sent, legit503 = false): Promise<Got> {
     return got;
   }
   if (got.status >= 500 && !(legit503 && (got.status === 503 || got.status === 502))) flag(`status ${got.status}`, req, got);
-  if ((got.headers.get('content-type') ?? '').includes('json') && /\bat \S+ \(|node_modules|\.ts:\d+/.test(got.text)) flag('stack trace in body', req, got);
+  if ((got.headers.get('content-type') ?? '').includes('json') && /\bat \S+ \(|node_modules|\.ts:\d+/.test(got.text))
+    flag('stack trace in body', req, got);
   const ct = got.headers.get('content-type') ?? '';
   let parsed: unknown = got.text === '' ? undefined : got.text;
   if (ct.startsWith('application/json') && got.text !== '') {
@@ -249,7 +257,11 @@ async function main() {
       method: 'POST',
       path: '/api/orders/create/',
       headers: { ...authHeaders('user', 'POST'), 'content-type': 'application/json' },
-      body: JSON.stringify({ payment_method: withStripe ? 'stripe' : 'cod', cart: [{ id: product.id, quantity: 1 }], address_id: address.id }),
+      body: JSON.stringify({
+        payment_method: withStripe ? 'stripe' : 'cod',
+        cart: [{ id: product.id, quantity: 1 }],
+        address_id: address.id,
+      }),
     });
     let orderId = 1;
     try {
@@ -294,7 +306,14 @@ async function main() {
         return { token: 'abc', password: 'correct-horse-battery' };
       case 'createProduct':
       case 'replaceProduct':
-        return { name: 'Fuzz Tee', price: '499.00', category: 'men', description: 'A fuzzed cotton tee.', stock: 5, image: 'https://example.com/a.jpg' };
+        return {
+          name: 'Fuzz Tee',
+          price: '499.00',
+          category: 'men',
+          description: 'A fuzzed cotton tee.',
+          stock: 5,
+          image: 'https://example.com/a.jpg',
+        };
       case 'updateProduct':
         return { name: 'Fuzz Tee 2', price: 10, category: 'women', description: 'Another fuzzed tee.', stock: 3, image: null };
       case 'addToCart':
@@ -384,7 +403,9 @@ async function main() {
       method,
       path: p ?? pathFor(op, fx) + qs(queryBase(id, fx)),
       headers: { ...authHeaders(a, method), ...extra },
-      ...(hasBody && body ? { body: Buffer.from(JSON.stringify(body)), headers: { ...authHeaders(a, method), 'content-type': 'application/json', ...extra } } : {}),
+      ...(hasBody && body
+        ? { body: Buffer.from(JSON.stringify(body)), headers: { ...authHeaders(a, method), 'content-type': 'application/json', ...extra } }
+        : {}),
     });
     const batch: Sent[] = [];
 
@@ -402,19 +423,64 @@ async function main() {
       batch.push(jsonReq('extra prop nul key', { ...body, ['a\u0000b']: 1 }));
       batch.push(jsonReq('nul key only', { ['\u0000']: 'x' }));
       for (const [name, raw] of RAW_BODIES)
-        batch.push({ label: `raw ${name}`, method, path: pathFor(op, fx) + qs(queryBase(id, fx)), headers: { ...authHeaders(auth, method), 'content-type': 'application/json' }, body: Buffer.from(raw, name === 'invalid utf8' ? 'latin1' : 'utf8') });
+        batch.push({
+          label: `raw ${name}`,
+          method,
+          path: pathFor(op, fx) + qs(queryBase(id, fx)),
+          headers: { ...authHeaders(auth, method), 'content-type': 'application/json' },
+          body: Buffer.from(raw, name === 'invalid utf8' ? 'latin1' : 'utf8'),
+        });
       // odd content types
-      for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'application/json; charset=latin1', 'application/merge-patch+json', 'APPLICATION/JSON', 'application/json;;', 'multipart/form-data', 'multipart/form-data; boundary=', 'garbage', 'application/vnd.api+json'])
-        batch.push({ label: `content-type ${ct}`, method, path: pathFor(op, fx) + qs(queryBase(id, fx)), headers: { ...authHeaders(auth, method), 'content-type': ct }, body: Buffer.from(JSON.stringify(body)) });
-      batch.push({ label: 'json no content-type', method, path: pathFor(op, fx) + qs(queryBase(id, fx)), headers: { ...authHeaders(auth, method) }, body: Buffer.from(JSON.stringify(body)) });
-      batch.push({ label: 'empty body json ct', method, path: pathFor(op, fx) + qs(queryBase(id, fx)), headers: { ...authHeaders(auth, method), 'content-type': 'application/json', 'content-length': '0' } });
-      batch.push({ label: '1.5MB body', method, path: pathFor(op, fx) + qs(queryBase(id, fx)), headers: { ...authHeaders(auth, method), 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ ...body, pad: 'x'.repeat(1_500_000) })) });
+      for (const ct of [
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'application/json; charset=utf-16',
+        'application/json; charset=latin1',
+        'application/merge-patch+json',
+        'APPLICATION/JSON',
+        'application/json;;',
+        'multipart/form-data',
+        'multipart/form-data; boundary=',
+        'garbage',
+        'application/vnd.api+json',
+      ])
+        batch.push({
+          label: `content-type ${ct}`,
+          method,
+          path: pathFor(op, fx) + qs(queryBase(id, fx)),
+          headers: { ...authHeaders(auth, method), 'content-type': ct },
+          body: Buffer.from(JSON.stringify(body)),
+        });
+      batch.push({
+        label: 'json no content-type',
+        method,
+        path: pathFor(op, fx) + qs(queryBase(id, fx)),
+        headers: { ...authHeaders(auth, method) },
+        body: Buffer.from(JSON.stringify(body)),
+      });
+      batch.push({
+        label: 'empty body json ct',
+        method,
+        path: pathFor(op, fx) + qs(queryBase(id, fx)),
+        headers: { ...authHeaders(auth, method), 'content-type': 'application/json', 'content-length': '0' },
+      });
+      batch.push({
+        label: '1.5MB body',
+        method,
+        path: pathFor(op, fx) + qs(queryBase(id, fx)),
+        headers: { ...authHeaders(auth, method), 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify({ ...body, pad: 'x'.repeat(1_500_000) })),
+      });
       // multipart
       const form = (parts: Array<{ name: string; filename?: string; type?: string; data: string | Buffer }>) => {
         const boundary = '----fuzz' + Math.random().toString(36).slice(2);
         const chunks: Buffer[] = [];
         for (const part of parts) {
-          chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${part.filename !== undefined ? `; filename="${part.filename}"` : ''}\r\n${part.type ? `Content-Type: ${part.type}\r\n` : ''}\r\n`));
+          chunks.push(
+            Buffer.from(
+              `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${part.filename !== undefined ? `; filename="${part.filename}"` : ''}\r\n${part.type ? `Content-Type: ${part.type}\r\n` : ''}\r\n`,
+            ),
+          );
           chunks.push(Buffer.isBuffer(part.data) ? part.data : Buffer.from(part.data));
           chunks.push(Buffer.from('\r\n'));
         }
@@ -428,16 +494,29 @@ async function main() {
       const mpVariants: Array<[string, Array<{ name: string; filename?: string; type?: string; data: string | Buffer }>]> = [
         ['fields only', fields],
         ['fields + file', [...fields, { name: 'image', filename: 'a.png', type: 'image/png', data: png }]],
-        ['two files', [...fields, { name: 'image', filename: 'a.png', type: 'image/png', data: png }, { name: 'image', filename: 'b.png', type: 'image/png', data: png }]],
+        [
+          'two files',
+          [
+            ...fields,
+            { name: 'image', filename: 'a.png', type: 'image/png', data: png },
+            { name: 'image', filename: 'b.png', type: 'image/png', data: png },
+          ],
+        ],
         ['file wrong field', [...fields, { name: 'picture', filename: 'a.png', type: 'image/png', data: png }]],
-        ['file as name field', [...fields.filter((f) => f.name !== 'name'), { name: 'name', filename: 'a.png', type: 'image/png', data: png }]],
+        [
+          'file as name field',
+          [...fields.filter((f) => f.name !== 'name'), { name: 'name', filename: 'a.png', type: 'image/png', data: png }],
+        ],
         ['empty file', [...fields, { name: 'image', filename: 'a.png', type: 'image/png', data: Buffer.alloc(0) }]],
         ['text file', [...fields, { name: 'image', filename: 'a.txt', type: 'text/plain', data: 'hello' }]],
         ['image url field', [...fields, { name: 'image', data: 'https://example.com/x.png' }]],
         ['image nul field', [...fields, { name: 'image', data: 'https://example.com/\u0000.png' }]],
         ['dup fields', [...fields, ...fields]],
         ['nul in field', fields.map((f) => ({ ...f, data: f.data + '\u0000' }))],
-        ['surrogate-ish invalid utf8 field', fields.map((f) => ({ ...f, data: Buffer.concat([Buffer.from(f.data), Buffer.from([0xed, 0xa0, 0x80])]) }))],
+        [
+          'surrogate-ish invalid utf8 field',
+          fields.map((f) => ({ ...f, data: Buffer.concat([Buffer.from(f.data), Buffer.from([0xed, 0xa0, 0x80])]) })),
+        ],
         ['stock huge', [...fields.filter((f) => f.name !== 'stock'), { name: 'stock', data: '99999999999' }]],
         ['stock float', [...fields.filter((f) => f.name !== 'stock'), { name: 'stock', data: '1.5' }]],
         ['price 1e3', [...fields.filter((f) => f.name !== 'price'), { name: 'price', data: '1e3' }]],
@@ -450,19 +529,68 @@ async function main() {
       ];
       for (const [label, parts] of mpVariants) {
         const { boundary, data } = form(parts);
-        batch.push({ label: `multipart ${label}`, method, path: pathFor(op, fx) + qs(queryBase(id, fx)), headers: { ...authHeaders(auth, method), 'content-type': `multipart/form-data; boundary=${boundary}` }, body: data });
+        batch.push({
+          label: `multipart ${label}`,
+          method,
+          path: pathFor(op, fx) + qs(queryBase(id, fx)),
+          headers: { ...authHeaders(auth, method), 'content-type': `multipart/form-data; boundary=${boundary}` },
+          body: data,
+        });
       }
-      batch.push({ label: 'multipart broken', method, path: pathFor(op, fx), headers: { ...authHeaders(auth, method), 'content-type': 'multipart/form-data; boundary=abc' }, body: Buffer.from('--abc\r\nContent-Disposition: form-data; name="x"\r\n\r\nunterminated') });
+      batch.push({
+        label: 'multipart broken',
+        method,
+        path: pathFor(op, fx),
+        headers: { ...authHeaders(auth, method), 'content-type': 'multipart/form-data; boundary=abc' },
+        body: Buffer.from('--abc\r\nContent-Disposition: form-data; name="x"\r\n\r\nunterminated'),
+      });
     } else {
       // body on GET/DELETE/no-body operations
       batch.push(jsonReq('body on bodyless op', { a: 1 }));
-      batch.push({ label: 'garbage body on bodyless op', method, path: pathFor(op, fx), headers: { ...authHeaders(auth, method), 'content-type': 'application/json' }, body: Buffer.from('{{{{') });
-      batch.push({ label: 'text body on bodyless op', method, path: pathFor(op, fx), headers: { ...authHeaders(auth, method), 'content-type': 'text/plain' }, body: Buffer.from('hi') });
+      batch.push({
+        label: 'garbage body on bodyless op',
+        method,
+        path: pathFor(op, fx),
+        headers: { ...authHeaders(auth, method), 'content-type': 'application/json' },
+        body: Buffer.from('{{{{'),
+      });
+      batch.push({
+        label: 'text body on bodyless op',
+        method,
+        path: pathFor(op, fx),
+        headers: { ...authHeaders(auth, method), 'content-type': 'text/plain' },
+        body: Buffer.from('hi'),
+      });
     }
 
     // path params
     if (op.path.includes('{')) {
-      const PATHS = ['0', '-1', '1e3', '1.5', '2147483648', '99999999999999999999', '%00', '%00.jpg', 'abc', '%20', '%ZZ', '%E0%A4%A', '%ED%A0%80', 'x'.repeat(5000), '1%2F2', '..', '.hidden.jpg', '%2e%2e', 'a.jpg%00.png', '00001', '+1', '0x1', 'null', encodeURIComponent('ü.jpg')];
+      const PATHS = [
+        '0',
+        '-1',
+        '1e3',
+        '1.5',
+        '2147483648',
+        '99999999999999999999',
+        '%00',
+        '%00.jpg',
+        'abc',
+        '%20',
+        '%ZZ',
+        '%E0%A4%A',
+        '%ED%A0%80',
+        'x'.repeat(5000),
+        '1%2F2',
+        '..',
+        '.hidden.jpg',
+        '%2e%2e',
+        'a.jpg%00.png',
+        '00001',
+        '+1',
+        '0x1',
+        'null',
+        encodeURIComponent('ü.jpg'),
+      ];
       for (const p of PATHS) {
         const name = op.path.match(/\{(\w+)\}/)![1]!;
         batch.push(plain(`path ${name}=${p.slice(0, 20)}`, {}, auth, pathFor(op, fx, { [name]: p }) + qs(queryBase(id, fx))));
@@ -471,7 +599,35 @@ async function main() {
 
     // query params
     const params = ((op.parameters ?? []) as Array<{ name: string; in: string }>).filter((p) => p.in === 'query');
-    const QVALUES = ['', '\u0000', '%00', 'a\u0000b', '\ud800', '\udfff', 'x'.repeat(300), 'x'.repeat(20000), '-1', '0', '1e3', '1.5', '99999999999', '2147483648', 'NaN', 'Infinity', 'null', 'true', '[]', '%', '_', '\\', "'", 'Ünï🎉', ' 5 ', '0500', '9999999.99'];
+    const QVALUES = [
+      '',
+      '\u0000',
+      '%00',
+      'a\u0000b',
+      '\ud800',
+      '\udfff',
+      'x'.repeat(300),
+      'x'.repeat(20000),
+      '-1',
+      '0',
+      '1e3',
+      '1.5',
+      '99999999999',
+      '2147483648',
+      'NaN',
+      'Infinity',
+      'null',
+      'true',
+      '[]',
+      '%',
+      '_',
+      '\\',
+      "'",
+      'Ünï🎉',
+      ' 5 ',
+      '0500',
+      '9999999.99',
+    ];
     for (const p of params) {
       for (const v of QVALUES) {
         const q = { ...queryBase(id, fx), [p.name]: v };
@@ -480,11 +636,32 @@ async function main() {
       batch.push(plain(`query dup ${p.name}`, {}, auth, pathFor(op, fx) + qs({ ...queryBase(id, fx), [p.name]: ['1', '2'] })));
       batch.push(plain(`query dup2 ${p.name}`, {}, auth, pathFor(op, fx) + qs({ ...queryBase(id, fx), [p.name]: ['men', 'women'] })));
       batch.push(plain(`query bracket ${p.name}`, {}, auth, pathFor(op, fx) + `?${p.name}[a]=1&${p.name}[]=2`));
-      batch.push(plain(`query raw invalid pct ${p.name}`, {}, auth, pathFor(op, fx) + `?${p.name}=%E0%A4%A&${p.name === 'session_id' ? '' : `session_id=${fx.sessionId}`}`));
-      batch.push(plain(`query raw lone surrogate utf8 ${p.name}`, {}, auth, pathFor(op, fx) + `?${p.name}=%ED%A0%80${p.name === 'session_id' ? '' : `&session_id=${fx.sessionId}`}`));
+      batch.push(
+        plain(
+          `query raw invalid pct ${p.name}`,
+          {},
+          auth,
+          pathFor(op, fx) + `?${p.name}=%E0%A4%A&${p.name === 'session_id' ? '' : `session_id=${fx.sessionId}`}`,
+        ),
+      );
+      batch.push(
+        plain(
+          `query raw lone surrogate utf8 ${p.name}`,
+          {},
+          auth,
+          pathFor(op, fx) + `?${p.name}=%ED%A0%80${p.name === 'session_id' ? '' : `&session_id=${fx.sessionId}`}`,
+        ),
+      );
     }
     batch.push(plain('unknown query param', {}, auth, pathFor(op, fx) + qs({ ...queryBase(id, fx), zzz: '\u0000' })));
-    batch.push(plain('__proto__ query', {}, auth, pathFor(op, fx) + `?__proto__[x]=1&constructor=1${id === 'verifyPayment' ? `&session_id=${fx.sessionId}` : ''}`));
+    batch.push(
+      plain(
+        '__proto__ query',
+        {},
+        auth,
+        pathFor(op, fx) + `?__proto__[x]=1&constructor=1${id === 'verifyPayment' ? `&session_id=${fx.sessionId}` : ''}`,
+      ),
+    );
     batch.push(plain('200 query params', {}, auth, pathFor(op, fx) + '?' + Array.from({ length: 200 }, (_, i) => `p${i}=1`).join('&')));
 
     // headers
@@ -555,7 +732,16 @@ async function main() {
   }
 
   // unknown paths
-  for (const p of ['/', '/%00', '/api/%ED%A0%80/', '/api/products/%00/', '/x'.repeat(3000), '/api/products/1/?' + 'a=1&'.repeat(5000), '/media/%2e%2e%2fetc%2fpasswd', '/media/..%2f..%2fpackage.json']) {
+  for (const p of [
+    '/',
+    '/%00',
+    '/api/%ED%A0%80/',
+    '/api/products/%00/',
+    '/x'.repeat(3000),
+    '/api/products/1/?' + 'a=1&'.repeat(5000),
+    '/media/%2e%2e%2fetc%2fpasswd',
+    '/media/..%2f..%2fpackage.json',
+  ]) {
     await check(base, { label: `unknown path ${p.slice(0, 30)}`, method: 'GET', path: p, headers: {} });
   }
 
@@ -570,44 +756,168 @@ async function main() {
       console.log(`concurrency ${label}: ${JSON.stringify(counts)}`);
       return res;
     };
-    await conc('addToCart x20', Array.from({ length: 20 }, () => ({ label: 'conc add', method: 'POST', path: '/api/cart/add/', headers: jh('user', 'POST'), body: JSON.stringify({ product_id: fx.productId, quantity: 5 }) })));
-    await conc('addToWishlist x20', Array.from({ length: 20 }, () => ({ label: 'conc wl', method: 'POST', path: '/api/cart/wishlist/add/', headers: jh('user', 'POST'), body: JSON.stringify({ product_id: fx.productId }) })));
+    await conc(
+      'addToCart x20',
+      Array.from({ length: 20 }, () => ({
+        label: 'conc add',
+        method: 'POST',
+        path: '/api/cart/add/',
+        headers: jh('user', 'POST'),
+        body: JSON.stringify({ product_id: fx.productId, quantity: 5 }),
+      })),
+    );
+    await conc(
+      'addToWishlist x20',
+      Array.from({ length: 20 }, () => ({
+        label: 'conc wl',
+        method: 'POST',
+        path: '/api/cart/wishlist/add/',
+        headers: jh('user', 'POST'),
+        body: JSON.stringify({ product_id: fx.productId }),
+      })),
+    );
     const scarce = await makeProduct(db, { stock: 3 });
-    await conc('createOrder same key x15', Array.from({ length: 15 }, () => ({ label: 'conc order key', method: 'POST', path: '/api/orders/create/', headers: { ...jh('user', 'POST'), 'idempotency-key': 'same-key-1' }, body: JSON.stringify({ payment_method: 'cod', cart: [{ id: scarce.id, quantity: 1 }], address_id: fx.addressId }) })));
-    await conc('createOrder scarce x15', Array.from({ length: 15 }, () => ({ label: 'conc order', method: 'POST', path: '/api/orders/create/', headers: jh('user', 'POST'), body: JSON.stringify({ payment_method: 'cod', cart: [{ id: scarce.id, quantity: 1 }], address_id: fx.addressId }) })));
+    await conc(
+      'createOrder same key x15',
+      Array.from({ length: 15 }, () => ({
+        label: 'conc order key',
+        method: 'POST',
+        path: '/api/orders/create/',
+        headers: { ...jh('user', 'POST'), 'idempotency-key': 'same-key-1' },
+        body: JSON.stringify({ payment_method: 'cod', cart: [{ id: scarce.id, quantity: 1 }], address_id: fx.addressId }),
+      })),
+    );
+    await conc(
+      'createOrder scarce x15',
+      Array.from({ length: 15 }, () => ({
+        label: 'conc order',
+        method: 'POST',
+        path: '/api/orders/create/',
+        headers: jh('user', 'POST'),
+        body: JSON.stringify({ payment_method: 'cod', cart: [{ id: scarce.id, quantity: 1 }], address_id: fx.addressId }),
+      })),
+    );
     const stock = await db('products').where({ id: scarce.id }).first();
     console.log('scarce stock after:', stock.stock);
     const email = `race${Date.now()}@example.com`;
-    await conc('register same email x15', Array.from({ length: 15 }, () => ({ label: 'conc register', method: 'POST', path: '/api/auth/register/', headers: jh('anon', 'POST'), body: JSON.stringify({ email, password: 'correct-horse-battery' }) })));
-    await conc('createProduct same name x15', Array.from({ length: 15 }, () => ({ label: 'conc product', method: 'POST', path: '/api/products/create/', headers: jh('staff', 'POST'), body: JSON.stringify({ name: 'Race Tee', price: '1.00', category: 'men', description: 'Same name race tee' }) })));
+    await conc(
+      'register same email x15',
+      Array.from({ length: 15 }, () => ({
+        label: 'conc register',
+        method: 'POST',
+        path: '/api/auth/register/',
+        headers: jh('anon', 'POST'),
+        body: JSON.stringify({ email, password: 'correct-horse-battery' }),
+      })),
+    );
+    await conc(
+      'createProduct same name x15',
+      Array.from({ length: 15 }, () => ({
+        label: 'conc product',
+        method: 'POST',
+        path: '/api/products/create/',
+        headers: jh('staff', 'POST'),
+        body: JSON.stringify({ name: 'Race Tee', price: '1.00', category: 'men', description: 'Same name race tee' }),
+      })),
+    );
     await conc('updateCartItem + removeCartItem', [
-      ...Array.from({ length: 8 }, () => ({ label: 'conc upd', method: 'PATCH', path: `/api/cart/update/${fx.cartItemId}/`, headers: jh('user', 'PATCH'), body: JSON.stringify({ quantity: 2 }) })),
-      ...Array.from({ length: 8 }, () => ({ label: 'conc rm', method: 'DELETE', path: `/api/cart/remove/${fx.cartItemId}/`, headers: authHeaders('user', 'DELETE') })),
+      ...Array.from({ length: 8 }, () => ({
+        label: 'conc upd',
+        method: 'PATCH',
+        path: `/api/cart/update/${fx.cartItemId}/`,
+        headers: jh('user', 'PATCH'),
+        body: JSON.stringify({ quantity: 2 }),
+      })),
+      ...Array.from({ length: 8 }, () => ({
+        label: 'conc rm',
+        method: 'DELETE',
+        path: `/api/cart/remove/${fx.cartItemId}/`,
+        headers: authHeaders('user', 'DELETE'),
+      })),
     ]);
     await conc('delete product while carting', [
-      ...Array.from({ length: 8 }, () => ({ label: 'conc add2', method: 'POST', path: '/api/cart/add/', headers: jh('user', 'POST'), body: JSON.stringify({ product_id: fx.productId, quantity: 1 }) })),
-      ...Array.from({ length: 4 }, () => ({ label: 'conc del product', method: 'DELETE', path: `/api/products/${fx.productId}/`, headers: authHeaders('staff', 'DELETE') })),
-      ...Array.from({ length: 4 }, () => ({ label: 'conc order deleted', method: 'POST', path: '/api/orders/create/', headers: jh('user', 'POST'), body: JSON.stringify({ payment_method: 'cod', address_id: fx.addressId }) })),
+      ...Array.from({ length: 8 }, () => ({
+        label: 'conc add2',
+        method: 'POST',
+        path: '/api/cart/add/',
+        headers: jh('user', 'POST'),
+        body: JSON.stringify({ product_id: fx.productId, quantity: 1 }),
+      })),
+      ...Array.from({ length: 4 }, () => ({
+        label: 'conc del product',
+        method: 'DELETE',
+        path: `/api/products/${fx.productId}/`,
+        headers: authHeaders('staff', 'DELETE'),
+      })),
+      ...Array.from({ length: 4 }, () => ({
+        label: 'conc order deleted',
+        method: 'POST',
+        path: '/api/orders/create/',
+        headers: jh('user', 'POST'),
+        body: JSON.stringify({ payment_method: 'cod', address_id: fx.addressId }),
+      })),
     ]);
-    await conc('status updates x12', Array.from({ length: 12 }, (_, i) => ({ label: 'conc status', method: 'PATCH', path: `/api/orders/${fx.orderId}/status/`, headers: jh('staff', 'PATCH'), body: JSON.stringify({ status: ['shipped', 'cancelled', 'delivered'][i % 3] }) })), true);
+    await conc(
+      'status updates x12',
+      Array.from({ length: 12 }, (_, i) => ({
+        label: 'conc status',
+        method: 'PATCH',
+        path: `/api/orders/${fx.orderId}/status/`,
+        headers: jh('staff', 'PATCH'),
+        body: JSON.stringify({ status: ['shipped', 'cancelled', 'delivered'][i % 3] }),
+      })),
+      true,
+    );
     await conc('address delete + order', [
-      ...Array.from({ length: 6 }, () => ({ label: 'conc addr del', method: 'DELETE', path: `/api/orders/addresses/${fx.addressId}/`, headers: authHeaders('user', 'DELETE') })),
-      ...Array.from({ length: 6 }, () => ({ label: 'conc addr patch', method: 'PATCH', path: `/api/orders/addresses/${fx.addressId}/`, headers: jh('user', 'PATCH'), body: JSON.stringify({ city: 'Mumbai' }) })),
+      ...Array.from({ length: 6 }, () => ({
+        label: 'conc addr del',
+        method: 'DELETE',
+        path: `/api/orders/addresses/${fx.addressId}/`,
+        headers: authHeaders('user', 'DELETE'),
+      })),
+      ...Array.from({ length: 6 }, () => ({
+        label: 'conc addr patch',
+        method: 'PATCH',
+        path: `/api/orders/addresses/${fx.addressId}/`,
+        headers: jh('user', 'PATCH'),
+        body: JSON.stringify({ city: 'Mumbai' }),
+      })),
     ]);
   }
 
   // ---------------------------------------------------------------- signed webhook payloads
   if (withStripe) {
     const fx = await fixtures();
-    const session = { object: 'checkout.session', id: fx.sessionId, payment_status: 'paid', amount_total: 49900, currency: 'inr', metadata: { order_id: String(fx.orderId) } };
+    const session = {
+      object: 'checkout.session',
+      id: fx.sessionId,
+      payment_status: 'paid',
+      amount_total: 49900,
+      currency: 'inr',
+      metadata: { order_id: String(fx.orderId) },
+    };
     const event = { id: 'evt_fuzz', object: 'event', type: 'checkout.session.completed', data: { object: session } };
     const variants: unknown[] = [];
     for (const leaf of leafPaths(event)) for (const [, v] of HOSTILE) variants.push(setPath(event, leaf, v));
     let n = 0;
     for (const v of variants) {
-      const payload = JSON.stringify(v && typeof v === 'object' && !Array.isArray(v) ? { ...(v as object), id: (v as any).id === 'evt_fuzz' ? `evt_fuzz_${n++}` : (v as any).id } : v);
+      const payload = JSON.stringify(
+        v && typeof v === 'object' && !Array.isArray(v)
+          ? { ...(v as object), id: (v as any).id === 'evt_fuzz' ? `evt_fuzz_${n++}` : (v as any).id }
+          : v,
+      );
       const sig = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
-      await check(base, { label: `signed webhook ${payload.slice(0, 120)}`, method: 'POST', path: '/api/orders/webhook/', headers: { 'content-type': 'application/json', 'stripe-signature': sig }, body: payload }, true);
+      await check(
+        base,
+        {
+          label: `signed webhook ${payload.slice(0, 120)}`,
+          method: 'POST',
+          path: '/api/orders/webhook/',
+          headers: { 'content-type': 'application/json', 'stripe-signature': sig },
+          body: payload,
+        },
+        true,
+      );
     }
     console.log(`signed webhook variants: ${variants.length}`);
   }

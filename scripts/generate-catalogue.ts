@@ -22,11 +22,78 @@ if (!Number.isInteger(count) || count < 1 || !Number.isInteger(batch) || batch <
 }
 
 const words = (list: string[]) => `ARRAY[${list.map((word) => `'${word}'`).join(', ')}]`;
-const ADJECTIVES = words(['Classic', 'Slim', 'Relaxed', 'Oversized', 'Vintage', 'Essential', 'Premium', 'Everyday', 'Urban', 'Heritage', 'Cropped', 'Boxy', 'Tailored', 'Washed', 'Brushed', 'Light', 'Heavy', 'Soft', 'Structured', 'Easy']);
-const COLOURS = words(['White', 'Black', 'Navy', 'Olive', 'Rust', 'Sand', 'Grey', 'Teal', 'Maroon', 'Mustard', 'Blush', 'Ivory', 'Charcoal', 'Sky', 'Forest']);
+const ADJECTIVES = words([
+  'Classic',
+  'Slim',
+  'Relaxed',
+  'Oversized',
+  'Vintage',
+  'Essential',
+  'Premium',
+  'Everyday',
+  'Urban',
+  'Heritage',
+  'Cropped',
+  'Boxy',
+  'Tailored',
+  'Washed',
+  'Brushed',
+  'Light',
+  'Heavy',
+  'Soft',
+  'Structured',
+  'Easy',
+]);
+const COLOURS = words([
+  'White',
+  'Black',
+  'Navy',
+  'Olive',
+  'Rust',
+  'Sand',
+  'Grey',
+  'Teal',
+  'Maroon',
+  'Mustard',
+  'Blush',
+  'Ivory',
+  'Charcoal',
+  'Sky',
+  'Forest',
+]);
 const MATERIALS = words(['Cotton', 'Linen', 'Denim', 'Wool', 'Fleece', 'Jersey', 'Corduroy', 'Twill', 'Poplin', 'Knit']);
-const GARMENTS = words(['Tee', 'Shirt', 'Hoodie', 'Jacket', 'Kurta', 'Dress', 'Skirt', 'Chinos', 'Joggers', 'Shorts', 'Sweater', 'Blazer', 'Polo', 'Overshirt', 'Cardigan', 'Jeans', 'Tunic', 'Vest', 'Parka', 'Top']);
-const PHRASES = words(['made for warm days', 'with a ribbed collar', 'cut for layering', 'garment dyed for a soft hand', 'with reinforced seams', 'easy to wash and wear', 'with a 100% organic finish', 'with hidden_pocket detailing']);
+const GARMENTS = words([
+  'Tee',
+  'Shirt',
+  'Hoodie',
+  'Jacket',
+  'Kurta',
+  'Dress',
+  'Skirt',
+  'Chinos',
+  'Joggers',
+  'Shorts',
+  'Sweater',
+  'Blazer',
+  'Polo',
+  'Overshirt',
+  'Cardigan',
+  'Jeans',
+  'Tunic',
+  'Vest',
+  'Parka',
+  'Top',
+]);
+const PHRASES = words([
+  'made for warm days',
+  'with a ribbed collar',
+  'cut for layering',
+  'garment dyed for a soft hand',
+  'with reinforced seams',
+  'easy to wash and wear',
+  'with a 100% organic finish',
+  'with hidden_pocket detailing',
+]);
 
 async function main(): Promise<void> {
   const db = createDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? 'data' });
@@ -58,7 +125,8 @@ async function main(): Promise<void> {
          ON CONFLICT (source_id) DO NOTHING`,
         [from, to],
       );
-      inserted += (result as { rowCount?: number; affectedRows?: number }).rowCount ?? (result as { affectedRows?: number }).affectedRows ?? 0;
+      inserted +=
+        (result as { rowCount?: number; affectedRows?: number }).rowCount ?? (result as { affectedRows?: number }).affectedRows ?? 0;
       const progress = `generated ${to}/${count} (${inserted} new) in ${((Date.now() - started) / 1000).toFixed(1)} s`;
       // One line rewritten in place on a terminal; plain lines in a log (no control characters).
       if (process.stdout.isTTY) process.stdout.write(`\r  ${progress}\x1b[K`);
@@ -67,7 +135,9 @@ async function main(): Promise<void> {
     if (process.stdout.isTTY) process.stdout.write('\n');
     await db.raw('ANALYZE products');
     const total = await db('products').count({ n: '*' }).first();
-    console.log(`Done: ${inserted} products added in ${((Date.now() - started) / 1000).toFixed(1)} s; the catalogue holds ${String(total?.n)}.`);
+    console.log(
+      `Done: ${inserted} products added in ${((Date.now() - started) / 1000).toFixed(1)} s; the catalogue holds ${String(total?.n)}.`,
+    );
   } finally {
     await db.destroy();
   }

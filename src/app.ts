@@ -37,7 +37,13 @@ export async function createApp(services: Services, operations: OperationTable =
   koa.use(malformedPathParameters(api));
   koa.use(async (ctx) => {
     await api.handleRequest(
-      { method: routingMethod(ctx), path: ctx.path, body: ctx.request.body, query: ctx.query as Record<string, string | string[]>, headers: ctx.headers as Record<string, string | string[]> },
+      {
+        method: routingMethod(ctx),
+        path: ctx.path,
+        body: ctx.request.body,
+        query: ctx.query as Record<string, string | string[]>,
+        headers: ctx.headers as Record<string, string | string[]>,
+      },
       ctx,
     );
   });

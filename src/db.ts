@@ -39,7 +39,10 @@ export function knexConfig(options: DatabaseOptions): Knex.Config {
         // PostgreSQL's default random_page_cost (4) models spinning disks; at that price the planner
         // counts a common search word with a sequential ILIKE scan (~200 ms at 100,000 products)
         // instead of the trigram indexes (~10 ms). 1.1 is the usual value for SSD and cloud storage.
-        afterCreate: (connection: { query: (sql: string, done: (error?: Error) => void) => void }, done: (error: Error | undefined, connection: unknown) => void) => {
+        afterCreate: (
+          connection: { query: (sql: string, done: (error?: Error) => void) => void },
+          done: (error: Error | undefined, connection: unknown) => void,
+        ) => {
           connection.query('SET random_page_cost = 1.1', (error) => done(error, connection));
         },
       },

@@ -31,6 +31,9 @@ export function createServices(config: Config, db: Knex, log: Logger, options: S
     log,
     mailer: createMailer(config, log),
     media: createMediaStore(config),
-    stripe: createStripeGateway(config, options.stripeNetworkRetries === undefined ? {} : { maxNetworkRetries: options.stripeNetworkRetries }),
+    stripe: createStripeGateway(
+      config,
+      options.stripeNetworkRetries === undefined ? {} : { maxNetworkRetries: options.stripeNetworkRetries },
+    ),
   };
 }

@@ -10,9 +10,7 @@ import type { SessionUser } from './session-user.js';
 import { verifyToken } from './tokens.js';
 import { SESSION_USER_COLUMNS } from './users.js';
 
-export type AuthResult =
-  | { user: SessionUser; via: 'cookie' | 'bearer'; sessionId: string }
-  | { user: null; reason: string };
+export type AuthResult = { user: SessionUser; via: 'cookie' | 'bearer'; sessionId: string } | { user: null; reason: string };
 
 const USER_COLUMNS = SESSION_USER_COLUMNS.map((column) => `u.${column}`);
 
@@ -28,7 +26,8 @@ async function resolve(ctx: Koa.Context, services: Services): Promise<AuthResult
   if (!token) return { user: null, reason: 'Authentication credentials were not provided.' };
   const claims = verifyToken(services.config.secretKey, token, 'access');
   if (!claims) return { user: null, reason: 'Given token not valid for any token type' };
-  const user = await services.db({ s: 'login_sessions' })
+  const user = await services
+    .db({ s: 'login_sessions' })
     .join({ u: 'users' }, 'u.id', 's.user_id')
     .select(USER_COLUMNS)
     .where({ 's.id': claims.sid!, 'u.id': Number(claims.sub), 'u.is_active': true })

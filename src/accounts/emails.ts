@@ -48,22 +48,28 @@ function link(services: Services, page: string, token: string): string {
 
 export async function sendVerificationEmail(services: Services, user: { id: number; email: string }, log: Logger): Promise<void> {
   const token = await issueEmailToken(services.db, services.config.secretKey, user.id, 'verify_email');
-  await services.mailer.send({
-    to: user.email,
-    subject: 'Confirm your email address',
-    text: `Welcome! Confirm your email address by opening this link (valid for 24 hours):\n\n${link(services, 'verify-email', token)}\n`,
-  }, log);
+  await services.mailer.send(
+    {
+      to: user.email,
+      subject: 'Confirm your email address',
+      text: `Welcome! Confirm your email address by opening this link (valid for 24 hours):\n\n${link(services, 'verify-email', token)}\n`,
+    },
+    log,
+  );
 }
 
 export async function sendPasswordResetEmail(services: Services, user: { id: number; email: string }, log: Logger): Promise<void> {
   const token = await issueEmailToken(services.db, services.config.secretKey, user.id, 'password_reset');
-  await services.mailer.send({
-    to: user.email,
-    subject: 'Reset your password',
-    text:
-      `Someone asked to reset the password of this account. If it was you, open this link (valid for one hour):\n\n` +
-      `${link(services, 'reset-password', token)}\n\nIf it was not you, ignore this message; your password stays as it is.\n`,
-  }, log);
+  await services.mailer.send(
+    {
+      to: user.email,
+      subject: 'Reset your password',
+      text:
+        `Someone asked to reset the password of this account. If it was you, open this link (valid for one hour):\n\n` +
+        `${link(services, 'reset-password', token)}\n\nIf it was not you, ignore this message; your password stays as it is.\n`,
+    },
+    log,
+  );
 }
 
 /**

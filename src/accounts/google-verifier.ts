@@ -12,8 +12,7 @@ export interface GoogleIdentity {
 }
 
 export type GoogleVerification =
-  | { ok: true; identity: GoogleIdentity }
-  | { ok: false; problem: 'not_configured' | 'certificates_unavailable' | 'invalid_token' };
+  { ok: true; identity: GoogleIdentity } | { ok: false; problem: 'not_configured' | 'certificates_unavailable' | 'invalid_token' };
 
 // One client per configuration, so the certificates it fetched stay cached between requests
 // (the library honours the Cache-Control max-age of the certificate response).

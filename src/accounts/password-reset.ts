@@ -29,10 +29,13 @@ export const confirmPasswordReset = operation<'confirmPasswordReset'>({
     const password = await hashPassword(body.password);
     await db.transaction(async (trx) => {
       const userId = await consumeEmailToken(trx, config.secretKey, body.token, 'password_reset');
-      const changed = userId === null ? 0 : await trx('users')
-        .where({ id: userId, is_active: true })
-        // Following the mailed link proves the address too.
-        .update({ password, email_verified: true, updated_at: trx.fn.now() });
+      const changed =
+        userId === null
+          ? 0
+          : await trx('users')
+              .where({ id: userId, is_active: true })
+              // Following the mailed link proves the address too.
+              .update({ password, email_verified: true, updated_at: trx.fn.now() });
       if (!changed) throw badRequest(INVALID_EMAIL_TOKEN, { token: [INVALID_EMAIL_TOKEN] });
       // Whoever knew the old password (or holds a stolen session) is logged out everywhere.
       await revokeAllSessions(trx, userId!, 'password_reset');

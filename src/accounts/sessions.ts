@@ -79,7 +79,10 @@ export async function revokeSession(db: Knex, sessionId: string, reason: RevokeR
 
 /** Ends every session of the user (password reset, deactivation). */
 export async function revokeAllSessions(db: Knex, userId: number, reason: RevokeReason): Promise<number> {
-  return db('login_sessions').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: db.fn.now(), revoked_reason: reason });
+  return db('login_sessions')
+    .where({ user_id: userId })
+    .whereNull('revoked_at')
+    .update({ revoked_at: db.fn.now(), revoked_reason: reason });
 }
 
 /** How long an ended session (revoked, or its last refresh token expired) is kept before it is forgotten. */

@@ -14,10 +14,7 @@ export interface CartLine {
  * checkout when the order is refused.
  */
 export async function takeCart(trx: Knex.Transaction, userId: number): Promise<CartLine[]> {
-  return (await trx('cart_items')
-    .whereIn('cart_id', usersCart(trx, userId))
-    .delete()
-    .returning(['product_id', 'quantity'])) as CartLine[];
+  return (await trx('cart_items').whereIn('cart_id', usersCart(trx, userId)).delete().returning(['product_id', 'quantity'])) as CartLine[];
 }
 
 /**

@@ -3,8 +3,7 @@
 import { HttpError } from '../http/errors.js';
 import { MAX_LINE_QUANTITY } from './cart.model.js';
 
-export const onlyInStock = (stock: number) =>
-  new HttpError(400, 'insufficient_stock', `Only ${stock} item(s) available in stock.`);
+export const onlyInStock = (stock: number) => new HttpError(400, 'insufficient_stock', `Only ${stock} item(s) available in stock.`);
 
 /** Adding to a line already in the cart: what is left is the stock minus what the line holds. */
 export const cannotAddMore = (adding: number, stock: number, inCart: number) =>

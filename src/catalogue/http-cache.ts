@@ -28,8 +28,7 @@ export function isNotModified(ctx: Koa.Context, etag: string): boolean {
 }
 
 type Conditional<B> =
-  | { status: 200; body: B; headers: Record<string, string> }
-  | { status: 304; body: undefined; headers: Record<string, string> };
+  { status: 200; body: B; headers: Record<string, string> } | { status: 304; body: undefined; headers: Record<string, string> };
 
 /** The 200 answer with ETag and Cache-Control, or a 304 when the client already has it. */
 export function conditionalReply<B>(ctx: Koa.Context, body: B, headers: Record<string, string> = {}): Conditional<B> {

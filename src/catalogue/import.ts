@@ -164,7 +164,9 @@ async function upsertItem(db: Knex, item: CatalogueItem, media: MediaStore | und
     existing.description === fields.description &&
     existing.stock === fields.stock;
   if (same) return 'unchanged';
-  await db('products').where({ id: existing.id }).update({ ...fields, updated_at: db.fn.now() });
+  await db('products')
+    .where({ id: existing.id })
+    .update({ ...fields, updated_at: db.fn.now() });
   return 'updated';
 }
 

@@ -7,7 +7,11 @@ import { applyProductFilters } from './search.js';
 export const listProducts = operation<'listProducts'>({
   async handle({ query, services, ctx }) {
     const page = pageOf(query);
-    const { rows, total } = await newestFirstPage<ProductRow>(() => applyProductFilters(services.db('products'), query), PRODUCT_COLUMNS, page);
+    const { rows, total } = await newestFirstPage<ProductRow>(
+      () => applyProductFilters(services.db('products'), query),
+      PRODUCT_COLUMNS,
+      page,
+    );
     return conditionalReply(ctx, rows.map(toProductResponse), pagingHeaders(ctx, page, total));
   },
 });

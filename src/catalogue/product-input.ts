@@ -45,9 +45,12 @@ export function productColumns(body: ProductPatch): ProductColumns {
   // An image given as a URL is the product's image as is; it has no separate source.
   if (body.image !== undefined) Object.assign(columns, { image: body.image, image_source: null });
   // Trimming may shorten a name or description below the minimum the spec checked.
-  if (columns.name !== undefined && columns.name.length < 3) throw badRequest('name: Ensure this field has at least 3 characters.', { name: ['Ensure this field has at least 3 characters.'] });
+  if (columns.name !== undefined && columns.name.length < 3)
+    throw badRequest('name: Ensure this field has at least 3 characters.', { name: ['Ensure this field has at least 3 characters.'] });
   if (columns.description !== undefined && columns.description.length < 10) {
-    throw badRequest('description: Ensure this field has at least 10 characters.', { description: ['Ensure this field has at least 10 characters.'] });
+    throw badRequest('description: Ensure this field has at least 10 characters.', {
+      description: ['Ensure this field has at least 10 characters.'],
+    });
   }
   return columns;
 }
@@ -66,10 +69,14 @@ function uploadedFiles(ctx: Koa.Context): Record<string, UploadedFile | Uploaded
  * when the request carries no file. 415 for a type other than JPEG/PNG/WebP/GIF, 502 when the
  * store fails. (Size is limited by the body parser: 413.)
  */
-export async function storeUploadedImage(ctx: Koa.Context, media: MediaStore): Promise<Pick<ProductColumns, 'image' | 'image_source'> | undefined> {
+export async function storeUploadedImage(
+  ctx: Koa.Context,
+  media: MediaStore,
+): Promise<Pick<ProductColumns, 'image' | 'image_source'> | undefined> {
   const files = uploadedFiles(ctx);
   const unknown = Object.keys(files).filter((name) => name !== 'image');
-  if (unknown.length) throw badRequest(`${unknown[0]}: Unknown field.`, Object.fromEntries(unknown.map((name) => [name, ['Unknown field.']])));
+  if (unknown.length)
+    throw badRequest(`${unknown[0]}: Unknown field.`, Object.fromEntries(unknown.map((name) => [name, ['Unknown field.']])));
   const given = files.image;
   if (!given) return undefined;
   const file = Array.isArray(given) ? given[0]! : given;

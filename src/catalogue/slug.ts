@@ -24,7 +24,11 @@ function isSlugTaken(error: unknown): boolean {
  * Runs `write(slug)` with "name", then "name-1", "name-2"... until the unique index accepts one.
  * Each attempt runs in a savepoint, so a refused slug does not abort the caller's transaction.
  */
-export async function withUniqueSlug<T>(db: Knex | Knex.Transaction, name: string, write: (slug: string, trx: Knex.Transaction) => Promise<T>): Promise<T> {
+export async function withUniqueSlug<T>(
+  db: Knex | Knex.Transaction,
+  name: string,
+  write: (slug: string, trx: Knex.Transaction) => Promise<T>,
+): Promise<T> {
   const base = slugify(name);
   // Start after the highest suffix already in use instead of walking 1, 2, 3... one by one.
   const taken = await db('products')

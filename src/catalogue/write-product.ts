@@ -18,7 +18,9 @@ export async function createProductRow(ctx: Koa.Context, body: ProductPatch, ser
   const columns = await columnsOf(ctx, body, services, { stock: 0, image: null });
   // The unique index on slug decides between two products of one name created at the same moment.
   const [row] = (await withUniqueSlug(services.db, columns.name!, (slug, trx) =>
-    trx('products').insert({ ...columns, slug }).returning(PRODUCT_COLUMNS),
+    trx('products')
+      .insert({ ...columns, slug })
+      .returning(PRODUCT_COLUMNS),
   )) as ProductRow[];
   return toProductResponse(row!);
 }

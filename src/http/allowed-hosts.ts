@@ -6,7 +6,9 @@ import { HttpError } from './errors.js';
 
 export function hostAllowed(hostname: string, allowed: string[]): boolean {
   const host = hostname.toLowerCase().replace(/\.$/, '');
-  return allowed.some((entry) => entry === '*' || entry === host || (entry.startsWith('.') && (host === entry.slice(1) || host.endsWith(entry))));
+  return allowed.some(
+    (entry) => entry === '*' || entry === host || (entry.startsWith('.') && (host === entry.slice(1) || host.endsWith(entry))),
+  );
 }
 
 export function allowedHosts(allowed: string[]): Koa.Middleware {

@@ -25,7 +25,8 @@ export function answerMalformedRequests(server: Server, log: Logger): void {
     const status = statusOf(error);
     const requestId = randomUUID();
     const body = JSON.stringify({
-      error: status === 431 ? 'Request headers (or the URL) are too large.' : status === 408 ? 'Request timed out.' : 'Malformed HTTP request.',
+      error:
+        status === 431 ? 'Request headers (or the URL) are too large.' : status === 408 ? 'Request timed out.' : 'Malformed HTTP request.',
       code: status === 431 ? 'headers_too_large' : status === 408 ? 'request_timeout' : 'bad_request',
     });
     log.info({ requestId, status, parserError: error.code }, 'malformed request refused by the HTTP parser');

@@ -35,8 +35,7 @@ export const badRequest = (message: string, fields?: FieldErrors) =>
   new HttpError(400, 'validation_error', message, fields ? { fields } : {});
 export const notAuthenticated = (message = 'Authentication credentials were not provided.') =>
   new HttpError(401, 'not_authenticated', message);
-export const forbidden = (message = 'You do not have permission to perform this action.') =>
-  new HttpError(403, 'forbidden', message);
+export const forbidden = (message = 'You do not have permission to perform this action.') => new HttpError(403, 'forbidden', message);
 export const notFound = (message = 'Not found.') => new HttpError(404, 'not_found', message);
 export const conflict = (message: string, extra?: Record<string, unknown>) =>
   new HttpError(409, 'conflict', message, extra ? { extra } : {});

@@ -68,7 +68,10 @@ export function malformedPathParameters(api: Api): Koa.Middleware {
       if (operation) {
         const template = operation.path.split('/');
         const actual = ctx.path.split('/');
-        const name = template.map((part, index) => (/^\{.+\}$/.test(part) && !decodes(actual[index] ?? '') ? part.slice(1, -1) : undefined)).find(Boolean) ?? 'path';
+        const name =
+          template
+            .map((part, index) => (/^\{.+\}$/.test(part) && !decodes(actual[index] ?? '') ? part.slice(1, -1) : undefined))
+            .find(Boolean) ?? 'path';
         const message = 'Malformed percent-encoding in the URL.';
         throw new HttpError(400, 'validation_error', `${name}: ${message}`, { fields: { [name]: [message] } });
       }

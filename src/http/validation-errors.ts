@@ -8,7 +8,10 @@ import { HttpError, type FieldErrors } from './errors.js';
 const LOCATIONS = new Set(['requestBody', 'query', 'path', 'header', 'cookie']);
 
 function fieldName(error: ErrorObject): string {
-  const segments = error.instancePath.split('/').filter(Boolean).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = error.instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (segments.length && LOCATIONS.has(segments[0]!)) segments.shift();
   const params = error.params as { missingProperty?: string; additionalProperty?: string };
   if (error.keyword === 'required' && params.missingProperty) segments.push(params.missingProperty);
@@ -38,12 +41,14 @@ function describe(error: ErrorObject): string {
   if (typeof custom === 'string') return custom;
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
-    case 'required': {
-      // A property may say what to answer when it is missing (`x-missing-message`).
-      const properties = (error.parentSchema as { properties?: Record<string, { 'x-missing-message'?: unknown }> } | undefined)?.properties;
-      const missing = properties?.[String(params.missingProperty)]?.['x-missing-message'];
-      if (typeof missing === 'string') return missing;
-    }
+    case 'required':
+      {
+        // A property may say what to answer when it is missing (`x-missing-message`).
+        const properties = (error.parentSchema as { properties?: Record<string, { 'x-missing-message'?: unknown }> } | undefined)
+          ?.properties;
+        const missing = properties?.[String(params.missingProperty)]?.['x-missing-message'];
+        if (typeof missing === 'string') return missing;
+      }
       return params.missingProperty === 'requestBody' ? 'A request body is required.' : 'This field is required.';
     case 'additionalProperties':
       return 'Unknown field.';

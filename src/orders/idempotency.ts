@@ -27,7 +27,9 @@ export function requestHash(body: unknown): string {
     }
     return value;
   };
-  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(body)))
+    .digest('hex');
 }
 
 export async function claimIdempotencyKey(trx: Knex.Transaction, userId: number, key: string, hash: string): Promise<Claim> {

@@ -101,7 +101,13 @@ export async function reserveLines(trx: Knex.Transaction, wanted: WantedLine[]):
   }
   return sorted.map((line) => {
     const product = byId.get(line.productId)!;
-    return { productId: product.id, name: product.name, image: product.image, unitAmount: toMinorUnits(product.price), quantity: line.quantity };
+    return {
+      productId: product.id,
+      name: product.name,
+      image: product.image,
+      unitAmount: toMinorUnits(product.price),
+      quantity: line.quantity,
+    };
   });
 }
 

@@ -86,7 +86,10 @@ export class Order extends Model {
 }
 
 /** The order matching `where` (its id, its Checkout Session, its owner), or undefined. */
-export async function findOrder(db: Knex, where: Partial<Pick<OrderRow, 'id' | 'user_id' | 'stripe_session_id'>>): Promise<Order | undefined> {
+export async function findOrder(
+  db: Knex,
+  where: Partial<Pick<OrderRow, 'id' | 'user_id' | 'stripe_session_id'>>,
+): Promise<Order | undefined> {
   return Order.query(db).select(ORDER_COLUMNS).findOne(where);
 }
 

@@ -41,7 +41,10 @@ export async function shippingAddress(
     // so this find-or-save holds a per-user lock until the checkout commits. (Not a unique index:
     // the address book itself may hold identical entries, as the original's did.)
     await trx.raw('SELECT pg_advisory_xact_lock(?::integer, ?::integer)', [ADDRESS_BOOK_LOCK, userId]);
-    const known = await trx('addresses').select('id').where({ user_id: userId, ...address }).first();
+    const known = await trx('addresses')
+      .select('id')
+      .where({ user_id: userId, ...address })
+      .first();
     if (!known) await trx('addresses').insert({ user_id: userId, ...address });
   }
   return {

@@ -32,7 +32,11 @@ export interface CheckoutSessionView {
 }
 
 export class PaymentProviderError extends Error {
-  constructor(message: string, readonly stripeCode?: string, readonly httpStatus?: number) {
+  constructor(
+    message: string,
+    readonly stripeCode?: string,
+    readonly httpStatus?: number,
+  ) {
     super(message);
     this.name = 'PaymentProviderError';
   }

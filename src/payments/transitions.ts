@@ -19,14 +19,7 @@ export function happeningOf(session: CheckoutSessionView): SessionHappening | un
 }
 
 export type SessionOutcome =
-  | 'paid'
-  | 'failed'
-  | 'cancelled'
-  | 'unchanged'
-  | 'awaiting_payment'
-  | 'unknown_session'
-  | 'session_mismatch'
-  | 'amount_mismatch';
+  'paid' | 'failed' | 'cancelled' | 'unchanged' | 'awaiting_payment' | 'unknown_session' | 'session_mismatch' | 'amount_mismatch';
 
 export interface SessionResult {
   orderId: number | null;
@@ -50,7 +43,10 @@ export async function applyCheckoutSession(
     return { orderId: null, outcome: 'unknown_session' };
   }
   if (session.orderId !== null && session.orderId !== order.id) {
-    log.error({ sessionId: session.id, orderId: order.id, metadataOrderId: session.orderId }, 'Stripe session metadata names another order');
+    log.error(
+      { sessionId: session.id, orderId: order.id, metadataOrderId: session.orderId },
+      'Stripe session metadata names another order',
+    );
     return { orderId: order.id, outcome: 'session_mismatch' };
   }
 
@@ -61,7 +57,14 @@ export async function applyCheckoutSession(
       const expected = toMinorUnits(order.total_amount);
       if (session.amountTotal !== expected || session.currency?.toLowerCase() !== order.currency) {
         log.error(
-          { orderId: order.id, sessionId: session.id, amountTotal: session.amountTotal, currency: session.currency, expected, expectedCurrency: order.currency },
+          {
+            orderId: order.id,
+            sessionId: session.id,
+            amountTotal: session.amountTotal,
+            currency: session.currency,
+            expected,
+            expectedCurrency: order.currency,
+          },
           'Stripe payment amount does not match the order; not marking it paid',
         );
         return { orderId: order.id, outcome: 'amount_mismatch' };
@@ -70,7 +73,10 @@ export async function applyCheckoutSession(
       if (order.status === 'cancelled' || order.status === 'failed') {
         // Cannot happen with Stripe's guarantees (an expired session takes no payment); if it does,
         // the stock is already back on sale and a person must refund or re-reserve.
-        log.error({ orderId: order.id, status: order.status, sessionId: session.id }, 'payment received for an order that is no longer pending');
+        log.error(
+          { orderId: order.id, status: order.status, sessionId: session.id },
+          'payment received for an order that is no longer pending',
+        );
       }
       return { orderId: order.id, outcome: 'unchanged' };
     }

@@ -9,7 +9,11 @@ import { createDatabase } from '../../src/db.js';
 import { makeUser, unique } from '../support/factories.js';
 import { accountsServerForSuite, clientFrom } from './support.js';
 
-function run(args: string[], env: Record<string, string>, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: Record<string, string>,
+  input?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('npm', ['run', '--silent', 'createsuperuser', '--', ...args], {
       env: { ...process.env, ...env },
@@ -48,7 +52,10 @@ describe('accounts: createsuperuser', () => {
   });
 
   it('refuses a bad email or a short password', async () => {
-    for (const input of [{ email: 'nope', password: 'long-enough' }, { email: `${unique()}@example.com`, password: 'short' }]) {
+    for (const input of [
+      { email: 'nope', password: 'long-enough' },
+      { email: `${unique()}@example.com`, password: 'short' },
+    ]) {
       let error: unknown;
       await createSuperuser(suite.db, input).catch((caught: unknown) => (error = caught));
       expect(error).to.be.instanceOf(SuperuserInputError);

@@ -15,7 +15,11 @@ describe('accounts: email verification and password reset', () => {
   let server: TestServer;
   before(async () => {
     mail = await startMailServer();
-    server = await startAccountsServer({ SMTP_URL: mail.url, MAIL_FROM: 'Shop <shop@example.com>', FRONTEND_URL: 'https://shop.example.com' });
+    server = await startAccountsServer({
+      SMTP_URL: mail.url,
+      MAIL_FROM: 'Shop <shop@example.com>',
+      FRONTEND_URL: 'https://shop.example.com',
+    });
   });
   after(async () => {
     await server.close();
@@ -61,7 +65,11 @@ describe('accounts: email verification and password reset', () => {
       const token = tokenFromLink(await mail.nextMailTo(email), 'verify-email');
       const tampered = token.slice(0, -3) + (token.endsWith('AAA') ? 'BBB' : 'AAA');
       expect((await clientFrom(server).post('/api/auth/verify-email/', { token: tampered }, shop)).status).to.equal(400);
-      await server.services.db('one_time_tokens').where({ purpose: 'verify_email' }).whereNull('used_at').update({ expires_at: new Date(Date.now() - 1000) });
+      await server.services
+        .db('one_time_tokens')
+        .where({ purpose: 'verify_email' })
+        .whereNull('used_at')
+        .update({ expires_at: new Date(Date.now() - 1000) });
       expect((await clientFrom(server).post('/api/auth/verify-email/', { token }, shop)).status).to.equal(400);
 
       await clientFrom(server).post('/api/auth/password-reset/', { email }, shop);
@@ -157,8 +165,15 @@ describe('accounts: email verification and password reset', () => {
         done();
       },
     });
-    const mailer = createMailer(loadConfig({ SECRET_KEY: 'x'.repeat(32), DATA_DIR: server.services.config.dataDir }), pino({ level: 'info' }, sink));
-    await mailer.send({ to: 'someone@example.com', subject: 'Confirm your email address', text: 'http://localhost:5173/verify-email?token=abc' });
+    const mailer = createMailer(
+      loadConfig({ SECRET_KEY: 'x'.repeat(32), DATA_DIR: server.services.config.dataDir }),
+      pino({ level: 'info' }, sink),
+    );
+    await mailer.send({
+      to: 'someone@example.com',
+      subject: 'Confirm your email address',
+      text: 'http://localhost:5173/verify-email?token=abc',
+    });
     expect(lines).to.have.length(1);
     const entry = JSON.parse(lines[0]!);
     expect(entry.msg).to.equal('mail not sent (SMTP_URL is not set); written to the log instead');

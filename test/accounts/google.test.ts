@@ -27,7 +27,12 @@ describe('accounts: Google sign-in', () => {
     expect(first.status).to.equal(200);
     expect(first.body.created).to.equal(true);
     expect(first.body.user).to.include({ email, first_name: 'Asha', last_name: 'Rao', email_verified: true, is_staff: false });
-    expect(first.headers.getSetCookie().map((line) => line.split('=')[0]).sort()).to.deep.equal(['access', 'refresh']);
+    expect(
+      first.headers
+        .getSetCookie()
+        .map((line) => line.split('=')[0])
+        .sort(),
+    ).to.deep.equal(['access', 'refresh']);
     const row = await server.services.db('users').where({ email }).first();
     expect(row.password).to.equal(null);
 
@@ -107,7 +112,9 @@ describe('accounts: Google sign-in', () => {
   it('answers 503 when GOOGLE_CLIENT_ID is not configured', async () => {
     const unconfigured = await startAccountsServer();
     try {
-      const answer = await clientFrom(unconfigured).post('/api/auth/google/', { id_token: google.idToken({ email: 'a@example.com', email_verified: true }) });
+      const answer = await clientFrom(unconfigured).post('/api/auth/google/', {
+        id_token: google.idToken({ email: 'a@example.com', email_verified: true }),
+      });
       expect(answer.status).to.equal(503);
       expect(answer.body).to.deep.equal({ error: 'Google sign-in is not configured.', code: 'service_unavailable' });
     } finally {
@@ -120,15 +127,21 @@ describe('accounts: Google sign-in', () => {
     try {
       const ip = randomIp();
       const first = `${unique('g')}@gmail.com`;
-      const created = await clientFrom(limited, ip).post('/api/auth/google/', { id_token: google.idToken({ email: first, email_verified: true }) });
+      const created = await clientFrom(limited, ip).post('/api/auth/google/', {
+        id_token: google.idToken({ email: first, email_verified: true }),
+      });
       expect(created.status).to.equal(200);
       expect(created.body.created).to.equal(true);
       const second = `${unique('g')}@gmail.com`;
-      const refused = await clientFrom(limited, ip).post('/api/auth/google/', { id_token: google.idToken({ email: second, email_verified: true }) });
+      const refused = await clientFrom(limited, ip).post('/api/auth/google/', {
+        id_token: google.idToken({ email: second, email_verified: true }),
+      });
       expect(refused.status).to.equal(429);
       expect(Number(refused.headers.get('retry-after'))).to.be.greaterThan(0);
       expect(await limited.services.db('users').where({ email: second }).first()).to.equal(undefined);
-      const again = await clientFrom(limited, ip).post('/api/auth/google/', { id_token: google.idToken({ email: first, email_verified: true }) });
+      const again = await clientFrom(limited, ip).post('/api/auth/google/', {
+        id_token: google.idToken({ email: first, email_verified: true }),
+      });
       expect(again.status, 'signing in to the existing account is not throttled').to.equal(200);
     } finally {
       await limited.close();
@@ -141,7 +154,9 @@ describe('accounts: Google sign-in', () => {
       // Text that is not an address says nothing about the client: both requests come from 127.0.0.1.
       await limited.services.db('throttle_buckets').where({ scope: 'register', key: '127.0.0.1' }).delete();
       const signUp = (forwardedFor: string) =>
-        clientFrom(limited, forwardedFor).post('/api/auth/google/', { id_token: google.idToken({ email: `${unique('g')}@gmail.com`, email_verified: true }) });
+        clientFrom(limited, forwardedFor).post('/api/auth/google/', {
+          id_token: google.idToken({ email: `${unique('g')}@gmail.com`, email_verified: true }),
+        });
       expect((await signUp(unique('not-an-ip-'))).status).to.equal(200);
       expect((await signUp(unique('not-an-ip-'))).status).to.equal(429);
     } finally {

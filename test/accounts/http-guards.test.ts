@@ -48,7 +48,11 @@ describe('accounts: CSRF, CORS and allowed hosts', () => {
       const bearer = server.client({ authorization: `Bearer ${client.cookies.get('access')}` });
       expect((await bearer.post('/api/auth/resend-verification/', undefined, { origin: 'https://evil.example.net' })).status).to.equal(200);
       const anonymous = server.client({ 'x-forwarded-for': '10.9.9.9' });
-      const login = await anonymous.post('/api/auth/login/', { email: 'nobody@example.com', password: 'whatever1' }, { origin: 'https://evil.example.net' });
+      const login = await anonymous.post(
+        '/api/auth/login/',
+        { email: 'nobody@example.com', password: 'whatever1' },
+        { origin: 'https://evil.example.net' },
+      );
       expect(login.status).to.equal(400);
     });
 

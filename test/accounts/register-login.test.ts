@@ -27,10 +27,16 @@ describe('accounts: registration, login and me', () => {
     const created = await clientFrom(suite.server).post('/api/auth/register/', { email: `${name}@Example.COM`, password: 'correct-horse' });
     expect(created.status).to.equal(201);
     expect(created.body.user.email).to.equal(`${name.toLowerCase()}@example.com`);
-    const duplicate = await clientFrom(suite.server).post('/api/auth/register/', { email: `${name.toUpperCase()}@EXAMPLE.com`, password: 'another-pass' });
+    const duplicate = await clientFrom(suite.server).post('/api/auth/register/', {
+      email: `${name.toUpperCase()}@EXAMPLE.com`,
+      password: 'another-pass',
+    });
     expect(duplicate.status).to.equal(400);
     expect(duplicate.body.fields.email).to.deep.equal(['A user with this email already exists.']);
-    const login = await clientFrom(suite.server).post('/api/auth/login/', { email: `${name.toUpperCase()}@example.com`, password: 'correct-horse' });
+    const login = await clientFrom(suite.server).post('/api/auth/login/', {
+      email: `${name.toUpperCase()}@example.com`,
+      password: 'correct-horse',
+    });
     expect(login.status).to.equal(200);
     expect(login.body.user.id).to.equal(created.body.user.id);
   });
@@ -40,7 +46,10 @@ describe('accounts: registration, login and me', () => {
     const ip = randomIp();
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, index) =>
-        clientFrom(suite.server, ip).post('/api/auth/register/', { email: index % 2 ? email.toUpperCase() : email, password: 'race-password' }),
+        clientFrom(suite.server, ip).post('/api/auth/register/', {
+          email: index % 2 ? email.toUpperCase() : email,
+          password: 'race-password',
+        }),
       ),
     );
     const statuses = answers.map((answer) => answer.status).sort();
@@ -66,7 +75,10 @@ describe('accounts: registration, login and me', () => {
     const email = `${unique('wrong')}@example.com`;
     await clientFrom(suite.server).post('/api/auth/register/', { email, password: 'right-password' });
     const wrong = await clientFrom(suite.server).post('/api/auth/login/', { email, password: 'wrong-password' });
-    const unknown = await clientFrom(suite.server).post('/api/auth/login/', { email: `${unique('nobody')}@example.com`, password: 'whatever-pass' });
+    const unknown = await clientFrom(suite.server).post('/api/auth/login/', {
+      email: `${unique('nobody')}@example.com`,
+      password: 'whatever-pass',
+    });
     for (const answer of [wrong, unknown]) {
       expect(answer.status).to.equal(400);
       expect(answer.body).to.deep.equal({ error: 'Invalid credentials', code: 'validation_error' });

@@ -18,10 +18,16 @@ describe('accounts: forgetting ended sessions', () => {
     await revokeSession(db, justRevoked, 'logout');
     const revokedLongAgo = await open();
     await revokeSession(db, revokedLongAgo, 'logout');
-    await db('login_sessions').where({ id: revokedLongAgo }).update({ revoked_at: db.raw("now() - interval '2 days'") });
+    await db('login_sessions')
+      .where({ id: revokedLongAgo })
+      .update({ revoked_at: db.raw("now() - interval '2 days'") });
     const expiredLongAgo = await open();
-    await db('login_sessions').where({ id: expiredLongAgo }).update({ created_at: db.raw("now() - interval '9 days'") });
-    await db('refresh_tokens').where({ session_id: expiredLongAgo }).update({ expires_at: db.raw("now() - interval '2 days'") });
+    await db('login_sessions')
+      .where({ id: expiredLongAgo })
+      .update({ created_at: db.raw("now() - interval '9 days'") });
+    await db('refresh_tokens')
+      .where({ session_id: expiredLongAgo })
+      .update({ expires_at: db.raw("now() - interval '2 days'") });
 
     expect(await pruneEndedSessions(db)).to.be.at.least(2);
     const left = await db('login_sessions').whereIn('id', [live, justRevoked, revokedLongAgo, expiredLongAgo]).pluck('id');

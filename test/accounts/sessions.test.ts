@@ -30,7 +30,16 @@ describe('accounts: tokens and sessions', () => {
       user = { id, sid: claims.sid };
     });
     const now = () => Math.floor(Date.now() / 1000);
-    const claims = () => ({ sub: String(user.id), typ: 'access', sid: user.sid, jti: randomUUID(), iss: ISSUER, aud: AUDIENCE, iat: now(), exp: now() + 600 });
+    const claims = () => ({
+      sub: String(user.id),
+      typ: 'access',
+      sid: user.sid,
+      jti: randomUUID(),
+      iss: ISSUER,
+      aud: AUDIENCE,
+      iat: now(),
+      exp: now() + 600,
+    });
     const meWith = (token: string) => suite.server.client({ authorization: `Bearer ${token}` }).get('/api/auth/me/');
 
     it('accepts a well-formed access token (the control case)', async () => {
@@ -76,7 +85,10 @@ describe('accounts: tokens and sessions', () => {
   describe('cookies', () => {
     it('outside DEBUG: HttpOnly, Path=/, Secure, SameSite=None, 1 hour and 7 days — even over plain http', async () => {
       const { client } = await registered(suite.server);
-      const response = await client.post('/api/auth/login/', { email: (await client.get('/api/auth/me/')).body.email, password: 'session-pass' });
+      const response = await client.post('/api/auth/login/', {
+        email: (await client.get('/api/auth/me/')).body.email,
+        password: 'session-pass',
+      });
       const access = cookieLine(response.headers, 'access')!;
       const refresh = cookieLine(response.headers, 'refresh')!;
       for (const line of [access, refresh]) {
@@ -180,7 +192,9 @@ describe('accounts: tokens and sessions', () => {
     it('drops the expired refresh tokens of a session when it rotates', async () => {
       const { client } = await registered(suite.server);
       const { sid } = jwt.decode(client.cookies.get('refresh')!) as { sid: string };
-      await suite.db('refresh_tokens').insert({ jti_hash: 'f'.repeat(64), session_id: sid, expires_at: new Date(Date.now() - 1000), rotated_at: new Date() });
+      await suite
+        .db('refresh_tokens')
+        .insert({ jti_hash: 'f'.repeat(64), session_id: sid, expires_at: new Date(Date.now() - 1000), rotated_at: new Date() });
       expect((await client.post('/api/auth/refresh/')).status).to.equal(200);
       const left = await suite.db('refresh_tokens').where({ session_id: sid }).select('jti_hash', 'rotated_at');
       expect(left).to.have.length(2);
@@ -193,7 +207,9 @@ describe('accounts: tokens and sessions', () => {
       // Tokens whose ids the session has recorded, so that only the expiry can refuse one.
       const recorded = async (lifetimeSeconds: number) => {
         const jti = randomUUID();
-        await suite.db('refresh_tokens').insert({ jti_hash: tokenDigest(jti), session_id: sid, expires_at: new Date(Date.now() + 3600_000) });
+        await suite
+          .db('refresh_tokens')
+          .insert({ jti_hash: tokenDigest(jti), session_id: sid, expires_at: new Date(Date.now() + 3600_000) });
         return signToken(TEST_SECRET, { sub: String(id), typ: 'refresh', sid, jti }, lifetimeSeconds);
       };
       const stale = suite.server.client();

@@ -111,7 +111,14 @@ export async function startGoogleCerts(): Promise<GoogleCerts> {
     idToken(claims, options = {}) {
       const now = Math.floor(Date.now() / 1000);
       return jwt.sign(
-        { iss: 'https://accounts.google.com', aud: GOOGLE_CLIENT_ID, sub: randomBytes(8).toString('hex'), iat: now, exp: now + 3600, ...claims },
+        {
+          iss: 'https://accounts.google.com',
+          aud: GOOGLE_CLIENT_ID,
+          sub: randomBytes(8).toString('hex'),
+          iat: now,
+          exp: now + 3600,
+          ...claims,
+        },
         options.key ?? privateKey,
         { algorithm: 'RS256', keyid: options.kid ?? kid },
       );

@@ -33,14 +33,18 @@ describe('accounts: throttling', () => {
 
     // Another IP, and another email from the same IP, are not affected.
     expect((await clientFrom(server).post('/api/auth/login/', { email, password: 'right-password' })).status).to.equal(200);
-    expect((await clientFrom(server, ip).post('/api/auth/login/', { email: `${unique()}@example.com`, password: 'x-password' })).status).to.equal(400);
+    expect(
+      (await clientFrom(server, ip).post('/api/auth/login/', { email: `${unique()}@example.com`, password: 'x-password' })).status,
+    ).to.equal(400);
   });
 
   it('counts parallel guesses exactly: with a limit of 2, 10 parallel attempts get 8 × 429', async () => {
     const ip = randomIp();
     const email = `${unique('par')}@example.com`;
     const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, index) => clientFrom(index % 2 ? server : other, ip).post('/api/auth/login/', { email, password: `guess-${index}-pass` })),
+      Array.from({ length: 10 }, (_, index) =>
+        clientFrom(index % 2 ? server : other, ip).post('/api/auth/login/', { email, password: `guess-${index}-pass` }),
+      ),
     );
     const statuses = answers.map((answer) => answer.status).sort();
     expect(statuses).to.deep.equal([400, 400, 429, 429, 429, 429, 429, 429, 429, 429]);
@@ -59,9 +63,13 @@ describe('accounts: throttling', () => {
   it('starts a new window once the old one has passed', async () => {
     const ip = randomIp();
     const email = `${unique('win')}@example.com`;
-    for (let attempt = 0; attempt < 3; attempt += 1) await clientFrom(server, ip).post('/api/auth/login/', { email, password: 'wrong-password' });
+    for (let attempt = 0; attempt < 3; attempt += 1)
+      await clientFrom(server, ip).post('/api/auth/login/', { email, password: 'wrong-password' });
     expect((await clientFrom(server, ip).post('/api/auth/login/', { email, password: 'wrong-password' })).status).to.equal(429);
-    await server.services.db('throttle_buckets').where({ scope: 'login', key: `${email}|${ip}` }).update({ window_ends: new Date(Date.now() - 1000) });
+    await server.services
+      .db('throttle_buckets')
+      .where({ scope: 'login', key: `${email}|${ip}` })
+      .update({ window_ends: new Date(Date.now() - 1000) });
     expect((await clientFrom(server, ip).post('/api/auth/login/', { email, password: 'wrong-password' })).status).to.equal(400);
   });
 
@@ -76,18 +84,24 @@ describe('accounts: throttling', () => {
     const ip = randomIp();
     const statuses: number[] = [];
     for (let index = 0; index < 4; index += 1) {
-      const answer = await clientFrom(index % 2 ? server : other, ip).post('/api/auth/register/', { email: `${unique('many')}@example.com`, password: 'register-pass' });
+      const answer = await clientFrom(index % 2 ? server : other, ip).post('/api/auth/register/', {
+        email: `${unique('many')}@example.com`,
+        password: 'register-pass',
+      });
       statuses.push(answer.status);
       if (answer.status === 429) expect(Number(answer.headers.get('retry-after'))).to.be.within(3595, 3600);
     }
     expect(statuses).to.deep.equal([201, 201, 201, 429]);
-    expect((await clientFrom(server).post('/api/auth/register/', { email: `${unique('fresh')}@example.com`, password: 'register-pass' })).status).to.equal(201);
+    expect(
+      (await clientFrom(server).post('/api/auth/register/', { email: `${unique('fresh')}@example.com`, password: 'register-pass' })).status,
+    ).to.equal(201);
   });
 
   it('limits password-reset requests per email, known or not', async () => {
     const email = `${unique('rst')}@example.com`;
     const statuses: number[] = [];
-    for (let index = 0; index < 3; index += 1) statuses.push((await clientFrom(server).post('/api/auth/password-reset/', { email })).status);
+    for (let index = 0; index < 3; index += 1)
+      statuses.push((await clientFrom(server).post('/api/auth/password-reset/', { email })).status);
     expect(statuses).to.deep.equal([200, 200, 429]);
   });
 });

@@ -18,7 +18,11 @@ const MESSAGES = {
 /** Every rule of the spec, each with values just outside it and one just inside. */
 const RULES: Array<{ field: keyof typeof MESSAGES; bad: unknown[]; good: string[] }> = [
   { field: 'full_name', bad: ['A', 'x'.repeat(101), '  A  ', '   ', '', 42], good: ['Al', 'x'.repeat(100)] },
-  { field: 'phone', bad: ['987654321', '98765432100', '98765 43210', '+919876543', 'abcdefghij', '９８７６５４３２１０', 9876543210], good: ['0000000000'] },
+  {
+    field: 'phone',
+    bad: ['987654321', '98765432100', '98765 43210', '+919876543', 'abcdefghij', '９８７６５４３２１０', 9876543210],
+    good: ['0000000000'],
+  },
   { field: 'street', bad: ['MG R', 'x'.repeat(256), ' 12 ', '    \t   '], good: ['MG Rd', 'x'.repeat(255)] },
   { field: 'city', bad: ['B', 'x'.repeat(101), ' B ', ''], good: ['Ba', 'x'.repeat(100)] },
   { field: 'pincode', bad: ['56003', '5600381', '56003a', '560 038', 560038], good: ['000000'] },
@@ -26,7 +30,6 @@ const RULES: Array<{ field: keyof typeof MESSAGES; bad: unknown[]; good: string[
 
 describe('addresses', () => {
   const suite = serverForSuite();
-
 
   async function saved(client: Client, fields: Partial<typeof ASHA> = {}): Promise<number> {
     const response = await client.post('/api/orders/addresses/', { ...ASHA, ...fields });
@@ -64,7 +67,9 @@ describe('addresses', () => {
       });
       expect(response.status).to.equal(201);
       expect(response.body).to.deep.equal({ id: response.body.id, ...ASHA });
-      expect(await suite.db('addresses').where({ id: response.body.id }).first('full_name', 'phone', 'street', 'city', 'pincode')).to.deep.equal(ASHA);
+      expect(
+        await suite.db('addresses').where({ id: response.body.id }).first('full_name', 'phone', 'street', 'city', 'pincode'),
+      ).to.deep.equal(ASHA);
     });
 
     for (const rule of RULES) {
@@ -93,11 +98,11 @@ describe('addresses', () => {
       const client = await shopper(suite.server);
       const empty = await client.post('/api/orders/addresses/', {});
       expect(empty.status).to.equal(400);
-      expect(empty.body.fields).to.deep.equal(
-        Object.fromEntries(Object.keys(ASHA).map((field) => [field, ['This field is required.']])),
-      );
+      expect(empty.body.fields).to.deep.equal(Object.fromEntries(Object.keys(ASHA).map((field) => [field, ['This field is required.']])));
       const allWrong = await client.post('/api/orders/addresses/', { full_name: 'A', phone: '1', street: 'x', city: 'B', pincode: '1' });
-      expect(allWrong.body.fields).to.deep.equal(Object.fromEntries(Object.entries(MESSAGES).map(([field, message]) => [field, [message]])));
+      expect(allWrong.body.fields).to.deep.equal(
+        Object.fromEntries(Object.entries(MESSAGES).map(([field, message]) => [field, [message]])),
+      );
     });
 
     it('refuses unknown fields (a user_id cannot be smuggled in)', async () => {

@@ -119,7 +119,12 @@ describe('cart', () => {
       ['a fractional quantity', { product_id: 1, quantity: 1.5 }, 'quantity', 'A valid integer is required.'],
       ['no product_id', { quantity: 1 }, 'product_id', 'This field is required.'],
       ['product_id 0', { product_id: 0 }, 'product_id', 'Ensure this value is greater than or equal to 1.'],
-      ['a product_id beyond the id range', { product_id: 99_999_999_999 }, 'product_id', 'Ensure this value is less than or equal to 2147483647.'],
+      [
+        'a product_id beyond the id range',
+        { product_id: 99_999_999_999 },
+        'product_id',
+        'Ensure this value is less than or equal to 2147483647.',
+      ],
       ['an unknown field', { product_id: 1, price: 1 }, 'price', 'Unknown field.'],
     ];
     for (const [what, body, field, message] of invalid) {

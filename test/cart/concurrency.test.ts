@@ -14,12 +14,14 @@ describe('cart and wishlist under concurrent requests', () => {
   const parallel = <T>(run: () => Promise<T>) => Promise.all(Array.from({ length: PARALLEL }, run));
 
   const cartLines = (userId: number, productId: number) =>
-    suite.db('cart_items')
+    suite
+      .db('cart_items')
       .join('carts', 'carts.id', 'cart_items.cart_id')
       .where({ 'carts.user_id': userId, 'cart_items.product_id': productId })
       .select('cart_items.quantity') as Promise<{ quantity: number }[]>;
 
-  const count = async (table: string, where: Record<string, unknown>) => Number(((await suite.db(table).where(where).count({ n: '*' })) as { n: string | number }[])[0]!.n);
+  const count = async (table: string, where: Record<string, unknown>) =>
+    Number(((await suite.db(table).where(where).count({ n: '*' })) as { n: string | number }[])[0]!.n);
 
   it(`${PARALLEL} concurrent adds of one product by a new user make one cart and one line holding every add`, async () => {
     const { user, client } = await signedInUser(suite.server);
@@ -95,10 +97,12 @@ describe('cart and wishlist under concurrent requests', () => {
     const pending = request();
     if (onPostgres) {
       const blocked = async () =>
-        ((await suite.db.raw(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE ?",
-          [`%INSERT INTO ${table}%`],
-        )) as { rows: Array<{ n: number }> }).rows[0]!.n > 0;
+        (
+          (await suite.db.raw(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE ?",
+            [`%INSERT INTO ${table}%`],
+          )) as { rows: Array<{ n: number }> }
+        ).rows[0]!.n > 0;
       for (let tries = 0; !(await blocked()); tries += 1) {
         if (tries > 500) throw new Error(`the insert into ${table} never waited for the deletion`);
         await new Promise((resolve) => setTimeout(resolve, 10));
@@ -115,7 +119,9 @@ describe('cart and wishlist under concurrent requests', () => {
     expect(cart.status).to.equal(404);
     expect(cart.body).to.deep.equal({ error: 'Product not found.', code: 'not_found' });
     const forWishlist = await makeProduct(suite.db);
-    const wishlist = await whileProductIsDeleted(forWishlist.id, 'wishlist_items', () => client.post('/api/cart/wishlist/add/', { product_id: forWishlist.id }));
+    const wishlist = await whileProductIsDeleted(forWishlist.id, 'wishlist_items', () =>
+      client.post('/api/cart/wishlist/add/', { product_id: forWishlist.id }),
+    );
     expect(wishlist.status).to.equal(404);
     expect(wishlist.body).to.deep.equal({ error: 'Product not found.', code: 'not_found' });
   });

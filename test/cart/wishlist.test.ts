@@ -45,7 +45,12 @@ describe('wishlist', () => {
     ['no product_id', {}, 'product_id', 'This field is required.'],
     ['a non-numeric product_id', { product_id: 'tee' }, 'product_id', 'A valid integer is required.'],
     ['product_id 0', { product_id: 0 }, 'product_id', 'Ensure this value is greater than or equal to 1.'],
-    ['a product_id beyond the id range', { product_id: 3_000_000_000 }, 'product_id', 'Ensure this value is less than or equal to 2147483647.'],
+    [
+      'a product_id beyond the id range',
+      { product_id: 3_000_000_000 },
+      'product_id',
+      'Ensure this value is less than or equal to 2147483647.',
+    ],
     ['an unknown field', { product_id: 1, note: 'x' }, 'note', 'Unknown field.'],
   ] as Array<[string, unknown, string, string]>) {
     it(`answers 400 for ${what}`, async () => {

@@ -13,7 +13,9 @@ describe('catalogue caching and paging', () => {
   before(async () => {
     server = await startServer();
     for (let index = 0; index < 5; index += 1) {
-      ids.push((await makeProduct(server.services.db, { name: `${tag} Tee ${index}`, created_at: new Date(Date.UTC(2026, 1, 1, 0, index)) })).id);
+      ids.push(
+        (await makeProduct(server.services.db, { name: `${tag} Tee ${index}`, created_at: new Date(Date.UTC(2026, 1, 1, 0, index)) })).id,
+      );
     }
   });
   after(() => server.close());
@@ -74,7 +76,12 @@ describe('catalogue caching and paging', () => {
     expect(middle.headers.get('x-total-count')).to.equal('5');
     const path = `/api/products/?search=${tag}`;
     expect(middle.headers.get('link')).to.equal(
-      [`<${path}&limit=2&offset=0>; rel="first"`, `<${path}&limit=2&offset=0>; rel="prev"`, `<${path}&limit=2&offset=4>; rel="next"`, `<${path}&limit=2&offset=4>; rel="last"`].join(', '),
+      [
+        `<${path}&limit=2&offset=0>; rel="first"`,
+        `<${path}&limit=2&offset=0>; rel="prev"`,
+        `<${path}&limit=2&offset=4>; rel="next"`,
+        `<${path}&limit=2&offset=4>; rel="last"`,
+      ].join(', '),
     );
     const past = await client.get(`/api/products/?search=${tag}&offset=10`);
     expect(past.status).to.equal(200);

@@ -20,9 +20,21 @@ describe('GET /api/products/', () => {
       ids[key] = (await makeProduct(db, { ...fields, created_at: new Date(base + minutes * 60_000) })).id;
     };
     await add('cheapMen', { name: `${tag} Cotton Tee`, price: '499.00', category: 'men', description: 'Soft everyday cotton tee.' }, 1);
-    await add('midWomen', { name: `${tag} Denim Jacket`, price: '1495.00', category: 'women', description: 'Washed denim jacket, boxy fit.' }, 2);
-    await add('priceyMen', { name: `${tag} Wool Blazer`, price: '4999.50', category: 'men', description: 'Merino wool blazer with COTTON lining.' }, 3);
-    await add('literal', { name: `${tag} 100% Linen Shirt`, price: '1999.00', category: 'women', description: 'Breathable linen for summer.' }, 4);
+    await add(
+      'midWomen',
+      { name: `${tag} Denim Jacket`, price: '1495.00', category: 'women', description: 'Washed denim jacket, boxy fit.' },
+      2,
+    );
+    await add(
+      'priceyMen',
+      { name: `${tag} Wool Blazer`, price: '4999.50', category: 'men', description: 'Merino wool blazer with COTTON lining.' },
+      3,
+    );
+    await add(
+      'literal',
+      { name: `${tag} 100% Linen Shirt`, price: '1999.00', category: 'women', description: 'Breathable linen for summer.' },
+      4,
+    );
   });
   after(() => server.close());
 

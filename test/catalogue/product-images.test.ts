@@ -45,14 +45,18 @@ describe('product images through Cloudinary (real SDK, local fake upload API)', 
 
   it('creates a product from multipart fields and a file: the signed upload stores the bytes, image is the secure_url', async () => {
     const input = fields();
-    const response = await staff.post('/api/products/create/', undefined, { rawBody: form(input, { bytes: PNG, name: 'tee.png', type: 'image/png' }) });
+    const response = await staff.post('/api/products/create/', undefined, {
+      rawBody: form(input, { bytes: PNG, name: 'tee.png', type: 'image/png' }),
+    });
     expect(response.status).to.equal(201);
     // Form fields are text; they are read as the JSON schema's types (stock "5" → 5).
     expect(response.body).to.include({ name: input.name, price: '1495.50', category: 'women', stock: 5 });
     const upload = cloudinary.uploads.at(-1)!;
     expect(upload.bytes!.equals(PNG)).to.equal(true);
     expect(upload.publicId).to.match(/^products\/[0-9a-f-]{36}$/);
-    expect(response.body.image).to.match(new RegExp(`^https://res\\.cloudinary\\.com/fake-cloud/image/upload/v\\d+/${upload.publicId}\\.png$`));
+    expect(response.body.image).to.match(
+      new RegExp(`^https://res\\.cloudinary\\.com/fake-cloud/image/upload/v\\d+/${upload.publicId}\\.png$`),
+    );
   });
 
   it('validates multipart fields with the same rules and messages as JSON, before uploading anything', async () => {
@@ -66,7 +70,9 @@ describe('product images through Cloudinary (real SDK, local fake upload API)', 
       [{ name: 'ab' }, 'name', 'Ensure this field has at least 3 characters.'],
     ];
     for (const [change, field, message] of cases) {
-      const response = await staff.post('/api/products/create/', undefined, { rawBody: form({ ...fields(), ...change }, { bytes: PNG, name: 'tee.png' }) });
+      const response = await staff.post('/api/products/create/', undefined, {
+        rawBody: form({ ...fields(), ...change }, { bytes: PNG, name: 'tee.png' }),
+      });
       expect(response.status, JSON.stringify(change)).to.equal(400);
       expect(response.body.fields[field]).to.deep.equal([message]);
     }
@@ -96,14 +102,18 @@ describe('product images through Cloudinary (real SDK, local fake upload API)', 
     const response = await staff.post('/api/products/create/', undefined, { rawBody: data });
     expect(response.status).to.equal(400);
     expect(response.body.fields).to.deep.equal({ photo: ['Unknown field.'] });
-    const anonymous = await server.client().post('/api/products/create/', undefined, { rawBody: form(fields(), { bytes: PNG, name: 'tee.png' }) });
+    const anonymous = await server
+      .client()
+      .post('/api/products/create/', undefined, { rawBody: form(fields(), { bytes: PNG, name: 'tee.png' }) });
     expect(anonymous.status).to.equal(401);
     expect(cloudinary.uploads.length).to.equal(uploads);
   });
 
   it('takes an image URL as a multipart text field too, without uploading it', async () => {
     const uploads = cloudinary.uploads.length;
-    const response = await staff.post('/api/products/create/', undefined, { rawBody: form({ ...fields(), image: 'https://images.example-cdn.com/given.jpg' }) });
+    const response = await staff.post('/api/products/create/', undefined, {
+      rawBody: form({ ...fields(), image: 'https://images.example-cdn.com/given.jpg' }),
+    });
     expect(response.status).to.equal(201);
     expect(response.body.image).to.equal('https://images.example-cdn.com/given.jpg');
     expect(cloudinary.uploads.length).to.equal(uploads);
@@ -128,7 +138,8 @@ describe('product images through Cloudinary (real SDK, local fake upload API)', 
   });
 
   it('PATCH with only a file replaces the image and keeps the rest; PUT multipart replaces all fields', async () => {
-    const created = (await staff.post('/api/products/create/', { ...fields(), stock: 9, image: 'https://images.example-cdn.com/old.jpg' })).body;
+    const created = (await staff.post('/api/products/create/', { ...fields(), stock: 9, image: 'https://images.example-cdn.com/old.jpg' }))
+      .body;
     const patched = await staff.patch(`/api/products/${created.id}/`, undefined, { rawBody: form({}, { bytes: GIF, name: 'new.gif' }) });
     expect(patched.status).to.equal(200);
     expect(patched.body).to.include({ name: created.name, stock: 9, price: created.price });

@@ -116,13 +116,27 @@ describe('product writes (staff only)', () => {
     const created = (await staff.post('/api/products/create/', valid())).body;
     const patched = await staff.patch(`/api/products/${created.id}/`, { stock: 3, category: 'women', name: 'Renamed Tee' });
     expect(patched.status).to.equal(200);
-    expect(patched.body).to.include({ stock: 3, category: 'women', name: 'Renamed Tee', slug: created.slug, price: '1495.00', image: created.image });
+    expect(patched.body).to.include({
+      stock: 3,
+      category: 'women',
+      name: 'Renamed Tee',
+      slug: created.slug,
+      price: '1495.00',
+      image: created.image,
+    });
     expect(Date.parse(patched.body.updated_at)).to.be.at.least(Date.parse(created.updated_at));
 
     const { stock: _stock, image: _image, ...replacement } = { ...valid(), price: '10' };
     const replaced = await staff.put(`/api/products/${created.id}/`, replacement);
     expect(replaced.status).to.equal(200);
-    expect(replaced.body).to.include({ name: replacement.name, price: '10.00', category: 'men', stock: 0, image: null, slug: created.slug });
+    expect(replaced.body).to.include({
+      name: replacement.name,
+      price: '10.00',
+      category: 'men',
+      stock: 0,
+      image: null,
+      slug: created.slug,
+    });
 
     const empty = await staff.patch(`/api/products/${created.id}/`, {});
     expect(empty.status).to.equal(400);
@@ -145,7 +159,11 @@ describe('product writes (staff only)', () => {
 
   it('deleting a product removes it from carts and wishlists; past orders keep its name, price and image', async () => {
     const db = server.services.db;
-    const product = await makeProduct(db, { name: `Doomed Tee ${unique()}`, price: '799.00', image: 'https://images.example-cdn.com/doomed.jpg' });
+    const product = await makeProduct(db, {
+      name: `Doomed Tee ${unique()}`,
+      price: '799.00',
+      image: 'https://images.example-cdn.com/doomed.jpg',
+    });
     const keeper = await makeProduct(db);
     const buyer = await makeUser(db);
     const [cart] = await db('carts').insert({ user_id: buyer.id }).returning('id');
@@ -157,11 +175,26 @@ describe('product writes (staff only)', () => {
     await db('wishlist_items').insert({ wishlist_id: wishlist.id, product_id: product.id });
     const [order] = await db('orders')
       .insert({
-        user_id: buyer.id, status: 'processing', payment_method: 'cod', total_amount: '1598.00', currency: 'inr',
-        ship_full_name: 'Test User', ship_phone: '9876543210', ship_street: '12 Market Road', ship_city: 'Pune', ship_pincode: '411001',
+        user_id: buyer.id,
+        status: 'processing',
+        payment_method: 'cod',
+        total_amount: '1598.00',
+        currency: 'inr',
+        ship_full_name: 'Test User',
+        ship_phone: '9876543210',
+        ship_street: '12 Market Road',
+        ship_city: 'Pune',
+        ship_pincode: '411001',
       })
       .returning('id');
-    await db('order_items').insert({ order_id: order.id, product_id: product.id, product_name: product.name, image: 'https://images.example-cdn.com/doomed.jpg', price: '799.00', quantity: 2 });
+    await db('order_items').insert({
+      order_id: order.id,
+      product_id: product.id,
+      product_name: product.name,
+      image: 'https://images.example-cdn.com/doomed.jpg',
+      price: '799.00',
+      quantity: 2,
+    });
 
     const response = await staff.delete(`/api/products/${product.id}/`);
     expect(response.status).to.equal(204);
@@ -170,7 +203,13 @@ describe('product writes (staff only)', () => {
     expect(await db('cart_items').where({ cart_id: cart.id }).pluck('product_id')).to.deep.equal([keeper.id]);
     expect(await db('wishlist_items').where({ wishlist_id: wishlist.id })).to.deep.equal([]);
     const line = await db('order_items').where({ order_id: order.id }).first();
-    expect(line).to.include({ product_id: null, product_name: product.name, image: 'https://images.example-cdn.com/doomed.jpg', price: '799.00', quantity: 2 });
+    expect(line).to.include({
+      product_id: null,
+      product_name: product.name,
+      image: 'https://images.example-cdn.com/doomed.jpg',
+      price: '799.00',
+      quantity: 2,
+    });
     expect((await staff.delete(`/api/products/${product.id}/`)).status).to.equal(404);
   });
 });

@@ -23,18 +23,63 @@ describe('catalogue seed through Cloudinary (real SDK, local fake upload API)', 
     const cdn = 'https://images.example-cdn.com/store';
     const original = {
       products: [
-        { id: `${prefix}-1`, name: 'Goku Tee', price: 1495, category: 'Men', image: `${cdn}/goku.jpg?format=webp&w=300`, description: 'Orange training tee with a kanji print.', stock: 12 },
-        { id: `${prefix}-2`, name: 'Bulma Dress', price: '2199.00', category: 'Women', image: `${cdn}/bulma.png?w=300`, description: 'Capsule Corp summer dress in teal.', stock: 4 },
-        { id: `${prefix}-3`, name: 'Plain Tee', price: 299, category: 'men', image: null, description: 'A tee with no picture at all.', stock: 1 },
-        { id: `${prefix}-4`, name: 'Lost Tee', price: 599, category: 'Men', image: `${cdn}/unreachable/lost.jpg?w=300`, description: 'Its image cannot be fetched.', stock: 3 },
-        { id: `${prefix}-5`, name: 'Broken', price: 'abc', category: 'Men', image: `${cdn}/broken.jpg`, description: 'This one has a bad price.', stock: 1 },
+        {
+          id: `${prefix}-1`,
+          name: 'Goku Tee',
+          price: 1495,
+          category: 'Men',
+          image: `${cdn}/goku.jpg?format=webp&w=300`,
+          description: 'Orange training tee with a kanji print.',
+          stock: 12,
+        },
+        {
+          id: `${prefix}-2`,
+          name: 'Bulma Dress',
+          price: '2199.00',
+          category: 'Women',
+          image: `${cdn}/bulma.png?w=300`,
+          description: 'Capsule Corp summer dress in teal.',
+          stock: 4,
+        },
+        {
+          id: `${prefix}-3`,
+          name: 'Plain Tee',
+          price: 299,
+          category: 'men',
+          image: null,
+          description: 'A tee with no picture at all.',
+          stock: 1,
+        },
+        {
+          id: `${prefix}-4`,
+          name: 'Lost Tee',
+          price: 599,
+          category: 'Men',
+          image: `${cdn}/unreachable/lost.jpg?w=300`,
+          description: 'Its image cannot be fetched.',
+          stock: 3,
+        },
+        {
+          id: `${prefix}-5`,
+          name: 'Broken',
+          price: 'abc',
+          category: 'Men',
+          image: `${cdn}/broken.jpg`,
+          description: 'This one has a bad price.',
+          stock: 1,
+        },
       ],
     };
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'catalogue-')), 'products.json');
     writeFileSync(file, JSON.stringify(original));
     const { db } = await testDatabase();
     const media = createMediaStore({
-      cloudinary: { cloudName: cloudinary.cloudName, apiKey: cloudinary.apiKey, apiSecret: cloudinary.apiSecret, apiBase: cloudinary.apiBase },
+      cloudinary: {
+        cloudName: cloudinary.cloudName,
+        apiKey: cloudinary.apiKey,
+        apiSecret: cloudinary.apiSecret,
+        apiBase: cloudinary.apiBase,
+      },
       dataDir: tmpdir(),
     });
     const lines: string[] = [];
@@ -69,7 +114,9 @@ describe('catalogue seed through Cloudinary (real SDK, local fake upload API)', 
     expect(second).to.deep.include({ created: 0, updated: 0, unchanged: 3 });
     expect(second.failed).to.have.length(2);
     expect(cloudinary.uploads).to.have.length(2);
-    expect(await db('products').where('source_id', 'like', `${prefix}-%`).count({ n: '*' }).first()).to.satisfy((row: { n: unknown }) => Number(row.n) === 3);
+    expect(await db('products').where('source_id', 'like', `${prefix}-%`).count({ n: '*' }).first()).to.satisfy(
+      (row: { n: unknown }) => Number(row.n) === 3,
+    );
 
     // The image comes back: only that item is created and uploaded.
     cloudinary.unreachable = undefined;
@@ -82,7 +129,9 @@ describe('catalogue seed through Cloudinary (real SDK, local fake upload API)', 
     writeFileSync(file, JSON.stringify(original));
     const fourth = await run();
     expect(fourth).to.deep.include({ created: 0, updated: 1, unchanged: 3 });
-    expect(cloudinary.uploads.slice(3).map((upload) => [upload.publicId, upload.url])).to.deep.equal([[`products/${prefix}-1`, `${cdn}/goku-v2.jpg`]]);
+    expect(cloudinary.uploads.slice(3).map((upload) => [upload.publicId, upload.url])).to.deep.equal([
+      [`products/${prefix}-1`, `${cdn}/goku-v2.jpg`],
+    ]);
 
     // An upload error (Cloudinary answers 500) fails that item only; the next run picks it up.
     original.products[1]!.image = `${cdn}/bulma-v2.png`;
@@ -101,7 +150,22 @@ describe('catalogue seed through Cloudinary (real SDK, local fake upload API)', 
     const prefix = unique('lo');
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'catalogue-')), 'products.json');
     const image = 'https://images.example-cdn.com/store/p01.jpg?format=webp&w=300';
-    writeFileSync(file, JSON.stringify({ products: [{ id: `${prefix}-1`, name: 'Goku Tee', price: 1495, category: 'Men', image, description: 'Orange training tee with a kanji print.', stock: 12 }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        products: [
+          {
+            id: `${prefix}-1`,
+            name: 'Goku Tee',
+            price: 1495,
+            category: 'Men',
+            image,
+            description: 'Orange training tee with a kanji print.',
+            stock: 12,
+          },
+        ],
+      }),
+    );
     const { db } = await testDatabase();
     const media = createMediaStore({ cloudinary: undefined, dataDir: tmpdir() });
     const summary = await seedCatalogue(db, { file, media, print: () => undefined });

@@ -26,8 +26,24 @@ describe('catalogue import (knex seed)', () => {
     const prefix = unique('src');
     const original = {
       products: [
-        { id: `${prefix}-1`, name: 'Goku Tee', price: 1495, category: 'Men', image: 'https://cdn.example.com/goku.jpg?format=webp&w=300', description: 'Orange training tee with a kanji print.', stock: 12 },
-        { id: `${prefix}-2`, name: 'Goku Tee', price: '799.5', category: 'WOMEN', image: null, description: 'Cropped version of the training tee.', stock: 0 },
+        {
+          id: `${prefix}-1`,
+          name: 'Goku Tee',
+          price: 1495,
+          category: 'Men',
+          image: 'https://cdn.example.com/goku.jpg?format=webp&w=300',
+          description: 'Orange training tee with a kanji print.',
+          stock: 12,
+        },
+        {
+          id: `${prefix}-2`,
+          name: 'Goku Tee',
+          price: '799.5',
+          category: 'WOMEN',
+          image: null,
+          description: 'Cropped version of the training tee.',
+          stock: 0,
+        },
         { id: `${prefix}-3`, name: 'Broken', price: 'abc', category: 'Men', description: 'This one has a bad price.', stock: 1 },
         { id: `${prefix}-4`, name: 'Kids Tee', price: 299, category: 'Kids', description: 'Category the shop does not sell.', stock: 1 },
       ],
@@ -52,7 +68,9 @@ describe('catalogue import (knex seed)', () => {
 
     const again = await importCatalogue(db, await readCatalogueFile(file));
     expect(again).to.deep.include({ created: 0, updated: 0, unchanged: 2 });
-    expect(await db('products').where('source_id', 'like', `${prefix}-%`).count({ n: '*' }).first()).to.satisfy((row: { n: unknown }) => Number(row.n) === 2);
+    expect(await db('products').where('source_id', 'like', `${prefix}-%`).count({ n: '*' }).first()).to.satisfy(
+      (row: { n: unknown }) => Number(row.n) === 2,
+    );
 
     original.products[0]!.stock = 11;
     writeFileSync(file, JSON.stringify(original));
@@ -81,10 +99,26 @@ describe('npx knex seed:run (the CLI, on a fresh embedded database)', () => {
       file,
       JSON.stringify({
         products: [
-          { id: 'p01', name: 'Goku Tee', price: 1495, category: 'Men', image: 'https://cdn.example.com/goku.jpg?format=webp&w=300', description: 'Orange training tee with a kanji print.', stock: 12 },
+          {
+            id: 'p01',
+            name: 'Goku Tee',
+            price: 1495,
+            category: 'Men',
+            image: 'https://cdn.example.com/goku.jpg?format=webp&w=300',
+            description: 'Orange training tee with a kanji print.',
+            stock: 12,
+          },
           { id: 'p02', name: 'Broken', price: 'abc', category: 'Men', description: 'This one has a bad price.', stock: 1 },
           'not an item',
-          { id: 'p03', name: 'Bulma Jacket', price: '2499.50', category: 'WOMEN', image: null, description: 'Cropped bomber jacket in teal.', stock: 3 },
+          {
+            id: 'p03',
+            name: 'Bulma Jacket',
+            price: '2499.50',
+            category: 'WOMEN',
+            image: null,
+            description: 'Cropped bomber jacket in teal.',
+            stock: 3,
+          },
         ],
       }),
     );

@@ -24,7 +24,12 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
       address: ADDRESS,
     });
     expect(response.status).to.equal(200);
-    expect(response.body).to.deep.equal({ message: 'COD order placed', order_id: response.body.order_id, payment_method: 'cod', status: 'processing' });
+    expect(response.body).to.deep.equal({
+      message: 'COD order placed',
+      order_id: response.body.order_id,
+      payment_method: 'cod',
+      status: 'processing',
+    });
 
     const order = await orderRow(suite.db, response.body.order_id);
     expect(order.status).to.equal('processing');
@@ -38,7 +43,9 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
     expect(saved[0]).to.include(ADDRESS);
 
     const mine = await client.get('/api/orders/my/');
-    expect(mine.body[0].items.map((item: { product: number; quantity: number; price: string }) => [item.product, item.quantity, item.price])).to.deep.equal([
+    expect(
+      mine.body[0].items.map((item: { product: number; quantity: number; price: string }) => [item.product, item.quantity, item.price]),
+    ).to.deep.equal([
       [tee.id, 2, '1495.00'],
       [cap.id, 1, '299.50'],
     ]);
@@ -48,8 +55,18 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
   it('trims an inline address as the address book does (the spec allows spaces around the digits)', async () => {
     const client = await shopper(suite.server);
     const tee = await makeProduct(suite.db, { stock: 5 });
-    const padded = { full_name: ' Asha Rao ', phone: ' 9876543210 ', street: ' 12 MG Road, Indiranagar ', city: ' Bengaluru ', pincode: ' 560038 ' };
-    const placed = await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: padded });
+    const padded = {
+      full_name: ' Asha Rao ',
+      phone: ' 9876543210 ',
+      street: ' 12 MG Road, Indiranagar ',
+      city: ' Bengaluru ',
+      pincode: ' 560038 ',
+    };
+    const placed = await client.post('/api/orders/create/', {
+      payment_method: 'cod',
+      cart: [{ id: tee.id, quantity: 1 }],
+      address: padded,
+    });
     expect(placed.status).to.equal(200);
     expect((await client.get('/api/orders/my/')).body[0].address).to.deep.equal(ADDRESS);
     const book = await client.get('/api/orders/addresses/');
@@ -64,7 +81,9 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
     const tee = await makeProduct(suite.db, { stock: 50 });
     const address = { ...ADDRESS, street: `${unique('Lane ')} Koramangala` };
     const answers = await Promise.all(
-      Array.from({ length: 12 }, () => client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address })),
+      Array.from({ length: 12 }, () =>
+        client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address }),
+      ),
     );
     expect(answers.map((answer) => answer.status)).to.deep.equal(Array(12).fill(200));
     expect(await suite.db('orders').where({ user_id: user.id })).to.have.length(12);
@@ -169,21 +188,42 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
     const tee = await makeProduct(suite.db);
     const foreign = await saveAddress(suite.db, stranger.id);
 
-    const unknown = await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: 2_000_000_000, quantity: 1 }], address: ADDRESS });
+    const unknown = await client.post('/api/orders/create/', {
+      payment_method: 'cod',
+      cart: [{ id: 2_000_000_000, quantity: 1 }],
+      address: ADDRESS,
+    });
     expect(unknown.status).to.equal(400);
     const noAddress = await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }] });
     expect(noAddress.status).to.equal(400);
     expect(noAddress.body.fields).to.have.property('address');
-    const both = await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS, address_id: foreign });
+    const both = await client.post('/api/orders/create/', {
+      payment_method: 'cod',
+      cart: [{ id: tee.id, quantity: 1 }],
+      address: ADDRESS,
+      address_id: foreign,
+    });
     expect(both.status).to.equal(400);
-    const badAddress = await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: { ...ADDRESS, pincode: '12' } });
+    const badAddress = await client.post('/api/orders/create/', {
+      payment_method: 'cod',
+      cart: [{ id: tee.id, quantity: 1 }],
+      address: { ...ADDRESS, pincode: '12' },
+    });
     expect(badAddress.status).to.equal(400);
     expect(badAddress.body.fields).to.have.property('address.pincode');
-    const badMethod = await client.post('/api/orders/create/', { payment_method: 'upi', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
+    const badMethod = await client.post('/api/orders/create/', {
+      payment_method: 'upi',
+      cart: [{ id: tee.id, quantity: 1 }],
+      address: ADDRESS,
+    });
     expect(badMethod.status).to.equal(400);
     const emptyCart = await client.post('/api/orders/create/', { payment_method: 'cod', cart: [], address: ADDRESS });
     expect(emptyCart.status).to.equal(400);
-    const theirs = await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address_id: foreign });
+    const theirs = await client.post('/api/orders/create/', {
+      payment_method: 'cod',
+      cart: [{ id: tee.id, quantity: 1 }],
+      address_id: foreign,
+    });
     expect(theirs.status).to.equal(404);
     expect(await suite.db('orders').where({ user_id: user.id })).to.deep.equal([]);
     expect(await stockOf(suite.db, tee.id)).to.equal(10);
@@ -198,14 +238,26 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
     const { user, client } = await signedInUser(suite.server);
     const tee = await makeProduct(suite.db, { name: 'Original Name Tee', price: '500.00' });
     const addressId = await saveAddress(suite.db, user.id);
-    const placed = await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address_id: addressId });
+    const placed = await client.post('/api/orders/create/', {
+      payment_method: 'cod',
+      cart: [{ id: tee.id, quantity: 1 }],
+      address_id: addressId,
+    });
     expect(placed.status).to.equal(200);
 
     await suite.db('addresses').where({ id: addressId }).update({ street: '99 Somewhere Else Street', city: 'Mysuru' });
-    await suite.db('products').where({ id: tee.id }).update({ name: 'Renamed Tee', price: '900.00', image: 'https://images.example-cdn.com/new.jpg' });
+    await suite
+      .db('products')
+      .where({ id: tee.id })
+      .update({ name: 'Renamed Tee', price: '900.00', image: 'https://images.example-cdn.com/new.jpg' });
     let [order] = (await client.get('/api/orders/my/')).body;
     expect(order.address).to.deep.equal(ADDRESS);
-    expect(order.items[0]).to.include({ product: tee.id, product_name: 'Original Name Tee', price: '500.00', image: 'https://images.example-cdn.com/test.jpg' });
+    expect(order.items[0]).to.include({
+      product: tee.id,
+      product_name: 'Original Name Tee',
+      price: '500.00',
+      image: 'https://images.example-cdn.com/test.jpg',
+    });
 
     await suite.db('addresses').where({ id: addressId }).delete();
     await suite.db('products').where({ id: tee.id }).delete();
@@ -221,12 +273,20 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
     it('refuses an unverified email and accepts a verified one', async () => {
       const tee = await makeProduct(suite.db, { stock: 5 });
       const unverified = await shopper(strict.server, { email_verified: false });
-      const refused = await unverified.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
+      const refused = await unverified.post('/api/orders/create/', {
+        payment_method: 'cod',
+        cart: [{ id: tee.id, quantity: 1 }],
+        address: ADDRESS,
+      });
       expect(refused.status).to.equal(400);
       expect(refused.body.code).to.equal('email_not_verified');
       expect(await stockOf(suite.db, tee.id)).to.equal(5);
       const verified = await shopper(strict.server, { email_verified: true });
-      const placed = await verified.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
+      const placed = await verified.post('/api/orders/create/', {
+        payment_method: 'cod',
+        cart: [{ id: tee.id, quantity: 1 }],
+        address: ADDRESS,
+      });
       expect(placed.status).to.equal(200);
     });
   });

@@ -15,7 +15,11 @@ describe('POST /api/orders/create/ with an Idempotency-Key', () => {
     const first = await client.post('/api/orders/create/', body, { headers: { 'Idempotency-Key': key } });
     expect(first.status).to.equal(200);
     // The same body with its keys in another order is the same request.
-    const retry = await client.post('/api/orders/create/', { address: ADDRESS, cart: body.cart, payment_method: 'cod' }, { headers: { 'Idempotency-Key': key } });
+    const retry = await client.post(
+      '/api/orders/create/',
+      { address: ADDRESS, cart: body.cart, payment_method: 'cod' },
+      { headers: { 'Idempotency-Key': key } },
+    );
     expect(retry.status).to.equal(200);
     expect(retry.body).to.deep.equal(first.body);
     expect(await suite.db('orders').where({ user_id: user.id })).to.have.length(1);
@@ -26,8 +30,16 @@ describe('POST /api/orders/create/ with an Idempotency-Key', () => {
     const client = await shopper(suite.server);
     const tee = await makeProduct(suite.db, { stock: 5 });
     const key = unique('key-');
-    await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS }, { headers: { 'Idempotency-Key': key } });
-    const other = await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 3 }], address: ADDRESS }, { headers: { 'Idempotency-Key': key } });
+    await client.post(
+      '/api/orders/create/',
+      { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS },
+      { headers: { 'Idempotency-Key': key } },
+    );
+    const other = await client.post(
+      '/api/orders/create/',
+      { payment_method: 'cod', cart: [{ id: tee.id, quantity: 3 }], address: ADDRESS },
+      { headers: { 'Idempotency-Key': key } },
+    );
     expect(other.status).to.equal(409);
     expect(other.body.code).to.equal('idempotency_key_reused');
     expect(await stockOf(suite.db, tee.id)).to.equal(4);

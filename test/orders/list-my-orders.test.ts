@@ -25,14 +25,23 @@ describe('GET /api/orders/my/', () => {
       });
       ids.push(placed.body.order_id);
     }
-    await (await clientAs(suite.server, other)).post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
+    await (
+      await clientAs(suite.server, other)
+    ).post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
 
     const all = await client.get('/api/orders/my/');
     expect(all.status).to.equal(200);
     expect(all.body.map((order: { id: number }) => order.id)).to.deep.equal([...ids].reverse());
     expect(all.headers.get('x-total-count')).to.equal('3');
     const newest = all.body[0];
-    expect(newest).to.include({ user: user.id, total_amount: '320.00', currency: 'inr', payment_method: 'cod', status: 'processing', stripe_session_id: null });
+    expect(newest).to.include({
+      user: user.id,
+      total_amount: '320.00',
+      currency: 'inr',
+      payment_method: 'cod',
+      status: 'processing',
+      stripe_session_id: null,
+    });
     expect(newest.items).to.have.length(2);
     expect(newest.items[0]).to.include({ product: tee.id, product_name: tee.name, quantity: 3, price: '100.00' });
     expect(newest.address).to.deep.equal(ADDRESS);

@@ -13,7 +13,9 @@ describe('checkout under concurrency', () => {
     const tee = await makeProduct(suite.db, { name: 'Last Five Tee', stock: 5 });
     const buyers = await Promise.all(Array.from({ length: 20 }, async () => shopper(suite.server)));
     const answers = await Promise.all(
-      buyers.map((client) => client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS })),
+      buyers.map((client) =>
+        client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS }),
+      ),
     );
     const placed = answers.filter((answer) => answer.status === 200);
     const refused = answers.filter((answer) => answer.status === 400);
@@ -36,7 +38,16 @@ describe('checkout under concurrency', () => {
       buyers.map((client, index) =>
         client.post('/api/orders/create/', {
           payment_method: 'cod',
-          cart: index % 2 ? [{ id: a.id, quantity: 2 }, { id: b.id, quantity: 1 }] : [{ id: b.id, quantity: 2 }, { id: a.id, quantity: 1 }],
+          cart:
+            index % 2
+              ? [
+                  { id: a.id, quantity: 2 },
+                  { id: b.id, quantity: 1 },
+                ]
+              : [
+                  { id: b.id, quantity: 2 },
+                  { id: a.id, quantity: 1 },
+                ],
           address: ADDRESS,
         }),
       ),

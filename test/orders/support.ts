@@ -32,7 +32,9 @@ export async function cartLines(db: Knex, userId: number): Promise<Array<{ produ
 }
 
 export async function saveAddress(db: Knex, userId: number, fields: Partial<typeof ADDRESS> = {}): Promise<number> {
-  const [row] = (await db('addresses').insert({ user_id: userId, ...ADDRESS, ...fields }).returning('id')) as Array<{ id: number }>;
+  const [row] = (await db('addresses')
+    .insert({ user_id: userId, ...ADDRESS, ...fields })
+    .returning('id')) as Array<{ id: number }>;
   return row!.id;
 }
 

@@ -21,7 +21,11 @@ describe('abandoned card checkouts', () => {
   async function cardOrder() {
     const tee = await makeProduct(suite.db, { price: '100.00', stock: 5 });
     const client = await shopper(suite.server);
-    const placed = await client.post('/api/orders/create/', { payment_method: 'stripe', cart: [{ id: tee.id, quantity: 2 }], address: ADDRESS });
+    const placed = await client.post('/api/orders/create/', {
+      payment_method: 'stripe',
+      cart: [{ id: tee.id, quantity: 2 }],
+      address: ADDRESS,
+    });
     expect(placed.status).to.equal(200);
     const order = await orderRow(suite.db, placed.body.order_id);
     return { orderId: order.id, sessionId: order.stripe_session_id!, tee };

@@ -25,7 +25,11 @@ async function waitForLockWait(db: Knex, timeoutMs = 5000): Promise<void> {
 
 describe('POST /api/orders/create/ (Stripe Checkout)', () => {
   const fake = fakeStripeForSuite();
-  const suite = serverForSuite(() => ({ ...stripeEnv(fake.stripe), FRONTEND_URL: 'https://shop.example.com', STRIPE_CHECKOUT_EXPIRY_MINUTES: '45' }));
+  const suite = serverForSuite(() => ({
+    ...stripeEnv(fake.stripe),
+    FRONTEND_URL: 'https://shop.example.com',
+    STRIPE_CHECKOUT_EXPIRY_MINUTES: '45',
+  }));
 
   it('creates a Checkout Session from database prices and answers its URL; the order holds the stock', async () => {
     const { user, client } = await signedInUser(suite.server);
@@ -34,7 +38,14 @@ describe('POST /api/orders/create/ (Stripe Checkout)', () => {
     const before = Math.floor(Date.now() / 1000);
     const response = await client.post(
       '/api/orders/create/',
-      { payment_method: 'stripe', cart: [{ id: tee.id, name: 'Goku Tee', price: '1495.00', quantity: 2 }, { id: cap.id, quantity: 1 }], address: ADDRESS },
+      {
+        payment_method: 'stripe',
+        cart: [
+          { id: tee.id, name: 'Goku Tee', price: '1495.00', quantity: 2 },
+          { id: cap.id, quantity: 1 },
+        ],
+        address: ADDRESS,
+      },
       { origin: 'https://shop.example.com' },
     );
     expect(response.status).to.equal(200);
@@ -53,7 +64,14 @@ describe('POST /api/orders/create/ (Stripe Checkout)', () => {
     expect(session.currency).to.equal('inr');
     expect(session.amount_total).to.equal(328999);
     expect(session.line_items_sent).to.deep.equal([
-      { quantity: 2, price_data: { currency: 'inr', unit_amount: 149500, product_data: { name: 'Goku Tee', images: ['https://images.example-cdn.com/test.jpg'] } } },
+      {
+        quantity: 2,
+        price_data: {
+          currency: 'inr',
+          unit_amount: 149500,
+          product_data: { name: 'Goku Tee', images: ['https://images.example-cdn.com/test.jpg'] },
+        },
+      },
       { quantity: 1, price_data: { currency: 'inr', unit_amount: 29999, product_data: { name: 'Cap' } } },
     ]); // lines in product id order; the tee was created first
     expect(session.metadata).to.deep.equal({ order_id: String(orderId) });
@@ -77,8 +95,13 @@ describe('POST /api/orders/create/ (Stripe Checkout)', () => {
     const again = await suite.server.services.stripe!.createCheckoutSession(request);
     expect(again.id).to.equal(first.id);
     const sent = fake.stripe.createRequests().filter((recorded) => recorded.params.client_reference_id === String(request.orderId));
-    expect(sent.map((recorded) => recorded.idempotencyKey)).to.deep.equal(['checkout-session-order-2000000001', 'checkout-session-order-2000000001']);
-    expect([...fake.stripe.sessions.values()].filter((session) => session.client_reference_id === String(request.orderId))).to.have.length(1);
+    expect(sent.map((recorded) => recorded.idempotencyKey)).to.deep.equal([
+      'checkout-session-order-2000000001',
+      'checkout-session-order-2000000001',
+    ]);
+    expect([...fake.stripe.sessions.values()].filter((session) => session.client_reference_id === String(request.orderId))).to.have.length(
+      1,
+    );
   });
 
   it('marks the order failed, gives stock and cart back and answers 502 when Stripe fails', async () => {
@@ -87,7 +110,11 @@ describe('POST /api/orders/create/ (Stripe Checkout)', () => {
     await fillCart(suite.db, user.id, [{ productId: tee.id, quantity: 3 }]);
     fake.stripe.failNextCreate(500, 'api_error', 'Stripe is having a bad day.');
     const key = unique('key-');
-    const response = await client.post('/api/orders/create/', { payment_method: 'stripe', address: ADDRESS }, { headers: { 'Idempotency-Key': key } });
+    const response = await client.post(
+      '/api/orders/create/',
+      { payment_method: 'stripe', address: ADDRESS },
+      { headers: { 'Idempotency-Key': key } },
+    );
     expect(response.status).to.equal(502);
     expect(response.body.code).to.equal('bad_gateway');
     expect(response.body.error).to.equal('Payment provider error. Please try again.');
@@ -97,7 +124,11 @@ describe('POST /api/orders/create/ (Stripe Checkout)', () => {
     expect(await cartLines(suite.db, user.id)).to.deep.equal([{ product_id: tee.id, quantity: 3 }]);
 
     // The same key may be retried once Stripe is back: a new attempt, not a replay of the 502.
-    const retry = await client.post('/api/orders/create/', { payment_method: 'stripe', address: ADDRESS }, { headers: { 'Idempotency-Key': key } });
+    const retry = await client.post(
+      '/api/orders/create/',
+      { payment_method: 'stripe', address: ADDRESS },
+      { headers: { 'Idempotency-Key': key } },
+    );
     expect(retry.status).to.equal(200);
     expect(await stockOf(suite.db, tee.id)).to.equal(1);
     expect(await cartLines(suite.db, user.id)).to.deep.equal([]);
@@ -108,7 +139,10 @@ describe('POST /api/orders/create/ (Stripe Checkout)', () => {
       const { user, client } = await signedInUser(suite.server);
       const tee = await makeProduct(suite.db, { stock: 4 });
       const cap = await makeProduct(suite.db, { stock: 4 });
-      await fillCart(suite.db, user.id, [{ productId: tee.id, quantity: 1 }, { productId: cap.id, quantity: 2 }]);
+      await fillCart(suite.db, user.id, [
+        { productId: tee.id, quantity: 1 },
+        { productId: cap.id, quantity: 2 },
+      ]);
       const held = fake.stripe.holdNextCreate();
       fake.stripe.failNextCreate(500, 'api_error', 'Stripe is having a bad day.');
       const answer = client.post('/api/orders/create/', { payment_method: 'stripe', address: ADDRESS });
@@ -153,11 +187,19 @@ describe('POST /api/orders/create/ (Stripe Checkout)', () => {
     const client = await shopper(suite.server);
     const tee = await makeProduct(suite.db, { stock: 4 });
     fake.stripe.failNextCreate(402, 'card_error', 'Your card was declined.');
-    const declined = await client.post('/api/orders/create/', { payment_method: 'stripe', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
+    const declined = await client.post('/api/orders/create/', {
+      payment_method: 'stripe',
+      cart: [{ id: tee.id, quantity: 1 }],
+      address: ADDRESS,
+    });
     expect(declined.status).to.equal(502);
     fake.stripe.setUnreachable(true);
     try {
-      const down = await client.post('/api/orders/create/', { payment_method: 'stripe', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
+      const down = await client.post('/api/orders/create/', {
+        payment_method: 'stripe',
+        cart: [{ id: tee.id, quantity: 1 }],
+        address: ADDRESS,
+      });
       expect(down.status).to.equal(502);
     } finally {
       fake.stripe.setUnreachable(false);
@@ -183,7 +225,9 @@ describe('POST /api/orders/create/ (Stripe Checkout)', () => {
     const tee = await makeProduct(suite.db, { stock: 40 });
     const key = unique('key-');
     const body = { payment_method: 'stripe', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS };
-    const answers = await Promise.all(Array.from({ length: 8 }, () => client.post('/api/orders/create/', body, { headers: { 'Idempotency-Key': key } })));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => client.post('/api/orders/create/', body, { headers: { 'Idempotency-Key': key } })),
+    );
     const ok = answers.filter((answer) => answer.status === 200);
     const busy = answers.filter((answer) => answer.status === 409);
     expect(ok.length + busy.length).to.equal(8);
@@ -201,7 +245,11 @@ describe('POST /api/orders/create/ without Stripe configured', () => {
   it('refuses card checkout with 503 and changes nothing; cash on delivery still works', async () => {
     const client = await shopper(suite.server);
     const tee = await makeProduct(suite.db, { stock: 2 });
-    const card = await client.post('/api/orders/create/', { payment_method: 'stripe', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
+    const card = await client.post('/api/orders/create/', {
+      payment_method: 'stripe',
+      cart: [{ id: tee.id, quantity: 1 }],
+      address: ADDRESS,
+    });
     expect(card.status).to.equal(503);
     expect(card.body.code).to.equal('service_unavailable');
     expect(await stockOf(suite.db, tee.id)).to.equal(2);

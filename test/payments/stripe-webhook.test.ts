@@ -19,7 +19,11 @@ describe('POST /api/orders/webhook/', () => {
   async function cardOrder() {
     const tee = await makeProduct(suite.db, { price: '499.00', stock: 10 });
     const client = await shopper(suite.server);
-    const placed = await client.post('/api/orders/create/', { payment_method: 'stripe', cart: [{ id: tee.id, quantity: 2 }], address: ADDRESS });
+    const placed = await client.post('/api/orders/create/', {
+      payment_method: 'stripe',
+      cart: [{ id: tee.id, quantity: 2 }],
+      address: ADDRESS,
+    });
     expect(placed.status).to.equal(200);
     const order = await orderRow(suite.db, placed.body.order_id);
     return { orderId: order.id, sessionId: order.stripe_session_id!, tee, client };
@@ -155,7 +159,9 @@ describe('POST /api/orders/webhook/', () => {
   });
 
   it('answers 200 "ignored" for event types it does not handle', async () => {
-    const response = await deliver(anonymous, { ...checkoutEvent('payment_intent.created', { id: 'pi_test_1', object: 'payment_intent' }) });
+    const response = await deliver(anonymous, {
+      ...checkoutEvent('payment_intent.created', { id: 'pi_test_1', object: 'payment_intent' }),
+    });
     expect(response.status).to.equal(200);
     expect(response.body).to.deep.equal({ status: 'ignored' });
   });

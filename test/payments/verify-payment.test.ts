@@ -13,7 +13,11 @@ describe('GET /api/orders/verify-payment/', () => {
   async function cardOrder() {
     const tee = await makeProduct(suite.db, { price: '250.00', stock: 5 });
     const client = await shopper(suite.server);
-    const placed = await client.post('/api/orders/create/', { payment_method: 'stripe', cart: [{ id: tee.id, quantity: 1 }], address: ADDRESS });
+    const placed = await client.post('/api/orders/create/', {
+      payment_method: 'stripe',
+      cart: [{ id: tee.id, quantity: 1 }],
+      address: ADDRESS,
+    });
     const order = await orderRow(suite.db, placed.body.order_id);
     return { orderId: order.id, sessionId: order.stripe_session_id!, tee, client };
   }

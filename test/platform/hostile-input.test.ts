@@ -68,7 +68,12 @@ describe('Hostile input', () => {
 
     it('refuses one in a multipart form field', async () => {
       const form = new FormData();
-      for (const [name, value] of Object.entries({ name: 'Goku Tee', price: '499', category: 'men', description: 'Tee\u0000 with a print.' })) {
+      for (const [name, value] of Object.entries({
+        name: 'Goku Tee',
+        price: '499',
+        category: 'men',
+        description: 'Tee\u0000 with a print.',
+      })) {
         form.append(name, value);
       }
       const response = await staff.post('/api/products/create/', undefined, { rawBody: form });
@@ -87,7 +92,10 @@ describe('Hostile input', () => {
     it('refuses one sent as a JSON escape, and saves nothing', async () => {
       const before = await count('addresses');
       const body = JSON.stringify({ ...ADDRESS, full_name: 'Asha ' }).replace('Asha ', 'Asha \\ud800');
-      const response = await shopper.post('/api/orders/addresses/', undefined, { rawBody: body, headers: { 'content-type': 'application/json' } });
+      const response = await shopper.post('/api/orders/addresses/', undefined, {
+        rawBody: body,
+        headers: { 'content-type': 'application/json' },
+      });
       expect(response.status).to.equal(400);
       expect(response.body.fields).to.deep.equal({ full_name: [SURROGATE] });
       expect(await count('addresses')).to.equal(before);
@@ -164,7 +172,9 @@ describe('Hostile input', () => {
     it('answers a malformed request with 400 in the error schema, with a request id', async () => {
       const answer = await raw('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nNot a header\r\n\r\n');
       expect(answer.status).to.equal(400);
-      expect(answer.head).to.include('content-type: application/json').and.to.match(/x-request-id: [0-9a-f-]{36}/);
+      expect(answer.head)
+        .to.include('content-type: application/json')
+        .and.to.match(/x-request-id: [0-9a-f-]{36}/);
       expect(answer.body).to.deep.equal({ error: 'Malformed HTTP request.', code: 'bad_request' });
     });
 
@@ -202,7 +212,10 @@ describe('Hostile input', () => {
       return server.client().post('/api/orders/webhook/', undefined, {
         rawBody: payload,
         origin: null,
-        headers: { 'content-type': 'application/json', 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }) },
+        headers: {
+          'content-type': 'application/json',
+          'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
+        },
       });
     };
     const session = { object: 'checkout.session', id: 'cs_test_unknown', payment_status: 'paid', amount_total: 100, currency: 'inr' };
@@ -226,19 +239,34 @@ describe('Hostile input', () => {
 
     it('reads a session field of the wrong type as absent, and a session id it cannot store as no session of ours', async () => {
       const wrongTypes = { ...session, currency: 356, amount_total: '100', status: {}, url: [] };
-      expect((await signed({ id: 'evt_test_types', object: 'event', type: 'checkout.session.completed', data: { object: wrongTypes } })).status).to.equal(200);
-      const nul = await signed({ id: 'evt_test_nul_session', object: 'event', type: 'checkout.session.expired', data: { object: { ...session, id: 'cs_\u0000' } } });
+      expect(
+        (await signed({ id: 'evt_test_types', object: 'event', type: 'checkout.session.completed', data: { object: wrongTypes } })).status,
+      ).to.equal(200);
+      const nul = await signed({
+        id: 'evt_test_nul_session',
+        object: 'event',
+        type: 'checkout.session.expired',
+        data: { object: { ...session, id: 'cs_\u0000' } },
+      });
       expect(nul.status).to.equal(200);
       expect(nul.body).to.deep.equal({ status: 'ignored' });
     });
   });
 
   it('leaves the signed Stripe webhook body as Stripe wrote it (NUL included)', async () => {
-    const payload = JSON.stringify({ id: 'evt_test_nul', object: 'event', type: 'customer.updated', data: { object: { name: 'A\u0000B' } } });
+    const payload = JSON.stringify({
+      id: 'evt_test_nul',
+      object: 'event',
+      type: 'customer.updated',
+      data: { object: { name: 'A\u0000B' } },
+    });
     const response = await server.client().post('/api/orders/webhook/', undefined, {
       rawBody: payload,
       origin: null,
-      headers: { 'content-type': 'application/json', 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }) },
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
+      },
     });
     expect(response.status).to.equal(200);
     expect(response.body).to.deep.equal({ status: 'ignored' });

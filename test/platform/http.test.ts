@@ -122,7 +122,13 @@ describe('HTTP contract', () => {
     expect(up.status).to.equal(200);
     expect(up.body).to.deep.equal({ status: 'ok', database: 'ok' });
 
-    const unreachable = knexFactory({ client: 'pg', connection: 'postgres://postgres@127.0.0.1:1/none', pool: { min: 0, max: 1 }, acquireConnectionTimeout: 2000, log: { error() {}, warn() {} } });
+    const unreachable = knexFactory({
+      client: 'pg',
+      connection: 'postgres://postgres@127.0.0.1:1/none',
+      pool: { min: 0, max: 1 },
+      acquireConnectionTimeout: 2000,
+      log: { error() {}, warn() {} },
+    });
     const { koa } = await createApp({ ...server.services, db: unreachable, log: createLogger('silent') });
     const listener = koa.listen(0, '127.0.0.1');
     await new Promise((resolve) => listener.once('listening', resolve));

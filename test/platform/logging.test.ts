@@ -47,7 +47,11 @@ describe('logs and unwritten handlers', () => {
     try {
       const requestId = 'trace-register-0001';
       const email = `log-${Date.now()}@example.com`;
-      const answer = await app.client.post('/api/auth/register/', { email, password: 'correct-horse-9' }, { headers: { 'x-request-id': requestId } });
+      const answer = await app.client.post(
+        '/api/auth/register/',
+        { email, password: 'correct-horse-9' },
+        { headers: { 'x-request-id': requestId } },
+      );
       expect(answer.status).to.equal(201);
       await settle(app.lines, 2);
       const mail = app.lines.find((line) => line.msg === 'mail not sent (SMTP_URL is not set); written to the log instead');
@@ -60,7 +64,13 @@ describe('logs and unwritten handlers', () => {
   });
 
   it('carries the request id on the warning of a failed health check too', async () => {
-    const unreachable = knexFactory({ client: 'pg', connection: 'postgres://postgres@127.0.0.1:1/none', pool: { min: 0, max: 1 }, acquireConnectionTimeout: 2000, log: { error() {}, warn() {} } });
+    const unreachable = knexFactory({
+      client: 'pg',
+      connection: 'postgres://postgres@127.0.0.1:1/none',
+      pool: { min: 0, max: 1 },
+      acquireConnectionTimeout: 2000,
+      log: { error() {}, warn() {} },
+    });
     const app = await listen({ ...suite.server.services, db: unreachable });
     try {
       const answer = await app.client.get('/healthz', { headers: { 'x-request-id': 'trace-health-0001' } });
@@ -91,7 +101,9 @@ describe('logs and unwritten handlers', () => {
     await createApp(suite.server.services, withoutOne).catch((error: unknown) => (refusal = error));
     expect(String(refusal)).to.include('openapi.yaml and the handlers disagree: no handler for listProducts');
     refusal = undefined;
-    await createApp(suite.server.services, { ...operations, sellEverything: 'not-implemented' } as OperationTable).catch((error: unknown) => (refusal = error));
+    await createApp(suite.server.services, { ...operations, sellEverything: 'not-implemented' } as OperationTable).catch(
+      (error: unknown) => (refusal = error),
+    );
     expect(String(refusal)).to.include('not in the spec: sellEverything');
   });
 });

@@ -38,7 +38,9 @@ export function cloudinarySignature(params: Record<string, string>, secret: stri
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, value]) => `${key}=${value}`.replace(/&/g, '%26'))
     .join('&');
-  return createHash('sha1').update(toSign + secret).digest('hex');
+  return createHash('sha1')
+    .update(toSign + secret)
+    .digest('hex');
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -74,7 +76,9 @@ export async function startFakeCloudinary(): Promise<FakeCloudinary> {
     }
     const body = await readBody(request);
     // The Fetch API's multipart parser reads the SDK's multipart/form-data body.
-    const form = await new Response(new Uint8Array(body), { headers: { 'content-type': request.headers['content-type'] ?? '' } }).formData();
+    const form = await new Response(new Uint8Array(body), {
+      headers: { 'content-type': request.headers['content-type'] ?? '' },
+    }).formData();
     const params: Record<string, string> = {};
     let file: Buffer | string | undefined;
     for (const [key, value] of form.entries()) {

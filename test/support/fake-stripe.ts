@@ -30,7 +30,10 @@ export type FakeSession = {
   expires_at: number;
   created: number;
   livemode: false;
-  line_items_sent: Array<{ quantity: number; price_data: { currency: string; unit_amount: number; product_data: { name: string; images?: string[] } } }>;
+  line_items_sent: Array<{
+    quantity: number;
+    price_data: { currency: string; unit_amount: number; product_data: { name: string; images?: string[] } };
+  }>;
   allowed_payment_method_types: string[];
   payment_intent_metadata: Record<string, string>;
 };
@@ -49,7 +52,8 @@ interface Reply {
 }
 
 const id = (prefix: string) => `${prefix}_test_${randomBytes(12).toString('hex')}`;
-const list = <T>(value: unknown): T[] => (Array.isArray(value) ? value : value && typeof value === 'object' ? Object.values(value) : []) as T[];
+const list = <T>(value: unknown): T[] =>
+  (Array.isArray(value) ? value : value && typeof value === 'object' ? Object.values(value) : []) as T[];
 
 function stripeError(status: number, type: string, message: string, code?: string): Reply {
   return { status, body: { error: { type, message, ...(code ? { code } : {}) } } };
@@ -63,7 +67,10 @@ export class FakeStripe {
   private unreachable = false;
   private readonly holds: Array<{ arrived: () => void; released: Promise<void> }> = [];
 
-  private constructor(private readonly server: http.Server, readonly url: string) {}
+  private constructor(
+    private readonly server: http.Server,
+    readonly url: string,
+  ) {}
 
   static async start(): Promise<FakeStripe> {
     let fake: FakeStripe | undefined;
@@ -156,7 +163,11 @@ export class FakeStripe {
       const seen = this.replays.get(idempotencyKey);
       if (seen) {
         if (seen.params !== body) {
-          return stripeError(400, 'idempotency_error', 'Keys for idempotent requests can only be used with the same parameters they were first used with.');
+          return stripeError(
+            400,
+            'idempotency_error',
+            'Keys for idempotent requests can only be used with the same parameters they were first used with.',
+          );
         }
         return seen.reply;
       }
@@ -176,7 +187,12 @@ export class FakeStripe {
       if (method === 'GET' && !match[2]) return { status: 200, body: session };
       if (method === 'POST' && match[2]) {
         if (session.status !== 'open') {
-          return stripeError(400, 'invalid_request_error', `Only Checkout Sessions with a status in ["open"] can be expired.`, 'checkout_session_not_open');
+          return stripeError(
+            400,
+            'invalid_request_error',
+            `Only Checkout Sessions with a status in ["open"] can be expired.`,
+            'checkout_session_not_open',
+          );
         }
         return { status: 200, body: this.expireNow(session.id) };
       }
@@ -192,7 +208,10 @@ export class FakeStripe {
       price_data: {
         currency: String(line.price_data.currency),
         unit_amount: Number(line.price_data.unit_amount),
-        product_data: { name: String(line.price_data.product_data.name), ...(line.price_data.product_data.images ? { images: list<string>(line.price_data.product_data.images) } : {}) },
+        product_data: {
+          name: String(line.price_data.product_data.name),
+          ...(line.price_data.product_data.images ? { images: list<string>(line.price_data.product_data.images) } : {}),
+        },
       },
     }));
     if (!lines.length) return stripeError(400, 'invalid_request_error', 'Missing required param: line_items.', 'parameter_missing');
@@ -201,7 +220,12 @@ export class FakeStripe {
     const now = Math.floor(Date.now() / 1000);
     const expiresAt = Number(params.expires_at ?? now + 24 * 3600);
     if (expiresAt < now + 30 * 60 || expiresAt > now + 24 * 3600) {
-      return stripeError(400, 'invalid_request_error', 'The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.', 'parameter_invalid_integer');
+      return stripeError(
+        400,
+        'invalid_request_error',
+        'The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.',
+        'parameter_invalid_integer',
+      );
     }
     const sessionId = id('cs');
     const session: FakeSession = {
@@ -223,7 +247,7 @@ export class FakeStripe {
       livemode: false,
       line_items_sent: lines,
       allowed_payment_method_types: list<string>(params.allowed_payment_method_types),
-      payment_intent_metadata: ((params.payment_intent_data as { metadata?: Record<string, string> } | undefined)?.metadata ?? {}),
+      payment_intent_metadata: (params.payment_intent_data as { metadata?: Record<string, string> } | undefined)?.metadata ?? {},
     };
     this.sessions.set(sessionId, session);
     return { status: 200, body: session };
@@ -246,7 +270,11 @@ export function checkoutEvent(type: string, session: object, eventId = id('evt')
 }
 
 /** Delivers an event to the webhook like Stripe: raw JSON body signed with the webhook secret. */
-export function deliver(client: Client, event: object, options: { secret?: string; signature?: string | null } = {}): Promise<TestResponse> {
+export function deliver(
+  client: Client,
+  event: object,
+  options: { secret?: string; signature?: string | null } = {},
+): Promise<TestResponse> {
   const payload = JSON.stringify(event);
   const signature =
     options.signature === undefined

@@ -10,7 +10,13 @@ describe('configuration', () => {
   it('has working defaults with nothing set, keeping a generated secret in the data directory', () => {
     const dir = dataDir();
     const config = loadConfig({ DATA_DIR: dir });
-    expect(config).to.deep.include({ port: 8000, debug: false, currency: 'inr', databaseUrl: undefined, frontendUrl: 'http://localhost:5173' });
+    expect(config).to.deep.include({
+      port: 8000,
+      debug: false,
+      currency: 'inr',
+      databaseUrl: undefined,
+      frontendUrl: 'http://localhost:5173',
+    });
     expect(config.secretKey).to.have.length.greaterThan(40);
     expect(readFileSync(path.join(dir, 'secret_key'), 'utf8')).to.equal(config.secretKey);
     expect(loadConfig({ DATA_DIR: dir }).secretKey).to.equal(config.secretKey);

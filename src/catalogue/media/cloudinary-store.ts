@@ -52,6 +52,7 @@ export class CloudinaryMediaStore implements MediaStore {
 
 function describe(error: { message?: unknown; http_code?: unknown; error?: { message?: unknown } } | undefined): string {
   if (!error) return 'no answer';
-  const message = typeof error.message === 'string' ? error.message : typeof error.error?.message === 'string' ? error.error.message : 'unknown error';
+  const message =
+    typeof error.message === 'string' ? error.message : typeof error.error?.message === 'string' ? error.error.message : 'unknown error';
   return typeof error.http_code === 'number' ? `${message} (HTTP ${error.http_code})` : message;
 }
