@@ -3,7 +3,7 @@
 import 'dotenv/config';
 import type { Knex } from 'knex';
 import { seedCatalogue, CATALOGUE_FILE } from '../src/catalogue/seed-catalogue.js';
-import { createMediaStore } from '../src/catalogue/media/media-store.js';
+import { createMediaStore } from '../src/services.js';
 import { cloudinaryConfig } from '../src/config.js';
 
 export async function seed(knex: Knex): Promise<void> {

@@ -1,25 +1,41 @@
-// The Koa application: middleware in front, openapi-backend dispatching to the operation handlers.
+// The composition: the operation tables of every domain, the HTTP layer in front of them, and
+// what the HTTP layer must not know by itself (how a session is recognised, which cookies carry
+// one). Layers below know nothing of this file.
 import Koa from 'koa';
 import helmet from 'koa-helmet';
+import { accountOperations } from './accounts/index.js';
+import { authenticate } from './accounts/authenticate.js';
+import { SESSION_COOKIES } from './accounts/cookies.js';
+import { cartOperations } from './cart/index.js';
+import { catalogueOperations } from './catalogue/index.js';
 import { allowedHosts } from './http/allowed-hosts.js';
-import { createApi, type Api } from './http/api.js';
+import { createApi } from './http/api.js';
 import { corsForFrontend } from './http/cors.js';
-import { malformedPathParameters } from './http/hostile-input.js';
 import { csrfProtection } from './http/csrf.js';
+import { malformedPathParameters } from './http/hostile-input.js';
 import { bodyParsing, errorBoundary, requestContext } from './http/middleware.js';
-import { routingMethod } from './http/routing.js';
-import { operations as allOperations } from './operations.js';
-import type { OperationTable } from './http/operation.js';
-import type { Services } from './services.js';
+import { routingMethod, type Api } from './http/routing.js';
+import { orderOperations } from './orders/index.js';
+import { platformOperations } from './platform/index.js';
+import type { OperationTable, Services } from './services.js';
+
+/** Every operation of openapi.yaml, by operationId: one missing is a type error. */
+export const operations = {
+  ...platformOperations,
+  ...accountOperations,
+  ...catalogueOperations,
+  ...cartOperations,
+  ...orderOperations,
+} satisfies OperationTable;
 
 export interface App {
   koa: Koa;
   api: Api;
 }
 
-/** `operations` is replaceable so a test can mark one 'not-implemented' and see the 501 it answers. */
-export async function createApp(services: Services, operations: OperationTable = allOperations): Promise<App> {
-  const api = await createApi(operations, services);
+/** `table` is replaceable so a test can see start-up refuse a table that disagrees with the spec. */
+export async function createApp(services: Services, table: OperationTable = operations): Promise<App> {
+  const api = await createApi(table, { services, authenticate: (request) => authenticate(request, services) });
   // Behind the reverse proxy, only the address it appended to X-Forwarded-For (the last one) is
   // known to be true; anything left of it is whatever the client chose to send (a made-up address
   // per request would slip past the per-IP throttles, and an 8 KB one broke them with a 500).
@@ -32,7 +48,7 @@ export async function createApp(services: Services, operations: OperationTable =
   // CORS before anything that can refuse a request, so the storefront can read those errors too.
   koa.use(corsForFrontend(services.config.frontendOrigins));
   koa.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
-  koa.use(csrfProtection(services.config.frontendOrigins));
+  koa.use(csrfProtection({ trustedOrigins: services.config.frontendOrigins, sessionCookies: SESSION_COOKIES }));
   koa.use(bodyParsing(api));
   koa.use(malformedPathParameters(api));
   koa.use(async (ctx) => {

@@ -71,3 +71,22 @@ export function knexConfig(options: DatabaseOptions): Knex.Config {
 export function createDatabase(options: DatabaseOptions): Knex {
   return knexFactory(knexConfig(options));
 }
+
+/** PostgreSQL error codes the handlers care about. */
+export const PG = {
+  uniqueViolation: '23505',
+  foreignKeyViolation: '23503',
+  checkViolation: '23514',
+  serializationFailure: '40001',
+  deadlockDetected: '40P01',
+} as const;
+
+export function pgErrorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function pgConstraint(error: unknown): string | undefined {
+  const constraint = (error as { constraint?: unknown } | null)?.constraint;
+  return typeof constraint === 'string' ? constraint : undefined;
+}

@@ -1,10 +1,16 @@
-// What handlers reach the outside world through: configuration, the database, the logger and the
-// integration adapters. Built once, by createServices, for the server, the tests and the scripts.
+// What every operation is given: the services it reaches the outside world through (configuration,
+// the database, the logger, the integration adapters) and the signed-in user it acts for. Built
+// once, by createServices, for the server, the tests and the scripts. Only adapters are named
+// here, never a domain module, so every domain can depend on this file.
 import type { Knex } from 'knex';
-import { createMailer, type Mailer } from './accounts/mailer.js';
-import { createMediaStore, type MediaStore } from './catalogue/media/media-store.js';
+import type { components } from '../generated/openapi.js';
 import type { Config } from './config.js';
+import type { OperationTable as HttpOperationTable } from './http/operation.js';
 import type { Logger } from './log.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
+import { CloudinaryMediaStore } from './media/cloudinary-store.js';
+import { LocalMediaStore } from './media/local-store.js';
+import type { MediaStore } from './media/media-store.js';
 import { createStripeGateway, type StripeGateway } from './payments/stripe-gateway.js';
 
 export interface Services {
@@ -19,9 +25,22 @@ export interface Services {
   stripe: StripeGateway | undefined;
 }
 
+/**
+ * The user a request is authenticated as: exactly the columns the API shows of a user (the spec's
+ * User), so the two cannot drift apart.
+ */
+export type SessionUser = components['schemas']['User'];
+
+/** This application's operation table: every handler gets these services and this user. */
+export type OperationTable = HttpOperationTable<{ services: Services; user: SessionUser }>;
+
 export interface ServiceOptions {
   /** Automatic retries of Stripe requests (the SDK's default when unset; tests use 0). */
   stripeNetworkRetries?: number;
+}
+
+export function createMediaStore(config: Pick<Config, 'cloudinary' | 'dataDir'>): MediaStore {
+  return config.cloudinary ? new CloudinaryMediaStore(config.cloudinary) : new LocalMediaStore(config.dataDir);
 }
 
 export function createServices(config: Config, db: Knex, log: Logger, options: ServiceOptions = {}): Services {
@@ -37,3 +56,6 @@ export function createServices(config: Config, db: Knex, log: Logger, options: S
     ),
   };
 }
+
+/** One operation of this application's table (for a module that declares a single operation). */
+export type Operation<Op extends keyof OperationTable> = OperationTable[Op];

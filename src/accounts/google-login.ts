@@ -1,15 +1,15 @@
 import { badRequest, forbidden, serviceUnavailable } from '../http/errors.js';
-import { operation } from '../http/operation.js';
+import type { Operation } from '../services.js';
 import { setSessionCookies } from './cookies.js';
 import { verifyGoogleIdToken } from './google-verifier.js';
-import type { SessionUser } from './session-user.js';
+import type { SessionUser } from '../services.js';
 import { openSession } from './sessions.js';
-import { clientIp, countAttempt } from './throttle.js';
+import { countAttempt } from './throttle.js';
 import { toUserResponse } from './user.model.js';
 import { normaliseEmail, SESSION_USER_COLUMNS } from './users.js';
 
-export const googleLogin = operation<'googleLogin'>({
-  async handle({ body, services, ctx }) {
+export const googleLogin: Operation<'googleLogin'> = {
+  async handle({ body, services, request }) {
     const { db, config } = services;
     const verification = await verifyGoogleIdToken(config, body.id_token);
     if (!verification.ok) {
@@ -24,7 +24,7 @@ export const googleLogin = operation<'googleLogin'>({
     // A first Google sign-in creates an account, so it counts against the same per-IP limit as a
     // registration; signing in to an existing account does not.
     if (!(await db('users').where({ email }).first('id'))) {
-      await countAttempt(db, 'register', clientIp(ctx), config.throttle.register);
+      await countAttempt(db, 'register', request.ip, config.throttle.register);
     }
 
     const { user, created, tokens } = await db.transaction(async (trx) => {
@@ -45,7 +45,7 @@ export const googleLogin = operation<'googleLogin'>({
       }
       return { user: account, created: Boolean(inserted), tokens: await openSession(trx, config.secretKey, account.id) };
     });
-    setSessionCookies(ctx, config, tokens);
+    setSessionCookies(request.cookies, config, tokens);
     return { status: 200, body: { user: toUserResponse(user), created } };
   },
-});
+};

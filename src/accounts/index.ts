@@ -1,5 +1,5 @@
 // Accounts: users, cookie/bearer sessions, Google sign-in, e-mail verification, password reset.
-import type { OperationTable } from '../http/operation.js';
+import type { OperationTable } from '../services.js';
 import { getMe } from './get-me.js';
 import { googleLogin } from './google-login.js';
 import { login } from './login.js';
@@ -9,7 +9,7 @@ import { refreshSession } from './refresh.js';
 import { register } from './register.js';
 import { resendVerification, verifyEmail } from './verify-email.js';
 
-export const accountOperations: OperationTable = {
+export const accountOperations = {
   register,
   login,
   googleLogin,
@@ -20,4 +20,4 @@ export const accountOperations: OperationTable = {
   resendVerification,
   requestPasswordReset,
   confirmPasswordReset,
-};
+} satisfies Partial<OperationTable>;

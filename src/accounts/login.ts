@@ -1,21 +1,21 @@
 import { badRequest } from '../http/errors.js';
-import { operation } from '../http/operation.js';
+import type { Operation } from '../services.js';
 import { setSessionCookies } from './cookies.js';
 import { checkPassword, hashPassword, spendPasswordCheckTime } from './passwords.js';
 import { openSession } from './sessions.js';
-import { clearAttempts, clientIp, countAttempt } from './throttle.js';
+import { clearAttempts, countAttempt } from './throttle.js';
 import { toUserResponse } from './user.model.js';
 import { findUserByEmail, normaliseEmail } from './users.js';
 
 const INVALID = 'Invalid credentials';
 
-export const login = operation<'login'>({
-  async handle({ body, services, ctx }) {
+export const login: Operation<'login'> = {
+  async handle({ body, services, request }) {
     const { db, config } = services;
     const email = normaliseEmail(body.email);
     // Every attempt is counted before the password is checked (so parallel guesses cannot slip
     // past the limit); a success clears the count, leaving only failures to add up.
-    const throttleKey = `${email}|${clientIp(ctx)}`;
+    const throttleKey = `${email}|${request.ip}`;
     await countAttempt(db, 'login', throttleKey, config.throttle.login);
 
     const user = await findUserByEmail(db, email);
@@ -32,7 +32,7 @@ export const login = operation<'login'>({
         .update({ password: await hashPassword(body.password), updated_at: db.fn.now() });
     }
     await clearAttempts(db, 'login', throttleKey);
-    setSessionCookies(ctx, config, await openSession(db, config.secretKey, user.id));
+    setSessionCookies(request.cookies, config, await openSession(db, config.secretKey, user.id));
     return { status: 200, body: { user: toUserResponse(user) } };
   },
-});
+};

@@ -1,18 +1,18 @@
-import { operation } from '../http/operation.js';
-import { bearerToken } from './authenticate.js';
+import type { Operation } from '../services.js';
+import { bearerToken } from '../http/request.js';
 import { ACCESS_COOKIE, clearSessionCookies, REFRESH_COOKIE } from './cookies.js';
 import { revokeSession } from './sessions.js';
 import { verifyToken, type TokenType } from './tokens.js';
 
-export const logout = operation<'logout'>({
-  async handle({ services, ctx }) {
+export const logout: Operation<'logout'> = {
+  async handle({ services, request }) {
     const { db, config } = services;
     // Whichever valid session token came with the request names the session to end; revoking it
     // ends its refresh token and its access tokens (cookie or Bearer) together.
     const presented: Array<[string | undefined, TokenType]> = [
-      [ctx.cookies.get(REFRESH_COOKIE), 'refresh'],
-      [ctx.cookies.get(ACCESS_COOKIE), 'access'],
-      [bearerToken(ctx), 'access'],
+      [request.cookies.get(REFRESH_COOKIE), 'refresh'],
+      [request.cookies.get(ACCESS_COOKIE), 'access'],
+      [bearerToken(request.header('authorization')), 'access'],
     ];
     const sessions = new Set<string>();
     for (const [token, type] of presented) {
@@ -20,7 +20,7 @@ export const logout = operation<'logout'>({
       if (claims?.sid) sessions.add(claims.sid);
     }
     for (const sessionId of sessions) await revokeSession(db, sessionId, 'logout');
-    clearSessionCookies(ctx, config);
+    clearSessionCookies(request.cookies, config);
     return { status: 200, body: { message: 'Logged out' } };
   },
-});
+};

@@ -1,5 +1,5 @@
 import { badRequest } from '../http/errors.js';
-import { operation } from '../http/operation.js';
+import type { Operation } from '../services.js';
 import { consumeEmailToken, INVALID_EMAIL_TOKEN, sendPasswordResetEmail, sendQuietly } from './emails.js';
 import { hashPassword } from './passwords.js';
 import { revokeAllSessions } from './sessions.js';
@@ -8,22 +8,22 @@ import { findUserByEmail, normaliseEmail } from './users.js';
 
 const SENT = 'If an account exists for this email, a password reset link has been sent.';
 
-export const requestPasswordReset = operation<'requestPasswordReset'>({
-  async handle({ body, services, ctx }) {
+export const requestPasswordReset: Operation<'requestPasswordReset'> = {
+  async handle({ body, services, log }) {
     const email = normaliseEmail(body.email);
     // Keyed by the address, known or not, so the limit protects a mailbox without revealing it.
     await countAttempt(services.db, 'password_reset', email, services.config.throttle.passwordReset);
     // The lookup and the mail happen after the answer, so its timing says nothing about whether
     // the account exists.
-    void sendQuietly(ctx.state.log, 'password reset', async () => {
+    void sendQuietly(log, 'password reset', async () => {
       const user = await findUserByEmail(services.db, email);
-      if (user?.is_active) await sendPasswordResetEmail(services, user, ctx.state.log);
+      if (user?.is_active) await sendPasswordResetEmail(services, user, log);
     });
     return { status: 200, body: { message: SENT } };
   },
-});
+};
 
-export const confirmPasswordReset = operation<'confirmPasswordReset'>({
+export const confirmPasswordReset: Operation<'confirmPasswordReset'> = {
   async handle({ body, services }) {
     const { db, config } = services;
     const password = await hashPassword(body.password);
@@ -42,4 +42,4 @@ export const confirmPasswordReset = operation<'confirmPasswordReset'>({
     });
     return { status: 200, body: { message: 'Password has been reset' } };
   },
-});
+};

@@ -1,20 +1,20 @@
 import { notAuthenticated } from '../http/errors.js';
-import { operation } from '../http/operation.js';
+import type { Operation } from '../services.js';
 import { clearSessionCookies, REFRESH_COOKIE, setSessionCookies } from './cookies.js';
 import { rotateSession } from './sessions.js';
 
-export const refreshSession = operation<'refreshSession'>({
-  async handle({ services, ctx }) {
+export const refreshSession: Operation<'refreshSession'> = {
+  async handle({ services, request }) {
     const { db, config } = services;
-    const token = ctx.cookies.get(REFRESH_COOKIE);
+    const token = request.cookies.get(REFRESH_COOKIE);
     if (!token) throw notAuthenticated('No refresh cookie');
     const result = await rotateSession(db, config.secretKey, token);
     if (!result.ok) {
       // The browser should stop sending cookies that can no longer work.
-      clearSessionCookies(ctx, config);
+      clearSessionCookies(request.cookies, config);
       throw notAuthenticated(result.reason);
     }
-    setSessionCookies(ctx, config, result.tokens);
+    setSessionCookies(request.cookies, config, result.tokens);
     return { status: 200, body: { message: 'Token refreshed' } };
   },
-});
+};

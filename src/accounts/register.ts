@@ -1,20 +1,20 @@
 import { badRequest } from '../http/errors.js';
-import { operation } from '../http/operation.js';
+import type { Operation } from '../services.js';
 import { setSessionCookies } from './cookies.js';
 import { sendQuietly, sendVerificationEmail } from './emails.js';
 import { hashPassword } from './passwords.js';
-import type { SessionUser } from './session-user.js';
+import type { SessionUser } from '../services.js';
 import { openSession } from './sessions.js';
-import { clientIp, countAttempt } from './throttle.js';
+import { countAttempt } from './throttle.js';
 import { toUserResponse } from './user.model.js';
 import { normaliseEmail, SESSION_USER_COLUMNS } from './users.js';
 
 export const DUPLICATE_EMAIL = 'A user with this email already exists.';
 
-export const register = operation<'register'>({
-  async handle({ body, services, ctx }) {
+export const register: Operation<'register'> = {
+  async handle({ body, services, request, log }) {
     const { db, config } = services;
-    await countAttempt(db, 'register', clientIp(ctx), config.throttle.register);
+    await countAttempt(db, 'register', request.ip, config.throttle.register);
     const password = await hashPassword(body.password);
     const { user, tokens } = await db.transaction(async (trx) => {
       // The unique index decides between racing registrations of one email: the loser inserts
@@ -33,8 +33,8 @@ export const register = operation<'register'>({
       return { user: created, tokens: await openSession(trx, config.secretKey, created.id) };
     });
     // Sent after the answer: the account exists either way, and a slow mail server must not slow sign-up.
-    void sendQuietly(ctx.state.log, 'verification', () => sendVerificationEmail(services, user, ctx.state.log));
-    setSessionCookies(ctx, config, tokens);
+    void sendQuietly(log, 'verification', () => sendVerificationEmail(services, user, log));
+    setSessionCookies(request.cookies, config, tokens);
     return { status: 201, body: { user: toUserResponse(user) } };
   },
-});
+};

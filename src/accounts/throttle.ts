@@ -1,22 +1,11 @@
 // Throttling in PostgreSQL, so every server process shares the counts: a fixed window per
 // (scope, key), counted with one INSERT ... ON CONFLICT DO UPDATE — concurrent attempts each get
 // their own count, with no read-then-write.
-import { isIP } from 'node:net';
-import type Koa from 'koa';
 import type { Knex } from 'knex';
 import type { RateLimit } from '../config.js';
 import { tooManyRequests } from '../http/errors.js';
 
 export type ThrottleScope = 'login' | 'register' | 'verification' | 'password_reset';
-
-/**
- * The client's address as a throttling key. With TRUST_PROXY it comes from X-Forwarded-For, which
- * is only as good as the proxy in front: text that is not an IP address (set by a client talking
- * to the app directly) counts as the connection's own address instead.
- */
-export function clientIp(ctx: Koa.Context): string {
-  return isIP(ctx.ip) ? ctx.ip : (ctx.socket.remoteAddress ?? 'unknown');
-}
 
 /** Counts one attempt; throws 429 (with Retry-After) when it is over the limit of the window. */
 export async function countAttempt(db: Knex, scope: ThrottleScope, key: string, rate: RateLimit): Promise<void> {

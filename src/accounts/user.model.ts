@@ -1,5 +1,5 @@
 import type { components } from '../../generated/openapi.js';
-import type { SessionUser } from './session-user.js';
+import type { SessionUser } from '../services.js';
 
 export type UserResponse = components['schemas']['User'];
 

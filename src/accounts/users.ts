@@ -1,7 +1,7 @@
 // Reading users for the account operations. Emails are stored lower-case (a CHECK in the schema
 // enforces it), so every lookup lower-cases what the client typed.
 import type { Knex } from 'knex';
-import type { SessionUser } from './session-user.js';
+import type { SessionUser } from '../services.js';
 
 export const SESSION_USER_COLUMNS = ['id', 'email', 'first_name', 'last_name', 'is_staff', 'email_verified'] as const;
 

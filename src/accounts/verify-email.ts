@@ -1,9 +1,9 @@
 import { badRequest } from '../http/errors.js';
-import { operation } from '../http/operation.js';
+import type { Operation } from '../services.js';
 import { consumeEmailToken, INVALID_EMAIL_TOKEN, sendQuietly, sendVerificationEmail } from './emails.js';
 import { countAttempt } from './throttle.js';
 
-export const verifyEmail = operation<'verifyEmail'>({
+export const verifyEmail: Operation<'verifyEmail'> = {
   async handle({ body, services }) {
     const { db, config } = services;
     await db.transaction(async (trx) => {
@@ -13,13 +13,13 @@ export const verifyEmail = operation<'verifyEmail'>({
     });
     return { status: 200, body: { message: 'Email verified' } };
   },
-});
+};
 
-export const resendVerification = operation<'resendVerification'>({
-  async handle({ user, services, ctx }) {
+export const resendVerification: Operation<'resendVerification'> = {
+  async handle({ user, services, log }) {
     if (user.email_verified) return { status: 200, body: { message: 'Email already verified' } };
     await countAttempt(services.db, 'verification', String(user.id), services.config.throttle.verification);
-    await sendQuietly(ctx.state.log, 'verification', () => sendVerificationEmail(services, user, ctx.state.log));
+    await sendQuietly(log, 'verification', () => sendVerificationEmail(services, user, log));
     return { status: 200, body: { message: 'Verification email sent' } };
   },
-});
+};

@@ -4,8 +4,9 @@
 // is lost and a sum beyond stock is refused instead of stored (the original read, added and
 // wrote back, losing clicks). When nothing was written, a second read only picks the message.
 import type { Knex } from 'knex';
-import { HttpError, notFound, PG, pgErrorCode } from '../http/errors.js';
-import { operation } from '../http/operation.js';
+import { PG, pgErrorCode } from '../db.js';
+import { HttpError, notFound } from '../http/errors.js';
+import type { Operation } from '../services.js';
 import { MAX_LINE_QUANTITY } from './cart.model.js';
 import { cartIdOf } from './owned-container.js';
 import { cannotAddMore, lineLimitReached, onlyInStock, stockChanging } from './stock-errors.js';
@@ -53,7 +54,7 @@ async function whyRefused(db: Knex, cartId: number, productId: number, quantity:
   return undefined;
 }
 
-export const addToCart = operation<'addToCart'>({
+export const addToCart: Operation<'addToCart'> = {
   async handle({ body, user, services }) {
     const { db } = services;
     const quantity = body.quantity ?? 1;
@@ -67,4 +68,4 @@ export const addToCart = operation<'addToCart'>({
     }
     throw stockChanging();
   },
-});
+};

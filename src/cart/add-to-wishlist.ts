@@ -1,8 +1,9 @@
 // One statement: the item is inserted only for an existing product, and the unique
 // (wishlist, product) key turns a duplicate — also two clicks racing — into "nothing inserted"
 // instead of a second line or a 500.
-import { notFound, PG, pgErrorCode } from '../http/errors.js';
-import { operation } from '../http/operation.js';
+import { PG, pgErrorCode } from '../db.js';
+import { notFound } from '../http/errors.js';
+import type { Operation } from '../services.js';
 import { wishlistIdOf } from './owned-container.js';
 
 const ADD_ITEM_ONCE = `
@@ -11,7 +12,7 @@ const ADD_ITEM_ONCE = `
   ON CONFLICT (wishlist_id, product_id) DO NOTHING
   RETURNING wishlist_items.id`;
 
-export const addToWishlist = operation<'addToWishlist'>({
+export const addToWishlist: Operation<'addToWishlist'> = {
   async handle({ body, user, services }) {
     const { db } = services;
     const wishlistId = await wishlistIdOf(db, user.id);
@@ -26,4 +27,4 @@ export const addToWishlist = operation<'addToWishlist'>({
     if (!product) throw notFound('Product not found.');
     return { status: 200, body: { message: 'Already in wishlist' } };
   },
-});
+};

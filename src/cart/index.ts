@@ -1,5 +1,5 @@
 // The signed-in user's cart and wishlist.
-import type { OperationTable } from '../http/operation.js';
+import type { OperationTable } from '../services.js';
 import { addToCart } from './add-to-cart.js';
 import { addToWishlist } from './add-to-wishlist.js';
 import { clearCart } from './clear-cart.js';
@@ -9,7 +9,7 @@ import { removeCartItem } from './remove-cart-item.js';
 import { removeWishlistItem } from './remove-wishlist-item.js';
 import { updateCartItem } from './update-cart-item.js';
 
-export const cartOperations: OperationTable = {
+export const cartOperations = {
   getCart,
   addToCart,
   updateCartItem,
@@ -18,4 +18,4 @@ export const cartOperations: OperationTable = {
   getWishlist,
   addToWishlist,
   removeWishlistItem,
-};
+} satisfies Partial<OperationTable>;

@@ -1,10 +1,10 @@
 // The owner check is part of the DELETE itself: another user's item id deletes nothing and answers 404.
 // RETURNING tells what was deleted on both drivers (knex-pglite's del() does not answer a count).
 import { notFound } from '../http/errors.js';
-import { operation } from '../http/operation.js';
+import type { Operation } from '../services.js';
 import { usersWishlist } from './owned-container.js';
 
-export const removeWishlistItem = operation<'removeWishlistItem'>({
+export const removeWishlistItem: Operation<'removeWishlistItem'> = {
   async handle({ params, user, services }) {
     const { db } = services;
     const deleted = await db('wishlist_items')
@@ -15,4 +15,4 @@ export const removeWishlistItem = operation<'removeWishlistItem'>({
     if (deleted.length === 0) throw notFound('Wishlist item not found.');
     return { status: 200, body: { message: 'Removed' } };
   },
-});
+};

@@ -3,7 +3,7 @@
 // stored. When nothing was written, a second read only picks the message.
 import type { Knex } from 'knex';
 import { notFound } from '../http/errors.js';
-import { operation } from '../http/operation.js';
+import type { Operation } from '../services.js';
 import { onlyInStock, stockChanging } from './stock-errors.js';
 
 const SET_QUANTITY_WITHIN_STOCK = `
@@ -24,7 +24,7 @@ async function stockOfOwnLine(db: Knex, userId: number, itemId: number): Promise
   return row?.stock;
 }
 
-export const updateCartItem = operation<'updateCartItem'>({
+export const updateCartItem: Operation<'updateCartItem'> = {
   async handle({ params, body, user, services }) {
     const { db } = services;
     for (let attempt = 0; attempt < 3; attempt += 1) {
@@ -39,4 +39,4 @@ export const updateCartItem = operation<'updateCartItem'>({
     }
     throw stockChanging();
   },
-});
+};

@@ -1,9 +1,9 @@
-import { operation } from '../http/operation.js';
+import type { Operation } from '../services.js';
 import { createProductRow } from './write-product.js';
 
-export const createProduct = operation<'createProduct'>({
+export const createProduct: Operation<'createProduct'> = {
   staffOnly: true,
-  async handle({ body, services, ctx }) {
-    return { status: 201, body: await createProductRow(ctx, body, services) };
+  async handle({ body, files, services, log }) {
+    return { status: 201, body: await createProductRow({ body, files, services, log }) };
   },
-});
+};

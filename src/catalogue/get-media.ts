@@ -3,8 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { notFound } from '../http/errors.js';
-import { operation } from '../http/operation.js';
-import { mediaDirectory } from './media/local-store.js';
+import type { Operation } from '../services.js';
+import { mediaDirectory } from '../media/local-store.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.jpg': 'image/jpeg',
@@ -14,7 +14,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.gif': 'image/gif',
 };
 
-export const getMedia = operation<'getMedia'>({
+export const getMedia: Operation<'getMedia'> = {
   async handle({ params, services }) {
     // The spec's pattern already rules out path separators; dot-names (".", "..", temporary files)
     // and anything that is not an image are not served either.
@@ -33,4 +33,4 @@ export const getMedia = operation<'getMedia'>({
       headers: { 'Content-Type': contentType, 'Cache-Control': 'public, max-age=31536000, immutable' },
     };
   },
-});
+};

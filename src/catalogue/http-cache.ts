@@ -2,7 +2,6 @@
 // receive (body, total count and links), so it changes whenever any listed product changes, and
 // an If-None-Match that still matches answers 304 with no body.
 import { createHash } from 'node:crypto';
-import type Koa from 'koa';
 
 /**
  * Browsers and shared caches (a CDN) may reuse a catalogue answer for a minute; after that they
@@ -19,8 +18,8 @@ export function etagOf(...parts: unknown[]): string {
 }
 
 /** RFC 9110 weak comparison against every tag of If-None-Match (or `*`). */
-export function isNotModified(ctx: Koa.Context, etag: string): boolean {
-  const header = ctx.get('if-none-match');
+export function isNotModified(ifNoneMatch: string | undefined, etag: string): boolean {
+  const header = ifNoneMatch;
   if (!header) return false;
   if (header.trim() === '*') return true;
   const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
@@ -31,9 +30,9 @@ type Conditional<B> =
   { status: 200; body: B; headers: Record<string, string> } | { status: 304; body: undefined; headers: Record<string, string> };
 
 /** The 200 answer with ETag and Cache-Control, or a 304 when the client already has it. */
-export function conditionalReply<B>(ctx: Koa.Context, body: B, headers: Record<string, string> = {}): Conditional<B> {
+export function conditionalReply<B>(ifNoneMatch: string | undefined, body: B, headers: Record<string, string> = {}): Conditional<B> {
   const etag = etagOf(body, headers);
   const caching = { ETag: etag, 'Cache-Control': CATALOGUE_CACHE_CONTROL };
-  if (isNotModified(ctx, etag)) return { status: 304, body: undefined, headers: caching };
+  if (isNotModified(ifNoneMatch, etag)) return { status: 304, body: undefined, headers: caching };
   return { status: 200, body, headers: { ...headers, ...caching } };
 }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import { formatMinorUnits, toMinorUnits } from '../money.js';
-import type { MediaStore } from './media/media-store.js';
+import type { MediaStore } from '../media/media-store.js';
 import { withUniqueSlug } from './slug.js';
 
 export interface CatalogueItem {

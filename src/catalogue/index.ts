@@ -1,5 +1,5 @@
 // The catalogue: products, their search, their images and their import.
-import type { OperationTable } from '../http/operation.js';
+import type { OperationTable } from '../services.js';
 import { createProduct } from './create-product.js';
 import { deleteProduct } from './delete-product.js';
 import { getMedia } from './get-media.js';
@@ -8,7 +8,7 @@ import { listProducts } from './list-products.js';
 import { replaceProduct } from './replace-product.js';
 import { updateProduct } from './update-product.js';
 
-export const catalogueOperations: OperationTable = {
+export const catalogueOperations = {
   listProducts,
   getProduct,
   createProduct,
@@ -16,4 +16,4 @@ export const catalogueOperations: OperationTable = {
   updateProduct,
   deleteProduct,
   getMedia,
-};
+} satisfies Partial<OperationTable>;

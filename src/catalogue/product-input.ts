@@ -2,13 +2,14 @@
 // columns of a products row. The spec has checked bounds and patterns; what is left here is what a
 // schema cannot say: exact decimal places of a JSON number, and the image file's real type.
 import { readFile } from 'node:fs/promises';
-import type Koa from 'koa';
 import { randomUUID } from 'node:crypto';
 import type { components } from '../../generated/openapi.js';
 import { badGateway, badRequest, HttpError } from '../http/errors.js';
+import type { UploadedFile } from '../http/operation.js';
+import type { Logger } from '../log.js';
 import { formatMoney } from '../money.js';
-import { sniffImageFormat } from './media/image-type.js';
-import { MediaStoreError, type MediaStore } from './media/media-store.js';
+import { sniffImageFormat } from '../media/image-type.js';
+import { MediaStoreError, type MediaStore } from '../media/media-store.js';
 
 export type ProductInput = components['schemas']['ProductInput'];
 export type ProductPatch = components['schemas']['ProductPatch'];
@@ -55,32 +56,22 @@ export function productColumns(body: ProductPatch): ProductColumns {
   return columns;
 }
 
-interface UploadedFile {
-  filepath: string;
-  size: number;
-}
-
-function uploadedFiles(ctx: Koa.Context): Record<string, UploadedFile | UploadedFile[]> {
-  return (ctx.request.files ?? {}) as Record<string, UploadedFile | UploadedFile[]>;
-}
-
 /**
  * The multipart `image` file, checked by its first bytes and stored in the media store; undefined
  * when the request carries no file. 415 for a type other than JPEG/PNG/WebP/GIF, 502 when the
  * store fails. (Size is limited by the body parser: 413.)
  */
 export async function storeUploadedImage(
-  ctx: Koa.Context,
+  files: UploadedFile[],
   media: MediaStore,
+  log: Logger,
 ): Promise<Pick<ProductColumns, 'image' | 'image_source'> | undefined> {
-  const files = uploadedFiles(ctx);
-  const unknown = Object.keys(files).filter((name) => name !== 'image');
+  const unknown = [...new Set(files.map((file) => file.field).filter((field) => field !== 'image'))];
   if (unknown.length)
     throw badRequest(`${unknown[0]}: Unknown field.`, Object.fromEntries(unknown.map((name) => [name, ['Unknown field.']])));
-  const given = files.image;
-  if (!given) return undefined;
-  const file = Array.isArray(given) ? given[0]! : given;
-  const bytes = await readFile(file.filepath);
+  const file = files.find((candidate) => candidate.field === 'image');
+  if (!file) return undefined;
+  const bytes = await readFile(file.path);
   const format = sniffImageFormat(bytes);
   if (!format) {
     throw new HttpError(415, 'unsupported_media_type', 'Upload a valid image: JPEG, PNG, WebP or GIF.', {
@@ -92,7 +83,7 @@ export async function storeUploadedImage(
     return { image, image_source: null };
   } catch (error) {
     if (error instanceof MediaStoreError) {
-      ctx.state.log.warn({ err: error }, 'image upload failed');
+      log.warn({ err: error }, 'image upload failed');
       throw badGateway('Image upload failed. Please try again.');
     }
     throw error;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
 import { importCatalogue, readCatalogueFile, type ImportSummary } from './import.js';
-import type { MediaStore } from './media/media-store.js';
+import type { MediaStore } from '../media/media-store.js';
 
 export const CATALOGUE_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../products.json');
 

@@ -2,7 +2,7 @@
 // ("goku-tee-1", "goku-tee-2"...). The unique index decides, so two products of one name created
 // at the same moment still get different slugs.
 import type { Knex } from 'knex';
-import { PG, pgConstraint, pgErrorCode } from '../http/errors.js';
+import { PG, pgConstraint, pgErrorCode } from '../db.js';
 
 export function slugify(name: string): string {
   const slug = name

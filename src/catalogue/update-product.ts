@@ -1,9 +1,9 @@
-import { operation } from '../http/operation.js';
+import type { Operation } from '../services.js';
 import { updateProductRow } from './write-product.js';
 
-export const updateProduct = operation<'updateProduct'>({
+export const updateProduct: Operation<'updateProduct'> = {
   staffOnly: true,
-  async handle({ params, body, services, ctx }) {
-    return { status: 200, body: await updateProductRow(ctx, params.id, body, services, 'update') };
+  async handle({ params, body, files, services, log }) {
+    return { status: 200, body: await updateProductRow(params.id, { body, files, services, log }, 'update') };
   },
-});
+};

@@ -1,23 +1,32 @@
 // The shared path of create, replace and update: the image (if a file came) is stored first, then
 // the row is written in one statement. (The body parser removes the request's temporary files.)
-import type Koa from 'koa';
 import type { Knex } from 'knex';
 import { badRequest, notFound } from '../http/errors.js';
+import type { UploadedFile } from '../http/operation.js';
+import type { Logger } from '../log.js';
 import type { Services } from '../services.js';
 import { PRODUCT_COLUMNS, toProductResponse, type ProductResponse, type ProductRow } from './product.model.js';
 import { productColumns, storeUploadedImage, type ProductColumns, type ProductPatch } from './product-input.js';
 import { withUniqueSlug } from './slug.js';
 
-async function columnsOf(ctx: Koa.Context, body: ProductPatch, services: Services, defaults: ProductColumns): Promise<ProductColumns> {
+/** What a product write is given: the validated fields, the uploaded files, and where to store and log. */
+export interface ProductWrite {
+  body: ProductPatch;
+  files: UploadedFile[];
+  services: Services;
+  log: Logger;
+}
+
+async function columnsOf({ body, files, services, log }: ProductWrite, defaults: ProductColumns): Promise<ProductColumns> {
   const columns = { ...defaults, ...productColumns(body) };
-  const uploaded = await storeUploadedImage(ctx, services.media);
+  const uploaded = await storeUploadedImage(files, services.media, log);
   return uploaded ? { ...columns, ...uploaded } : columns;
 }
 
-export async function createProductRow(ctx: Koa.Context, body: ProductPatch, services: Services): Promise<ProductResponse> {
-  const columns = await columnsOf(ctx, body, services, { stock: 0, image: null });
+export async function createProductRow(write: ProductWrite): Promise<ProductResponse> {
+  const columns = await columnsOf(write, { stock: 0, image: null });
   // The unique index on slug decides between two products of one name created at the same moment.
-  const [row] = (await withUniqueSlug(services.db, columns.name!, (slug, trx) =>
+  const [row] = (await withUniqueSlug(write.services.db, columns.name!, (slug, trx) =>
     trx('products')
       .insert({ ...columns, slug })
       .returning(PRODUCT_COLUMNS),
@@ -26,17 +35,11 @@ export async function createProductRow(ctx: Koa.Context, body: ProductPatch, ser
 }
 
 /** PUT replaces every field (stock and image fall back to 0 and null); PATCH changes the given ones. */
-export async function updateProductRow(
-  ctx: Koa.Context,
-  id: number,
-  body: ProductPatch,
-  services: Services,
-  mode: 'replace' | 'update',
-): Promise<ProductResponse> {
-  const db: Knex = services.db;
+export async function updateProductRow(id: number, write: ProductWrite, mode: 'replace' | 'update'): Promise<ProductResponse> {
+  const db: Knex = write.services.db;
   // Answer 404 before storing an uploaded image for a product that does not exist.
   if (!(await db('products').where({ id }).first('id'))) throw notFound('Product not found.');
-  const columns = await columnsOf(ctx, body, services, mode === 'replace' ? { stock: 0, image: null, image_source: null } : {});
+  const columns = await columnsOf(write, mode === 'replace' ? { stock: 0, image: null, image_source: null } : {});
   // Not a schema rule: a multipart PATCH may carry nothing but the image file.
   if (Object.keys(columns).length === 0) throw badRequest('Provide at least one field to change.');
   // The slug stays as it was: links to the product keep working after a rename.

@@ -1,21 +1,29 @@
 // openapi-backend turns openapi.yaml into the router and the request validator. Every operation
 // of the spec is dispatched here to the handler registered under its operationId; start-up fails
-// when the spec and the handler table disagree.
+// when the spec and the handler table disagree. Who a request comes from is the application's
+// business: it is asked through `authenticate`, once per request, only for secured operations.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Koa from 'koa';
 import { OpenAPIBackend, type Context } from 'openapi-backend';
 import addFormats from 'ajv-formats';
-import { authenticate } from '../accounts/authenticate.js';
-import type { Services } from '../services.js';
 import { forbidden, HttpError, notAuthenticated } from './errors.js';
 import { refuseUnstorableText } from './hostile-input.js';
-import type { OperationId, OperationSpec, OperationTable } from './operation.js';
+import type { OperationEnv, OperationId, OperationSpec, OperationTable } from './operation.js';
+import { requestInfo, uploadedFiles } from './request.js';
+import type { Api } from './routing.js';
+import type { RequestInfo } from './operation.js';
 import { validationError } from './validation-errors.js';
 
 export const SPEC_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../openapi.yaml');
 
-export type Api = OpenAPIBackend;
+export type AuthResult<User> = { user: User } | { user: null; reason: string };
+
+export interface ApiOptions<Env extends OperationEnv> {
+  services: Env['services'];
+  /** Who the request comes from: the signed-in user, or why there is none (the 401's message). */
+  authenticate(request: RequestInfo): Promise<AuthResult<Env['user']>>;
+}
 
 function allowedMethods(api: Api, requestPath: string): string[] {
   const methods = api.router
@@ -35,38 +43,19 @@ function reply(ctx: Koa.Context, status: number, body: unknown, headers: Record<
   if (status !== 204 && status !== 304) ctx.body = body;
 }
 
-function run<Op extends OperationId>(spec: OperationSpec<Op>, services: Services) {
-  return async (c: Context, ctx: Koa.Context) => {
-    // Only an operation with a security requirement has a user to load (its security handler
-    // already did, memoised); a public one answers without the session lookup, even when the
-    // storefront's cookies come along.
-    const secured = Boolean(spec.staffOnly || c.operation.security?.length);
-    const user = secured ? (await authenticate(ctx, services)).user : null;
-    if (spec.staffOnly) {
-      if (!user) throw notAuthenticated();
-      if (!user.is_staff) throw forbidden('Only staff can do this.');
+/** The request's header parameters under the names the spec gives them. */
+function declaredHeaders(c: Context, ctx: Koa.Context): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const parameter of c.operation.parameters ?? []) {
+    if ('in' in parameter && parameter.in === 'header') {
+      const value = ctx.get(parameter.name);
+      if (value !== '') headers[parameter.name] = value;
     }
-    // openapi-backend validates coerced copies of the parameters but hands the handler the path
-    // parameters as raw text ("1e3" passes as the integer 1000, then reaches SQL as "1e3"): the
-    // handler gets the values the spec judged.
-    const params = { ...c.request.params, ...(c.validation?.coerced?.params ?? {}) };
-    const query = c.request.query;
-    const body = c.request.requestBody;
-    refuseUnstorableText(spec.opaqueBody ? { params, query } : { params, query, body });
-    const result = await spec.handle({
-      params: params as never,
-      query: query as never,
-      body: body as never,
-      // Authenticated operations never get here without a user (the security handlers ran first).
-      user: user as never,
-      services,
-      ctx,
-    });
-    reply(ctx, Number(result.status), result.body, result.headers);
-  };
+  }
+  return headers;
 }
 
-export async function createApi(table: OperationTable, services: Services): Promise<Api> {
+export async function createApi<Env extends OperationEnv>(table: OperationTable<Env>, options: ApiOptions<Env>): Promise<Api> {
   const api = new OpenAPIBackend({
     definition: SPEC_PATH,
     strict: true,
@@ -93,14 +82,52 @@ export async function createApi(table: OperationTable, services: Services): Prom
     );
   }
 
+  // The security handlers of both schemes and the operation itself ask; the answer is worked out once.
+  const authenticate = (ctx: Koa.Context): Promise<AuthResult<Env['user']>> => {
+    const state = ctx.state as { auth?: Promise<AuthResult<Env['user']>> };
+    state.auth ??= options.authenticate(requestInfo(ctx));
+    return state.auth;
+  };
+
+  const run = <Op extends OperationId>(spec: OperationSpec<Op, Env>) => {
+    return async (c: Context, ctx: Koa.Context) => {
+      // Only an operation with a security requirement has a user to load (its security handler
+      // already did, memoised); a public one answers without the session lookup, even when the
+      // storefront's cookies come along.
+      const secured = Boolean(spec.staffOnly || c.operation.security?.length);
+      const user = secured ? (await authenticate(ctx)).user : null;
+      if (spec.staffOnly) {
+        if (!user) throw notAuthenticated();
+        if (!user.is_staff) throw forbidden('Only staff can do this.');
+      }
+      // openapi-backend validates coerced copies of the parameters but hands the handler the path
+      // parameters as raw text ("1e3" passes as the integer 1000, then reaches SQL as "1e3"): the
+      // handler gets the values the spec judged.
+      const params = { ...c.request.params, ...(c.validation?.coerced?.params ?? {}) };
+      const query = c.request.query;
+      const body = c.request.requestBody;
+      refuseUnstorableText(spec.opaqueBody ? { params, query } : { params, query, body });
+      const result = await spec.handle({
+        params: params as never,
+        query: query as never,
+        headers: declaredHeaders(c, ctx) as never,
+        body: body as never,
+        files: uploadedFiles(ctx),
+        request: requestInfo(ctx),
+        log: ctx.state.log,
+        // Authenticated operations never get here without a user (the security handlers ran first).
+        user: user as never,
+        services: options.services,
+      });
+      reply(ctx, Number(result.status), result.body, result.headers);
+    };
+  };
+
   for (const [operationId, spec] of Object.entries(table)) {
-    if (spec !== 'not-implemented') api.register(operationId, run(spec as OperationSpec<OperationId>, services));
+    api.register(operationId, run(spec as OperationSpec<OperationId, Env>));
   }
 
-  const checkSession = async (_c: Context, ctx: Koa.Context) => {
-    const result = await authenticate(ctx, services);
-    return result.user !== null;
-  };
+  const checkSession = async (_c: Context, ctx: Koa.Context) => (await authenticate(ctx)).user !== null;
   api.registerSecurityHandler('cookieAuth', checkSession);
   api.registerSecurityHandler('bearerAuth', checkSession);
 
@@ -114,21 +141,13 @@ export async function createApi(table: OperationTable, services: Services): Prom
         headers: { Allow: allowed.join(', ') },
       });
     },
-    notImplemented: (c: Context) => {
-      throw new HttpError(501, 'not_implemented', `${c.operation.operationId} is not implemented yet.`);
-    },
     unauthorizedHandler: async (_c: Context, ctx: Koa.Context) => {
-      const result = await authenticate(ctx, services);
-      throw notAuthenticated(result.user === null ? result.reason : undefined);
+      const result = await authenticate(ctx);
+      throw notAuthenticated('reason' in result ? result.reason : undefined);
     },
     validationFail: (c: Context) => {
       throw validationError(c.validation.errors ?? []);
     },
   });
   return api;
-}
-
-/** The operationIds the table marks as not implemented yet. */
-export function pendingOperations(table: OperationTable): OperationId[] {
-  return (Object.keys(table) as OperationId[]).filter((id) => table[id] === 'not-implemented');
 }

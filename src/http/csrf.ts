@@ -6,11 +6,17 @@
 // preflight we refuse), and so is one carrying no session cookie — nothing to ride on; that
 // includes the Stripe webhook.
 import type Koa from 'koa';
-import { ACCESS_COOKIE, REFRESH_COOKIE } from '../accounts/cookies.js';
-import { bearerToken } from '../accounts/authenticate.js';
 import { forbidden } from './errors.js';
+import { bearerToken } from './request.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface CsrfOptions {
+  /** FRONTEND_URL's origins. */
+  trustedOrigins: string[];
+  /** The cookies that carry a session (a request with none of them has nothing to ride on). */
+  sessionCookies: string[];
+}
 
 export function originTrusted(ctx: Koa.Context, trustedOrigins: Set<string>): boolean {
   const origin = ctx.get('origin');
@@ -20,11 +26,11 @@ export function originTrusted(ctx: Koa.Context, trustedOrigins: Set<string>): bo
   return site === 'same-origin' || site === 'none';
 }
 
-export function csrfProtection(frontendOrigins: string[]): Koa.Middleware {
-  const trusted = new Set(frontendOrigins);
+export function csrfProtection(options: CsrfOptions): Koa.Middleware {
+  const trusted = new Set(options.trustedOrigins);
   return async (ctx, next) => {
-    const carriesSession = Boolean(ctx.cookies.get(ACCESS_COOKIE) || ctx.cookies.get(REFRESH_COOKIE));
-    if (!SAFE_METHODS.has(ctx.method) && carriesSession && !bearerToken(ctx) && !originTrusted(ctx, trusted)) {
+    const carriesSession = options.sessionCookies.some((name) => ctx.cookies.get(name));
+    if (!SAFE_METHODS.has(ctx.method) && carriesSession && !bearerToken(ctx.get('authorization')) && !originTrusted(ctx, trusted)) {
       throw forbidden('Request origin is not trusted.');
     }
     await next();

@@ -43,22 +43,3 @@ export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many a
   new HttpError(429, 'throttled', message, { headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) } });
 export const serviceUnavailable = (message: string) => new HttpError(503, 'service_unavailable', message);
 export const badGateway = (message: string) => new HttpError(502, 'bad_gateway', message);
-
-/** PostgreSQL error codes the handlers care about. */
-export const PG = {
-  uniqueViolation: '23505',
-  foreignKeyViolation: '23503',
-  checkViolation: '23514',
-  serializationFailure: '40001',
-  deadlockDetected: '40P01',
-} as const;
-
-export function pgErrorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-export function pgConstraint(error: unknown): string | undefined {
-  const constraint = (error as { constraint?: unknown } | null)?.constraint;
-  return typeof constraint === 'string' ? constraint : undefined;
-}

@@ -7,8 +7,7 @@
 // - a path whose percent-encoding does not decode (`/api/products/%ZZ/`): openapi-backend's router
 //   throws a URIError while extracting the path parameters.
 import type Koa from 'koa';
-import type { Api } from './api.js';
-import { matchRequest } from './routing.js';
+import { matchRequest, type Api } from './routing.js';
 import { HttpError } from './errors.js';
 
 const NUL_MESSAGE = 'Text may not contain NUL (\\u0000) characters.';

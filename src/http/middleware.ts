@@ -5,8 +5,7 @@ import { rm } from 'node:fs/promises';
 import type Koa from 'koa';
 import { koaBody } from 'koa-body';
 import type { Logger } from '../log.js';
-import type { Api } from './api.js';
-import { matchRequest } from './routing.js';
+import { matchRequest, type Api } from './routing.js';
 import { HttpError } from './errors.js';
 
 export const JSON_BODY_LIMIT = '1mb';
@@ -158,10 +157,4 @@ export function coerceFormFields(body: unknown, schema: unknown): void {
     if ((type === 'integer' || type === 'number') && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) fields[name] = Number(value);
     else if (type === 'boolean' && (value === 'true' || value === 'false')) fields[name] = value === 'true';
   }
-}
-
-/** The body exactly as received (koa-body's includeUnparsed), for signatures over the raw bytes. */
-export function rawBody(ctx: Koa.Context): string | undefined {
-  const raw = (ctx.request as { rawBody?: unknown }).rawBody;
-  return typeof raw === 'string' ? raw : undefined;
 }

@@ -1,11 +1,10 @@
-// How a domain declares an operation of the spec: a small object keyed by the spec's operationId,
-// typed from generated/openapi.ts so a spec change that breaks a handler breaks the type check.
-// The spec has already validated params, query and body before `handle` runs; handlers do not
-// re-check what the spec states.
-import type Koa from 'koa';
+// How an operation of the spec is declared: a small object keyed by the spec's operationId, typed
+// from generated/openapi.ts so a spec change that breaks a handler breaks the type check. The spec
+// has already validated params, query, headers and body before `handle` runs; handlers do not
+// re-check what the spec states. Nothing here knows Koa's types or any domain: what a handler gets
+// besides the request is the application's environment (`Env`: its services and signed-in user).
 import type { operations } from '../../generated/openapi.js';
-import type { Services } from '../services.js';
-import type { SessionUser } from '../accounts/session-user.js';
+import type { Logger } from '../log.js';
 
 export type OperationId = keyof operations;
 
@@ -32,17 +31,62 @@ export type Reply<Op extends OperationId> = {
   };
 }[SuccessStatus<Op>];
 
-export interface OperationInput<Op extends OperationId> {
-  params: PathParams<Op>;
-  query: QueryParams<Op>;
-  body: JsonBody<Op>;
-  /** The logged-in user when the operation is authenticated (the security handler guarantees it). */
-  user: SessionUser;
-  services: Services;
-  ctx: Koa.Context;
+export interface CookieOptions {
+  httpOnly: boolean;
+  path: string;
+  secure: boolean;
+  sameSite: 'lax' | 'strict' | 'none';
+  maxAge?: number | undefined;
+  expires?: Date | undefined;
 }
 
-export interface OperationSpec<Op extends OperationId> {
+export interface Cookies {
+  get(name: string): string | undefined;
+  set(name: string, value: string, options: CookieOptions): void;
+}
+
+/** A file of a multipart body, on disk until the request ends (the body parser removes it then). */
+export interface UploadedFile {
+  /** The form field it came in. */
+  field: string;
+  path: string;
+  size: number;
+}
+
+/** The parts of the request beyond the spec's parameters that some operations need. */
+export interface RequestInfo {
+  /** The client's address (behind a trusted proxy, the one it appended); always an IP address. */
+  ip: string;
+  /** Path and query as the client sent them (for links to neighbouring pages). */
+  url: string;
+  /** Any request header by its lower-case name, '' when absent. */
+  header(name: string): string;
+  cookies: Cookies;
+  /** The body exactly as received, for signatures over the raw bytes. */
+  rawBody: string | undefined;
+}
+
+/** What the application gives every handler: its services, and the user a signed-in request is for. */
+export interface OperationEnv {
+  services: unknown;
+  user: { is_staff: boolean };
+}
+
+export interface OperationInput<Op extends OperationId, Env extends OperationEnv> {
+  params: PathParams<Op>;
+  query: QueryParams<Op>;
+  headers: HeaderParams<Op>;
+  body: JsonBody<Op>;
+  files: UploadedFile[];
+  request: RequestInfo;
+  /** The request's logger: every line carries the request id. */
+  log: Logger;
+  /** The signed-in user when the operation is authenticated (the security check guarantees it). */
+  user: Env['user'];
+  services: Env['services'];
+}
+
+export interface OperationSpec<Op extends OperationId, Env extends OperationEnv> {
   /** Only staff users may call it (others get 403); implies authentication. */
   staffOnly?: boolean;
   /**
@@ -50,13 +94,8 @@ export interface OperationSpec<Op extends OperationId> {
    * it is exempt from the refusal of NUL characters and unpaired surrogates (see hostile-input.ts).
    */
   opaqueBody?: boolean;
-  handle(input: OperationInput<Op>): Promise<Reply<Op>>;
+  handle(input: OperationInput<Op, Env>): Promise<Reply<Op>>;
 }
 
-/** `'not-implemented'` marks an operation of the spec whose handler a later change will write (501). */
-export type OperationTable = { [Op in OperationId]?: OperationSpec<Op> | 'not-implemented' };
-
-/** Declares one operation; keeps its literal operationId type for the handler's input. */
-export function operation<Op extends OperationId>(spec: OperationSpec<Op>): OperationSpec<Op> {
-  return spec;
-}
+/** Every operation of the spec with its handler: one missing is a type error. */
+export type OperationTable<Env extends OperationEnv> = { [Op in OperationId]: OperationSpec<Op, Env> };

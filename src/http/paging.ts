@@ -1,7 +1,6 @@
 // Opt-in paging for list endpoints that keeps the bare-array body: the page is chosen with
 // `limit`/`offset`, the total is announced in X-Total-Count and neighbours in an RFC 8288 Link.
 import type { Knex } from 'knex';
-import type Koa from 'koa';
 
 export const DEFAULT_LIMIT = 100;
 
@@ -14,9 +13,9 @@ export function pageOf(query: { limit?: number; offset?: number }): Page {
   return { limit: query.limit ?? DEFAULT_LIMIT, offset: query.offset ?? 0 };
 }
 
-export function pagingHeaders(ctx: Koa.Context, page: Page, total: number): Record<string, string> {
+export function pagingHeaders(requestUrl: string, page: Page, total: number): Record<string, string> {
   const link = (rel: string, offset: number) => {
-    const url = new URL(ctx.originalUrl, 'http://placeholder');
+    const url = new URL(requestUrl, 'http://placeholder');
     url.searchParams.set('limit', String(page.limit));
     url.searchParams.set('offset', String(offset));
     return `<${url.pathname}${url.search}>; rel="${rel}"`;

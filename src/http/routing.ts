@@ -10,7 +10,10 @@ export function routingMethod(ctx: Koa.Context): string {
   return ctx.method === 'HEAD' ? 'GET' : ctx.method;
 }
 
+/** The spec's router and validator, built once at start-up (see api.ts). */
+export type Api = OpenAPIBackend;
+
 /** The operation of the spec a request is for, if any. */
-export function matchRequest(api: OpenAPIBackend, ctx: Koa.Context) {
+export function matchRequest(api: Api, ctx: Koa.Context) {
   return api.router.matchOperation({ method: routingMethod(ctx), path: ctx.path, headers: {} });
 }

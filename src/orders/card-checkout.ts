@@ -2,7 +2,7 @@
 // locks are held across the network call): ask Stripe for a Checkout Session and store it on the
 // order. If Stripe fails, the order is marked failed, its stock and the cart are given back, and
 // the answer is 502; if staff cancelled the order meanwhile, the new session is expired again.
-import type { SessionUser } from '../accounts/session-user.js';
+import type { SessionUser } from '../services.js';
 import { restoreCart, type CartLine } from '../cart/checkout-cart.js';
 import { conflict } from '../http/errors.js';
 import type { Reply } from '../http/operation.js';

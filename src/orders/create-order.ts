@@ -3,11 +3,13 @@
 // address and the order) happens in one transaction. A card payment then asks Stripe for a
 // Checkout Session outside that transaction (card-checkout.ts).
 import type { Knex } from 'knex';
-import type { SessionUser } from '../accounts/session-user.js';
+import type { SessionUser } from '../services.js';
 import { takeCart } from '../cart/checkout-cart.js';
 import type { Config } from '../config.js';
-import { badRequest, HttpError, PG, pgErrorCode, serviceUnavailable } from '../http/errors.js';
-import { operation, type JsonBody } from '../http/operation.js';
+import { PG, pgErrorCode } from '../db.js';
+import { badRequest, HttpError, serviceUnavailable } from '../http/errors.js';
+import type { JsonBody } from '../http/operation.js';
+import type { Operation } from '../services.js';
 import { formatMinorUnits } from '../money.js';
 import { startCardCheckout, type CreateOrderReply, type PlacedOrder } from './card-checkout.js';
 import { claimIdempotencyKey, linkIdempotencyKey, recordIdempotentResponse, requestHash } from './idempotency.js';
@@ -49,7 +51,7 @@ async function placeOrder(
   config: Config,
   user: SessionUser,
   body: CreateOrderBody,
-  idempotencyKey: string,
+  idempotencyKey: string | undefined,
 ): Promise<PlacedOrder | Replay> {
   const claim = idempotencyKey ? await claimIdempotencyKey(trx, user.id, idempotencyKey, requestHash(body)) : undefined;
   if (claim?.kind === 'replay') return { kind: 'replay', response: claim.response as CreateOrderReply };
@@ -80,8 +82,8 @@ async function placeOrder(
   return { kind: 'placed', order, lines, cartBefore, claimId: claim?.id };
 }
 
-export const createOrder = operation<'createOrder'>({
-  async handle({ body, user, services, ctx }) {
+export const createOrder: Operation<'createOrder'> = {
+  async handle({ body, headers, user, services, log }) {
     const { config, db } = services;
     if (config.requireEmailVerification && !user.email_verified) {
       throw new HttpError(400, 'email_not_verified', 'Please verify your email address before placing an order.');
@@ -96,14 +98,14 @@ export const createOrder = operation<'createOrder'>({
     if (body.payment_method === 'stripe' && !stripe) {
       throw serviceUnavailable('Card payments are not available right now. Please choose cash on delivery.');
     }
-    const idempotencyKey = ctx.get('idempotency-key');
+    const idempotencyKey = headers['Idempotency-Key'];
 
     const result = await retryOnDeadlock(() => db.transaction((trx) => placeOrder(trx, config, user, body, idempotencyKey)));
     if (result.kind === 'replay') return result.response;
     if (result.order.payment_method === 'cod') return { status: 200, body: codAnswer(result.order.id) };
-    return startCardCheckout(services, stripe!, user, result, ctx.state.log);
+    return startCardCheckout(services, stripe!, user, result, log);
   },
-});
+};
 
 /**
  * PostgreSQL aborts one of two transactions that wait on each other (say, a checkout and the same

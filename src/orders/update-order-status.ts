@@ -4,11 +4,11 @@
 // Cancelling a card order that is still pending first expires its Stripe Checkout Session, so the
 // customer cannot pay for an order that no longer holds its stock.
 import { conflict, notFound, serviceUnavailable } from '../http/errors.js';
-import { operation } from '../http/operation.js';
+import type { Operation } from '../services.js';
 import type { Logger } from '../log.js';
 import { paymentProviderFailed } from '../payments/provider-error.js';
 import { PaymentProviderError } from '../payments/stripe-gateway.js';
-import { applyCheckoutSession } from '../payments/transitions.js';
+import { applyCheckoutSession } from './payment-transitions.js';
 import type { Services } from '../services.js';
 import { findOrder, withItems, type OrderRow, type OrderStatus } from './order.model.js';
 import { releaseUnansweredKeyOf } from './idempotency.js';
@@ -50,16 +50,16 @@ async function closeCheckout(services: Services, order: OrderRow, log: Logger): 
   if (session.status !== 'expired') throw paymentProviderFailed();
 }
 
-export const updateOrderStatus = operation<'updateOrderStatus'>({
+export const updateOrderStatus: Operation<'updateOrderStatus'> = {
   staffOnly: true,
-  async handle({ params, body, services, ctx }) {
+  async handle({ params, body, services, log }) {
     const target = body.status;
     const order = await findOrder(services.db, { id: params.id });
     if (!order) throw notFound('Order not found.');
     if (!ALLOWED_FROM[target].includes(order.status)) throw refused(order.status, target);
 
     if (target === 'cancelled' && order.status === 'pending' && order.payment_method === 'stripe') {
-      await closeCheckout(services, order, ctx.state.log);
+      await closeCheckout(services, order, log);
     }
     const updated = await services.db.transaction(async (trx) => {
       const changed =
@@ -77,4 +77,4 @@ export const updateOrderStatus = operation<'updateOrderStatus'>({
     const [response] = await withItems(services.db, [updated]);
     return { status: 200, body: response! };
   },
-});
+};

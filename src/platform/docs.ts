@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { SPEC_PATH } from '../http/api.js';
-import { operation } from '../http/operation.js';
+import type { Operation } from '../services.js';
 
 const require = createRequire(import.meta.url);
 
@@ -56,7 +56,7 @@ function docsPage() {
   return page;
 }
 
-export const getOpenApiSpec = operation<'getOpenApiSpec'>({
+export const getOpenApiSpec: Operation<'getOpenApiSpec'> = {
   async handle() {
     const { yaml, etag } = specText();
     return {
@@ -65,9 +65,9 @@ export const getOpenApiSpec = operation<'getOpenApiSpec'>({
       headers: { 'Content-Type': 'application/yaml; charset=utf-8', ETag: etag, 'Cache-Control': 'public, max-age=300' },
     };
   },
-});
+};
 
-export const getApiDocs = operation<'getApiDocs'>({
+export const getApiDocs: Operation<'getApiDocs'> = {
   async handle() {
     const { html, csp } = docsPage();
     return {
@@ -76,4 +76,4 @@ export const getApiDocs = operation<'getApiDocs'>({
       headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp, 'Cache-Control': 'public, max-age=300' },
     };
   },
-});
+};

@@ -1,15 +1,15 @@
 import { serviceUnavailable } from '../http/errors.js';
-import { operation } from '../http/operation.js';
+import type { Operation } from '../services.js';
 
-export const getHealth = operation<'getHealth'>({
-  async handle({ services, ctx }) {
+export const getHealth: Operation<'getHealth'> = {
+  async handle({ services, log }) {
     try {
       await services.db.raw('select 1');
     } catch (error) {
       // The request's logger: the warning carries the request id, like every line of a request.
-      ctx.state.log.warn({ err: error }, 'health check: database unreachable');
+      log.warn({ err: error }, 'health check: database unreachable');
       throw serviceUnavailable('The database is unreachable.');
     }
     return { status: 200, body: { status: 'ok', database: 'ok' }, headers: { 'Cache-Control': 'no-store' } };
   },
-});
+};

@@ -3,7 +3,7 @@
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { createMailer } from '../../src/accounts/mailer.js';
+import { createMailer } from '../../src/mail/mailer.js';
 import { loadConfig } from '../../src/config.js';
 import { unique } from '../support/factories.js';
 import type { Client } from '../support/client.js';

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { createMediaStore } from '../../src/catalogue/media/media-store.js';
+import { createMediaStore } from '../../src/services.js';
 import { seedCatalogue } from '../../src/catalogue/seed-catalogue.js';
 import { unique } from '../support/factories.js';
 import { startFakeCloudinary, type FakeCloudinary } from '../support/fake-cloudinary.js';

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { openSession } from '../../src/accounts/sessions.js';
-import type { SessionUser } from '../../src/accounts/session-user.js';
+import type { SessionUser } from '../../src/services.js';
 import { slugify } from '../../src/catalogue/slug.js';
 import { TEST_SECRET, type TestServer } from './server.js';
 import type { Client } from './client.js';

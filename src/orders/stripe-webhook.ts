@@ -4,10 +4,9 @@
 import type Stripe from 'stripe';
 import { HttpError, serviceUnavailable } from '../http/errors.js';
 import { findUnstorableText } from '../http/hostile-input.js';
-import { rawBody } from '../http/middleware.js';
-import { operation } from '../http/operation.js';
-import { toSessionView, verifyWebhookEvent, WebhookSignatureError } from './stripe-gateway.js';
-import { applyCheckoutSession, type SessionHappening } from './transitions.js';
+import type { Operation } from '../services.js';
+import { toSessionView, verifyWebhookEvent, WebhookSignatureError } from '../payments/stripe-gateway.js';
+import { applyCheckoutSession, type SessionHappening } from './payment-transitions.js';
 
 const HANDLED: Record<string, SessionHappening> = {
   'checkout.session.completed': 'completed',
@@ -38,16 +37,16 @@ function wellFormed(event: Stripe.Event): boolean {
   );
 }
 
-export const stripeWebhook = operation<'stripeWebhook'>({
+export const stripeWebhook: Operation<'stripeWebhook'> = {
   // Stripe's signed JSON is accepted as Stripe wrote it; only its Stripe-made ids reach the database.
   opaqueBody: true,
-  async handle({ services, ctx }) {
+  async handle({ headers, services, request, log: requestLog }) {
     const secret = services.config.stripe.webhookSecret;
     if (!secret) throw serviceUnavailable('Stripe webhooks are not configured (STRIPE_WEBHOOK_SECRET is unset).');
-    const signature = ctx.get('stripe-signature');
+    const signature = headers['Stripe-Signature'];
     if (!signature) throw badSignature('Missing Stripe-Signature header.');
     // The signature is over the exact bytes Stripe sent, not over the parsed JSON.
-    const raw = rawBody(ctx);
+    const raw = request.rawBody;
     if (raw === undefined) throw badSignature('Missing request body.');
 
     let event: Stripe.Event;
@@ -65,7 +64,7 @@ export const stripeWebhook = operation<'stripeWebhook'>({
     const object = event.data.object as Partial<Stripe.Checkout.Session>;
     if (object.object !== 'checkout.session' || !storable(object.id, 255)) return { status: 200, body: { status: 'ignored' as const } };
     const session = toSessionView(object as Stripe.Checkout.Session);
-    const log = ctx.state.log.child({ stripeEvent: event.id, type: event.type });
+    const log = requestLog.child({ stripeEvent: event.id, type: event.type });
 
     const applied = await services.db.transaction(async (trx) => {
       const recorded = await trx('stripe_events').insert({ id: event.id, type: event.type }).onConflict('id').ignore().returning('id');
@@ -77,4 +76,4 @@ export const stripeWebhook = operation<'stripeWebhook'>({
     });
     return { status: 200, body: { status: applied ? ('success' as const) : ('ignored' as const) } };
   },
-});
+};

@@ -4,9 +4,9 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../log.js';
 import { toMinorUnits } from '../money.js';
-import { findOrder } from '../orders/order.model.js';
-import { releaseOrder, transition } from '../orders/order-status.js';
-import type { CheckoutSessionView } from './stripe-gateway.js';
+import { findOrder } from './order.model.js';
+import { releaseOrder, transition } from './order-status.js';
+import type { CheckoutSessionView } from '../payments/stripe-gateway.js';
 
 /** What Stripe told us about a Checkout Session. */
 export type SessionHappening = 'completed' | 'async_payment_succeeded' | 'async_payment_failed' | 'expired';

@@ -6,10 +6,10 @@
 // and its Idempotency-Key freed.
 // It also forgets Idempotency-Keys older than a day and Stripe event ids older than 30 days.
 import type { Services } from '../services.js';
-import { PaymentProviderError } from './stripe-gateway.js';
-import { releaseUnansweredKeyOf } from '../orders/idempotency.js';
-import { releaseOrder } from '../orders/order-status.js';
-import { applyCheckoutSession, happeningOf } from './transitions.js';
+import { PaymentProviderError } from '../payments/stripe-gateway.js';
+import { releaseUnansweredKeyOf } from './idempotency.js';
+import { releaseOrder } from './order-status.js';
+import { applyCheckoutSession, happeningOf } from './payment-transitions.js';
 
 /** Stripe may take a little while to flip a session to expired; don't race it. */
 const EXPIRY_GRACE_SECONDS = 120;

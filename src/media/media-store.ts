@@ -1,8 +1,5 @@
 // Where product images go: Cloudinary when it is configured, the local media directory otherwise.
 // Handlers and the seed only see this interface; the product's `image` is the URL it returns.
-import type { Config } from '../../config.js';
-import { CloudinaryMediaStore } from './cloudinary-store.js';
-import { LocalMediaStore } from './local-store.js';
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif';
 
@@ -26,8 +23,4 @@ export class MediaStoreError extends Error {
     super(message, options);
     this.name = 'MediaStoreError';
   }
-}
-
-export function createMediaStore(config: Pick<Config, 'cloudinary' | 'dataDir'>): MediaStore {
-  return config.cloudinary ? new CloudinaryMediaStore(config.cloudinary) : new LocalMediaStore(config.dataDir);
 }

@@ -3,14 +3,14 @@
 // Stripe (never trusted from the query) and applied with the webhook's own transition code, so
 // whichever of the two arrives first moves the order, and the other changes nothing.
 import { notFound, serviceUnavailable } from '../http/errors.js';
-import { operation } from '../http/operation.js';
-import { findOrder, PAID_STATUSES } from '../orders/order.model.js';
-import { paymentProviderFailed } from './provider-error.js';
-import { PaymentProviderError } from './stripe-gateway.js';
-import { applyCheckoutSession, happeningOf } from './transitions.js';
+import type { Operation } from '../services.js';
+import { findOrder, PAID_STATUSES } from './order.model.js';
+import { paymentProviderFailed } from '../payments/provider-error.js';
+import { PaymentProviderError } from '../payments/stripe-gateway.js';
+import { applyCheckoutSession, happeningOf } from './payment-transitions.js';
 
-export const verifyPayment = operation<'verifyPayment'>({
-  async handle({ query, user, services, ctx }) {
+export const verifyPayment: Operation<'verifyPayment'> = {
+  async handle({ query, user, services, log }) {
     const mine = () => findOrder(services.db, { stripe_session_id: query.session_id, user_id: user.id });
     const order = await mine();
     if (!order) throw notFound('Order not found.');
@@ -22,11 +22,11 @@ export const verifyPayment = operation<'verifyPayment'>({
         session = await services.stripe.retrieveCheckoutSession(query.session_id);
       } catch (error) {
         if (!(error instanceof PaymentProviderError)) throw error;
-        ctx.state.log.error({ err: error, orderId: order.id }, 'could not retrieve the Checkout Session');
+        log.error({ err: error, orderId: order.id }, 'could not retrieve the Checkout Session');
         throw paymentProviderFailed();
       }
       const happened = happeningOf(session);
-      if (happened) await services.db.transaction((trx) => applyCheckoutSession(trx, session, happened, ctx.state.log));
+      if (happened) await services.db.transaction((trx) => applyCheckoutSession(trx, session, happened, log));
     }
     // Read again only when Stripe was asked: that is when the order may have moved.
     const now = order.status === 'pending' ? (await mine())! : order;
@@ -35,4 +35,4 @@ export const verifyPayment = operation<'verifyPayment'>({
       body: { order_id: now.id, status: now.status, payment_verified: PAID_STATUSES.includes(now.status) },
     };
   },
-});
+};

@@ -4,7 +4,7 @@
 // transport module once, when it is loaded.
 import http from 'node:http';
 import { v2 as cloudinary, type UploadApiErrorResponse, type UploadApiOptions, type UploadApiResponse } from 'cloudinary';
-import type { Config } from '../../config.js';
+import type { Config } from '../config.js';
 import { MediaStoreError, type ImageSource, type MediaStore } from './media-store.js';
 
 type CloudinaryConfig = NonNullable<Config['cloudinary']>;
