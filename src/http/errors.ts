@@ -33,6 +33,16 @@ export class HttpError extends Error {
 
 export const badRequest = (message: string, fields?: FieldErrors) =>
   new HttpError(400, 'validation_error', message, fields ? { fields } : {});
+
+/**
+ * A refusal of one field of the request: `fields` names it with `message`; the top-level `error`
+ * is `summary` when given (a sentence for people), else `<field>: <message>`.
+ */
+export function fieldError(field: string, message: string, options: { summary?: string; status?: number; code?: string } = {}): HttpError {
+  return new HttpError(options.status ?? 400, options.code ?? 'validation_error', options.summary ?? `${field}: ${message}`, {
+    fields: { [field]: [message] },
+  });
+}
 export const notAuthenticated = (message = 'Authentication credentials were not provided.') =>
   new HttpError(401, 'not_authenticated', message);
 export const forbidden = (message = 'You do not have permission to perform this action.') => new HttpError(403, 'forbidden', message);

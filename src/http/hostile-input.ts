@@ -8,7 +8,7 @@
 //   throws a URIError while extracting the path parameters.
 import type Koa from 'koa';
 import { matchRequest, type Api } from './routing.js';
-import { HttpError } from './errors.js';
+import { fieldError } from './errors.js';
 
 const NUL_MESSAGE = 'Text may not contain NUL (\\u0000) characters.';
 const SURROGATE_MESSAGE = 'Text must be valid Unicode (it holds an unpaired surrogate).';
@@ -42,7 +42,7 @@ export function refuseUnstorableText(parts: Record<string, unknown>): void {
   for (const value of Object.values(parts)) {
     const found = findUnstorableText(value);
     if (found) {
-      throw new HttpError(400, 'validation_error', `${found.field}: ${found.message}`, { fields: { [found.field]: [found.message] } });
+      throw fieldError(found.field, found.message);
     }
   }
 }
@@ -72,7 +72,7 @@ export function malformedPathParameters(api: Api): Koa.Middleware {
             .map((part, index) => (/^\{.+\}$/.test(part) && !decodes(actual[index] ?? '') ? part.slice(1, -1) : undefined))
             .find(Boolean) ?? 'path';
         const message = 'Malformed percent-encoding in the URL.';
-        throw new HttpError(400, 'validation_error', `${name}: ${message}`, { fields: { [name]: [message] } });
+        throw fieldError(name, message);
       }
     }
     await next();
