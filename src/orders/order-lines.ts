@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import type { components } from '../../generated/openapi.js';
 import { badRequest, HttpError } from '../http/errors.js';
 import { MAX_LINE_QUANTITY } from '../cart/cart.model.js';
+import { Product } from '../catalogue/product.model.js';
 import type { CartLine } from '../cart/checkout-cart.js';
 import { formatMoney, toMinorUnits } from '../money.js';
 
@@ -63,14 +64,10 @@ function samePrice(seen: string | number, current: number): boolean {
 /** Prices the lines from the database and takes them from stock, or throws and changes nothing. */
 export async function reserveLines(trx: Knex.Transaction, wanted: WantedLine[]): Promise<PricedLine[]> {
   const sorted = [...wanted].sort((a, b) => a.productId - b.productId);
-  const products = (await trx('products')
-    .select('id', 'name', 'price', 'image')
-    .whereIn(
-      'id',
-      sorted.map((line) => line.productId),
-    )
-    .orderBy('id')
-    .forUpdate()) as Array<{ id: number; name: string; price: string; image: string | null }>;
+  const products = await Product.lockForSale(
+    trx,
+    sorted.map((line) => line.productId),
+  );
   const byId = new Map(products.map((product) => [product.id, product]));
 
   const missing = sorted.filter((line) => !byId.has(line.productId)).map((line) => line.productId);
@@ -92,11 +89,11 @@ export async function reserveLines(trx: Knex.Transaction, wanted: WantedLine[]):
     });
   }
 
-  const taken = await takeStock(trx, sorted);
+  const taken = await Product.takeStock(trx, sorted);
   const short = sorted.find((line) => !taken.has(line.productId));
   if (short) {
     // Its row was not updated (the whole transaction is about to roll back), so this is its stock.
-    const { stock } = (await trx('products').select('stock').where({ id: short.productId }).first()) as { stock: number };
+    const stock = await Product.stockOf(trx, short.productId);
     throw new HttpError(400, 'insufficient_stock', `Insufficient stock for ${byId.get(short.productId)!.name}. Only ${stock} available.`);
   }
   return sorted.map((line) => {
@@ -109,21 +106,6 @@ export async function reserveLines(trx: Knex.Transaction, wanted: WantedLine[]):
       quantity: line.quantity,
     };
   });
-}
-
-/**
- * Takes every line from stock in one conditional UPDATE (`... AND stock >= quantity`); answers the
- * ids of the products it could take. The rows are already locked by this transaction.
- */
-async function takeStock(trx: Knex.Transaction, lines: WantedLine[]): Promise<Set<number>> {
-  const result = (await trx.raw(
-    `UPDATE products SET stock = products.stock - wanted.quantity, updated_at = now()
-       FROM (VALUES ${lines.map(() => '(?::integer, ?::integer)').join(', ')}) AS wanted (id, quantity)
-      WHERE products.id = wanted.id AND products.stock >= wanted.quantity
-      RETURNING products.id`,
-    lines.flatMap((line) => [line.productId, line.quantity]),
-  )) as { rows: Array<{ id: number }> };
-  return new Set(result.rows.map((row) => row.id));
 }
 
 export function totalOf(lines: PricedLine[]): number {

@@ -4,6 +4,7 @@
 // never becomes cancelled), and only the caller whose UPDATE matched gives the stock back — stock
 // is returned exactly once.
 import type { Knex } from 'knex';
+import { Product } from '../catalogue/product.model.js';
 import type { OrderStatus } from './order.model.js';
 
 /** Moves the order to `to` if it is in one of `from`; true when this call made the change. */
@@ -25,12 +26,10 @@ async function restock(trx: Knex.Transaction, orderId: number): Promise<void> {
     .whereNotNull('product_id') // a deleted product has no stock to give back
     .groupBy('product_id')
     .orderBy('product_id')) as Array<{ product_id: number; quantity: string | number }>;
-  // Product rows are updated in id order, as checkout reserves them, so the two never deadlock.
-  for (const line of lines) {
-    await trx('products')
-      .where({ id: line.product_id })
-      .update({ stock: trx.raw('stock + ?', [Number(line.quantity)]), updated_at: trx.fn.now() });
-  }
+  await Product.giveBackStock(
+    trx,
+    lines.map((line) => ({ productId: line.product_id, quantity: Number(line.quantity) })),
+  );
 }
 
 /** Ends a not-yet-paid order as failed or cancelled and returns its stock; true when this call did it. */
