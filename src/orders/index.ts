@@ -1,7 +1,7 @@
 // Checkout, order history, the order's payment (Stripe's webhook and the return from Checkout) and
 // the staff's order workflow.
 import type { OperationTable } from '../services.js';
-import { addressOperations } from './addresses/index.js';
+import { addressOperations } from './addresses/addresses.js';
 import { createOrder } from './create-order.js';
 import { listMyOrders } from './list-my-orders.js';
 import { stripeWebhook } from './stripe-webhook.js';
