@@ -1,31 +1,32 @@
-// The card half of checkout, after the order is placed (and its transaction committed, so no
-// locks are held across the network call): ask Stripe for a Checkout Session and store it on the
-// order. If Stripe fails, the order is marked failed, its stock and the cart are given back, and
-// the answer is 502; if staff cancelled the order meanwhile, the new session is expired again.
-import type { SessionUser } from '../services.js';
+// The card half of checkout, after the order is placed.
 import { restoreCart, type CartLine } from '../cart/checkout-cart.js';
 import { conflict } from '../http/errors.js';
 import type { Reply } from '../http/operation.js';
 import type { Logger } from '../log.js';
 import { paymentProviderFailed } from '../payments/provider-error.js';
 import type { StripeGateway } from '../payments/stripe-gateway.js';
-import type { Services } from '../services.js';
-import { recordIdempotentResponse, releaseIdempotencyKey } from './idempotency.js';
-import type { PricedLine } from './order-lines.js';
-import type { OrderRow } from './order.model.js';
-import { releaseOrder } from './order-status.js';
+import type { Services, SessionUser } from '../services.js';
+import { IdempotencyKey } from './idempotency-key.model.js';
+import type { SoldLine } from './order-item.model.js';
+import { Order, type OrderRow } from './order.model.js';
 
 export type CreateOrderReply = Reply<'createOrder'>;
 
-/** An order the checkout transaction has committed, with what the card half needs to finish or undo it. */
+/** An order the checkout transaction has committed, with what the card payment needs to finish or undo it. */
 export interface PlacedOrder {
   kind: 'placed';
   order: OrderRow;
-  lines: PricedLine[];
+  lines: SoldLine[];
   cartBefore: CartLine[];
   claimId: number | undefined;
 }
 
+/**
+ * Asks Stripe for the order's Checkout Session and stores it on the order. Runs after the order's
+ * transaction has committed, so no locks are held across the network call. If Stripe fails, the
+ * order is marked failed, its stock and the cart are given back, and the answer is 502; if staff
+ * cancelled the order meanwhile, the new session is expired again.
+ */
 export async function startCardCheckout(
   services: Services,
   stripe: StripeGateway,
@@ -48,22 +49,19 @@ export async function startCardCheckout(
     await services.db.transaction(async (trx) => {
       // Cart rows before product rows, in the same order as checkout takes them.
       await restoreCart(trx, user.id, placed.cartBefore);
-      await releaseOrder(trx, order.id, 'failed');
-      if (placed.claimId !== undefined) await releaseIdempotencyKey(trx, placed.claimId);
+      await Order.release(trx, order.id, 'failed');
+      if (placed.claimId !== undefined) await IdempotencyKey.release(trx, placed.claimId);
     });
     throw paymentProviderFailed();
   }
   const body = { checkout_url: session.url!, order_id: order.id };
   const stillPending = await services.db.transaction(async (trx) => {
-    const stored = await trx('orders')
-      .where({ id: order.id, status: 'pending' })
-      .update({ stripe_session_id: session.id, updated_at: trx.fn.now() })
-      .returning('id');
+    const stored = await Order.storeCheckoutSession(trx, order.id, session.id);
     if (placed.claimId !== undefined) {
-      if (stored.length) await recordIdempotentResponse(trx, placed.claimId, order.id, { status: 200, body });
-      else await releaseIdempotencyKey(trx, placed.claimId);
+      if (stored) await IdempotencyKey.recordResponse(trx, placed.claimId, order.id, { status: 200, body });
+      else await IdempotencyKey.release(trx, placed.claimId);
     }
-    return stored.length > 0;
+    return stored;
   });
   if (!stillPending) {
     // Staff cancelled the order while Stripe was answering: its stock is already back on sale,

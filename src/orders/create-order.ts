@@ -3,43 +3,24 @@
 // address and the order) happens in one transaction. A card payment then asks Stripe for a
 // Checkout Session outside that transaction (card-checkout.ts).
 import type { Knex } from 'knex';
-import type { SessionUser } from '../services.js';
 import { takeCart } from '../cart/checkout-cart.js';
 import type { Config } from '../config.js';
 import { PG, pgErrorCode } from '../db.js';
 import { badRequest, HttpError, serviceUnavailable } from '../http/errors.js';
 import type { JsonBody } from '../http/operation.js';
-import type { Operation } from '../services.js';
 import { formatMinorUnits } from '../money.js';
+import type { Operation, SessionUser } from '../services.js';
+import { claimIdempotencyKey } from './idempotency.js';
+import { IdempotencyKey } from './idempotency-key.model.js';
+import { Order } from './order.model.js';
+import { reserveLines, totalOf, wantedFromCart, wantedFromRequest } from './order-lines.js';
 import { startCardCheckout, type CreateOrderReply, type PlacedOrder } from './card-checkout.js';
-import { claimIdempotencyKey, linkIdempotencyKey, recordIdempotentResponse, requestHash } from './idempotency.js';
-import { reserveLines, totalOf, wantedFromCart, wantedFromRequest, type PricedLine } from './order-lines.js';
-import type { OrderRow } from './order.model.js';
 import { shippingAddress } from './shipping-address.js';
 
 /** Stripe wants expires_at at least 30 minutes ahead when the session is created; allow for latency. */
 function checkoutExpiry(minutes: number): Date {
   const seconds = Math.min(minutes * 60 + 60, 24 * 3600 - 60);
   return new Date(Date.now() + seconds * 1000);
-}
-
-async function insertOrder(
-  trx: Knex.Transaction,
-  fields: Omit<OrderRow, 'id' | 'created_at' | 'updated_at' | 'stripe_session_id'>,
-  lines: PricedLine[],
-): Promise<OrderRow> {
-  const [order] = (await trx('orders').insert(fields).returning('*')) as OrderRow[];
-  await trx('order_items').insert(
-    lines.map((line) => ({
-      order_id: order!.id,
-      product_id: line.productId,
-      product_name: line.name,
-      image: line.image,
-      price: formatMinorUnits(line.unitAmount),
-      quantity: line.quantity,
-    })),
-  );
-  return order!;
 }
 
 type CreateOrderBody = JsonBody<'createOrder'>;
@@ -53,7 +34,7 @@ async function placeOrder(
   body: CreateOrderBody,
   idempotencyKey: string | undefined,
 ): Promise<PlacedOrder | Replay> {
-  const claim = idempotencyKey ? await claimIdempotencyKey(trx, user.id, idempotencyKey, requestHash(body)) : undefined;
+  const claim = idempotencyKey ? await claimIdempotencyKey(trx, user.id, idempotencyKey, body) : undefined;
   if (claim?.kind === 'replay') return { kind: 'replay', response: claim.response as CreateOrderReply };
 
   const address = await shippingAddress(trx, user.id, body);
@@ -61,7 +42,7 @@ async function placeOrder(
   // Product rows stay locked from here to commit: keep the rest of the transaction short.
   const lines = await reserveLines(trx, body.cart ? wantedFromRequest(body.cart) : wantedFromCart(cartBefore));
   const byCard = body.payment_method === 'stripe';
-  const order = await insertOrder(
+  const order = await Order.place(
     trx,
     {
       user_id: user.id,
@@ -75,9 +56,9 @@ async function placeOrder(
     lines,
   );
   if (claim) {
-    if (byCard) await linkIdempotencyKey(trx, claim.id, order.id);
+    if (byCard) await IdempotencyKey.linkToOrder(trx, claim.id, order.id);
     // A card order's answer (the checkout URL) is recorded once Stripe has given it.
-    else await recordIdempotentResponse(trx, claim.id, order.id, { status: 200, body: codAnswer(order.id) });
+    else await IdempotencyKey.recordResponse(trx, claim.id, order.id, { status: 200, body: codAnswer(order.id) });
   }
   return { kind: 'placed', order, lines, cartBefore, claimId: claim?.id };
 }

@@ -9,6 +9,7 @@ import { MAX_LINE_QUANTITY } from '../cart/cart.model.js';
 import { Product } from '../catalogue/product.model.js';
 import type { CartLine } from '../cart/checkout-cart.js';
 import { formatMoney, toMinorUnits } from '../money.js';
+import type { SoldLine } from './order-item.model.js';
 
 type RequestedLine = components['schemas']['OrderLineInput'];
 
@@ -17,15 +18,6 @@ export interface WantedLine {
   productId: number;
   quantity: number;
   seenPrices: Array<string | number>;
-}
-
-export interface PricedLine {
-  productId: number;
-  name: string;
-  image: string | null;
-  /** Unit price in paise, from the database. */
-  unitAmount: number;
-  quantity: number;
 }
 
 /** Lines of the request, one per product (repeated products are added together). */
@@ -62,7 +54,7 @@ function samePrice(seen: string | number, current: number): boolean {
 }
 
 /** Prices the lines from the database and takes them from stock, or throws and changes nothing. */
-export async function reserveLines(trx: Knex.Transaction, wanted: WantedLine[]): Promise<PricedLine[]> {
+export async function reserveLines(trx: Knex.Transaction, wanted: WantedLine[]): Promise<SoldLine[]> {
   const sorted = [...wanted].sort((a, b) => a.productId - b.productId);
   const products = await Product.lockForSale(
     trx,
@@ -108,6 +100,6 @@ export async function reserveLines(trx: Knex.Transaction, wanted: WantedLine[]):
   });
 }
 
-export function totalOf(lines: PricedLine[]): number {
+export function totalOf(lines: SoldLine[]): number {
   return lines.reduce((sum, line) => sum + line.unitAmount * line.quantity, 0);
 }

@@ -1,12 +1,14 @@
 // POST /api/orders/webhook/ — Stripe's notifications about Checkout Sessions. The signature is
 // checked over the raw request bytes. Each event is recorded by id in the same transaction as its
-// effect: a duplicate (or concurrent) delivery finds the id taken and changes nothing.
+// effect (StripeEvent.applyOnce): a duplicate (or concurrent) delivery finds the id taken and
+// changes nothing.
 import type Stripe from 'stripe';
 import { HttpError, serviceUnavailable } from '../http/errors.js';
 import { findUnstorableText } from '../http/hostile-input.js';
 import type { Operation } from '../services.js';
 import { toSessionView, verifyWebhookEvent, WebhookSignatureError } from '../payments/stripe-gateway.js';
 import { applyCheckoutSession, type SessionHappening } from './payment-transitions.js';
+import { StripeEvent } from './stripe-event.model.js';
 
 const HANDLED: Record<string, SessionHappening> = {
   'checkout.session.completed': 'completed',
@@ -66,13 +68,10 @@ export const stripeWebhook: Operation<'stripeWebhook'> = {
     const session = toSessionView(object as Stripe.Checkout.Session);
     const log = requestLog.child({ stripeEvent: event.id, type: event.type });
 
-    const applied = await services.db.transaction(async (trx) => {
-      const recorded = await trx('stripe_events').insert({ id: event.id, type: event.type }).onConflict('id').ignore().returning('id');
-      if (!recorded.length) return false; // delivered before: already applied
+    const applied = await StripeEvent.applyOnce(services.db, event, async (trx) => {
       const result = await applyCheckoutSession(trx, session, happened, log);
-      if (result.orderId !== null) await trx('stripe_events').where({ id: event.id }).update({ order_id: result.orderId });
       log.info({ orderId: result.orderId, outcome: result.outcome }, 'Stripe event applied');
-      return true;
+      return result.orderId;
     });
     return { status: 200, body: { status: applied ? ('success' as const) : ('ignored' as const) } };
   },

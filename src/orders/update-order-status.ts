@@ -10,9 +10,8 @@ import { paymentProviderFailed } from '../payments/provider-error.js';
 import { PaymentProviderError } from '../payments/stripe-gateway.js';
 import { applyCheckoutSession } from './payment-transitions.js';
 import type { Services } from '../services.js';
-import { findOrder, withItems, type OrderRow, type OrderStatus } from './order.model.js';
-import { releaseUnansweredKeyOf } from './idempotency.js';
-import { releaseOrder, transition } from './order-status.js';
+import { IdempotencyKey } from './idempotency-key.model.js';
+import { Order, type OrderRow, type OrderStatus } from './order.model.js';
 
 type Target = 'shipped' | 'delivered' | 'cancelled';
 
@@ -54,7 +53,7 @@ export const updateOrderStatus: Operation<'updateOrderStatus'> = {
   staffOnly: true,
   async handle({ params, body, services, log }) {
     const target = body.status;
-    const order = await findOrder(services.db, { id: params.id });
+    const order = await Order.findBy(services.db, { id: params.id });
     if (!order) throw notFound('Order not found.');
     if (!ALLOWED_FROM[target].includes(order.status)) throw refused(order.status, target);
 
@@ -64,17 +63,17 @@ export const updateOrderStatus: Operation<'updateOrderStatus'> = {
     const updated = await services.db.transaction(async (trx) => {
       const changed =
         target === 'cancelled'
-          ? await releaseOrder(trx, order.id, 'cancelled', ALLOWED_FROM.cancelled)
-          : await transition(trx, order.id, ALLOWED_FROM[target], target);
+          ? await Order.release(trx, order.id, 'cancelled', ALLOWED_FROM.cancelled)
+          : await Order.moveStatus(trx, order.id, ALLOWED_FROM[target], target);
       // A card order cancelled before its checkout request answered (that process may have died)
       // must not leave its Idempotency-Key saying "in progress" for a day.
-      if (changed && target === 'cancelled') await releaseUnansweredKeyOf(trx, order.id);
-      const now = (await findOrder(trx, { id: order.id }))!;
+      if (changed && target === 'cancelled') await IdempotencyKey.releaseUnansweredOf(trx, order.id);
+      const now = (await Order.findBy(trx, { id: order.id }))!;
       // Someone else (a webhook, another staff member) moved the order in the meantime.
       if (!changed) throw refused(now.status, target);
       return now;
     });
-    const [response] = await withItems(services.db, [updated]);
+    const [response] = await Order.responsesOf(services.db, [updated]);
     return { status: 200, body: response! };
   },
 };

@@ -4,14 +4,14 @@
 // whichever of the two arrives first moves the order, and the other changes nothing.
 import { notFound, serviceUnavailable } from '../http/errors.js';
 import type { Operation } from '../services.js';
-import { findOrder, PAID_STATUSES } from './order.model.js';
+import { Order, PAID_STATUSES } from './order.model.js';
 import { paymentProviderFailed } from '../payments/provider-error.js';
 import { PaymentProviderError } from '../payments/stripe-gateway.js';
 import { applyCheckoutSession, happeningOf } from './payment-transitions.js';
 
 export const verifyPayment: Operation<'verifyPayment'> = {
   async handle({ query, user, services, log }) {
-    const mine = () => findOrder(services.db, { stripe_session_id: query.session_id, user_id: user.id });
+    const mine = () => Order.findBy(services.db, { stripe_session_id: query.session_id, user_id: user.id });
     const order = await mine();
     if (!order) throw notFound('Order not found.');
 
