@@ -1,7 +1,7 @@
 // POST /api/orders/create/ — places an order. Everything that must be all-or-nothing (claiming
 // the Idempotency-Key, taking the cart, pricing from the database, taking stock, saving the
 // address and the order) happens in one transaction. A card payment then asks Stripe for a
-// Checkout Session outside that transaction (card-checkout.ts).
+// Checkout Session outside that transaction (payment-checkout.ts).
 import type { Knex } from 'knex';
 import { takeCart } from '../cart/checkout-cart.js';
 import type { Config } from '../config.js';
@@ -9,12 +9,12 @@ import { PG, pgErrorCode } from '../db.js';
 import { badRequest, HttpError, serviceUnavailable } from '../http/errors.js';
 import type { JsonBody } from '../http/operation.js';
 import { formatMinorUnits } from '../money.js';
-import type { Operation, SessionUser } from '../services.js';
+import type { OperationTable, SessionUser } from '../services.js';
 import { claimIdempotencyKey } from './idempotency.js';
 import { IdempotencyKey } from './idempotency-key.model.js';
 import { Order } from './order.model.js';
 import { reserveLines, totalOf, wantedFromCart, wantedFromRequest } from './order-lines.js';
-import { startCardCheckout, type CreateOrderReply, type PlacedOrder } from './card-checkout.js';
+import { startCardCheckout, type CreateOrderReply, type PlacedOrder } from './payment-checkout.js';
 import { shippingAddress } from './shipping-address.js';
 
 /** Stripe wants expires_at at least 30 minutes ahead when the session is created; allow for latency. */
@@ -63,30 +63,32 @@ async function placeOrder(
   return { kind: 'placed', order, lines, cartBefore, claimId: claim?.id };
 }
 
-export const createOrder: Operation<'createOrder'> = {
-  async handle({ body, headers, user, services, log }) {
-    const { config, db } = services;
-    if (config.requireEmailVerification && !user.email_verified) {
-      throw new HttpError(400, 'email_not_verified', 'Please verify your email address before placing an order.');
-    }
-    if (body.address !== undefined && body.address_id !== undefined) {
-      throw badRequest('Give either address or address_id, not both.', { address_id: ['Give either address or address_id, not both.'] });
-    }
-    if (body.address === undefined && body.address_id === undefined) {
-      throw badRequest('A shipping address is required.', { address: ['This field is required.'] });
-    }
-    const stripe = services.stripe;
-    if (body.payment_method === 'stripe' && !stripe) {
-      throw serviceUnavailable('Card payments are not available right now. Please choose cash on delivery.');
-    }
-    const idempotencyKey = headers['Idempotency-Key'];
+export const createOrderOperations = {
+  createOrder: {
+    async handle({ body, headers, user, services, log }) {
+      const { config, db } = services;
+      if (config.requireEmailVerification && !user.email_verified) {
+        throw new HttpError(400, 'email_not_verified', 'Please verify your email address before placing an order.');
+      }
+      if (body.address !== undefined && body.address_id !== undefined) {
+        throw badRequest('Give either address or address_id, not both.', { address_id: ['Give either address or address_id, not both.'] });
+      }
+      if (body.address === undefined && body.address_id === undefined) {
+        throw badRequest('A shipping address is required.', { address: ['This field is required.'] });
+      }
+      const stripe = services.stripe;
+      if (body.payment_method === 'stripe' && !stripe) {
+        throw serviceUnavailable('Card payments are not available right now. Please choose cash on delivery.');
+      }
+      const idempotencyKey = headers['Idempotency-Key'];
 
-    const result = await retryOnDeadlock(() => db.transaction((trx) => placeOrder(trx, config, user, body, idempotencyKey)));
-    if (result.kind === 'replay') return result.response;
-    if (result.order.payment_method === 'cod') return { status: 200, body: codAnswer(result.order.id) };
-    return startCardCheckout(services, stripe!, user, result, log);
+      const result = await retryOnDeadlock(() => db.transaction((trx) => placeOrder(trx, config, user, body, idempotencyKey)));
+      if (result.kind === 'replay') return result.response;
+      if (result.order.payment_method === 'cod') return { status: 200, body: codAnswer(result.order.id) };
+      return startCardCheckout(services, stripe!, user, result, log);
+    },
   },
-};
+} satisfies Partial<OperationTable>;
 
 /**
  * PostgreSQL aborts one of two transactions that wait on each other (say, a checkout and the same

@@ -1,14 +1,16 @@
-// The card half of checkout, after the order is placed.
+// The card payment of an order at Stripe: opening its Checkout Session once the order is placed,
+// and closing it before staff cancel the order.
 import { restoreCart, type CartLine } from '../cart/checkout-cart.js';
-import { conflict } from '../http/errors.js';
+import { conflict, serviceUnavailable } from '../http/errors.js';
 import type { Reply } from '../http/operation.js';
 import type { Logger } from '../log.js';
 import { paymentProviderFailed } from '../payments/provider-error.js';
-import type { StripeGateway } from '../payments/stripe-gateway.js';
+import { PaymentProviderError, type StripeGateway } from '../payments/stripe-gateway.js';
 import type { Services, SessionUser } from '../services.js';
 import { IdempotencyKey } from './idempotency-key.model.js';
 import type { SoldLine } from './order-item.model.js';
 import { Order, type OrderRow } from './order.model.js';
+import { applyCheckoutSession } from './payment-transitions.js';
 
 export type CreateOrderReply = Reply<'createOrder'>;
 
@@ -72,4 +74,34 @@ export async function startCardCheckout(
     throw conflict('This order was cancelled before the payment could start.');
   }
   return { status: 200, body };
+}
+
+/**
+ * Makes a pending card order's Checkout Session unpayable before staff cancel the order, so the
+ * customer cannot pay for an order that no longer holds its stock. Refuses (409) when the
+ * customer has already paid, recording the payment.
+ */
+export async function closeCardCheckout(services: Services, order: OrderRow, log: Logger): Promise<void> {
+  if (!order.stripe_session_id) return;
+  const stripe = services.stripe;
+  if (!stripe) throw serviceUnavailable('Stripe is not configured; a pending card order cannot be cancelled safely.');
+  try {
+    await stripe.expireCheckoutSession(order.stripe_session_id);
+    return;
+  } catch (error) {
+    if (!(error instanceof PaymentProviderError)) throw error;
+    log.warn({ err: error, orderId: order.id }, 'could not expire the Checkout Session');
+  }
+  // Stripe refuses to expire a session that is no longer open: find out what happened to it.
+  let session;
+  try {
+    session = await stripe.retrieveCheckoutSession(order.stripe_session_id);
+  } catch {
+    throw paymentProviderFailed();
+  }
+  if (session.status === 'complete') {
+    await services.db.transaction((trx) => applyCheckoutSession(trx, session, 'completed', log));
+    throw conflict('The customer has already completed the payment; the order cannot be cancelled here.');
+  }
+  if (session.status !== 'expired') throw paymentProviderFailed();
 }
