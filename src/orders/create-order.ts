@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import { takeCart } from '../cart/checkout-cart.js';
 import type { Config } from '../config.js';
 import { PG, pgErrorCode } from '../db.js';
-import { badRequest, HttpError, serviceUnavailable } from '../http/errors.js';
+import { fieldError, HttpError, serviceUnavailable } from '../http/errors.js';
 import type { JsonBody } from '../http/operation.js';
 import { formatMinorUnits } from '../money.js';
 import type { OperationTable, SessionUser } from '../services.js';
@@ -71,10 +71,12 @@ export const createOrderOperations = {
         throw new HttpError(400, 'email_not_verified', 'Please verify your email address before placing an order.');
       }
       if (body.address !== undefined && body.address_id !== undefined) {
-        throw badRequest('Give either address or address_id, not both.', { address_id: ['Give either address or address_id, not both.'] });
+        throw fieldError('address_id', 'Give either address or address_id, not both.', {
+          summary: 'Give either address or address_id, not both.',
+        });
       }
       if (body.address === undefined && body.address_id === undefined) {
-        throw badRequest('A shipping address is required.', { address: ['This field is required.'] });
+        throw fieldError('address', 'This field is required.', { summary: 'A shipping address is required.' });
       }
       const stripe = services.stripe;
       if (body.payment_method === 'stripe' && !stripe) {

@@ -4,7 +4,7 @@
 // a line it could not take throws, rolling back the lines it took.
 import type { Knex } from 'knex';
 import type { components } from '../../generated/openapi.js';
-import { badRequest, HttpError } from '../http/errors.js';
+import { badRequest, fieldError, HttpError } from '../http/errors.js';
 import { MAX_LINE_QUANTITY } from '../cart/cart.model.js';
 import { Product } from '../catalogue/product.model.js';
 import type { CartLine } from '../cart/checkout-cart.js';
@@ -31,8 +31,8 @@ export function wantedFromRequest(cart: RequestedLine[]): WantedLine[] {
   }
   for (const wanted of byProduct.values()) {
     if (wanted.quantity > MAX_LINE_QUANTITY) {
-      throw badRequest(`At most ${MAX_LINE_QUANTITY} of one product per order.`, {
-        cart: [`Product ${wanted.productId}: at most ${MAX_LINE_QUANTITY} per order.`],
+      throw fieldError('cart', `Product ${wanted.productId}: at most ${MAX_LINE_QUANTITY} per order.`, {
+        summary: `At most ${MAX_LINE_QUANTITY} of one product per order.`,
       });
     }
   }
@@ -41,7 +41,7 @@ export function wantedFromRequest(cart: RequestedLine[]): WantedLine[] {
 
 /** The server-side cart's lines as the order's lines (used when the request names no `cart`). */
 export function wantedFromCart(cart: CartLine[]): WantedLine[] {
-  if (!cart.length) throw badRequest('Your cart is empty.', { cart: ['Your cart is empty.'] });
+  if (!cart.length) throw fieldError('cart', 'Your cart is empty.', { summary: 'Your cart is empty.' });
   return cart.map((line) => ({ productId: line.product_id, quantity: line.quantity, seenPrices: [] }));
 }
 
