@@ -1,10 +1,9 @@
 // The card payment of an order at Stripe: opening its Checkout Session once the order is placed,
 // and closing it before staff cancel the order.
 import { restoreCart, type CartLine } from '../cart/checkout-cart.js';
-import { conflict, serviceUnavailable } from '../http/errors.js';
+import { badGateway, conflict, serviceUnavailable } from '../http/errors.js';
 import type { Reply } from '../http/operation.js';
 import type { Logger } from '../log.js';
-import { paymentProviderFailed } from '../payments/provider-error.js';
 import { PaymentProviderError, type StripeGateway } from '../payments/stripe-gateway.js';
 import type { Services, SessionUser } from '../services.js';
 import { IdempotencyKey } from './idempotency-key.model.js';
@@ -13,6 +12,9 @@ import { Order, type OrderRow } from './order.model.js';
 import { applyCheckoutSession } from './payment-transitions.js';
 
 export type CreateOrderReply = Reply<'createOrder'>;
+
+/** What the shopper or staff member is told whenever Stripe could not be used (details go to the log). */
+export const paymentProviderFailed = () => badGateway('Payment provider error. Please try again.');
 
 /** An order the checkout transaction has committed, with what the card payment needs to finish or undo it. */
 export interface PlacedOrder {

@@ -3,10 +3,10 @@
 // Stripe (never trusted from the query) and applied with the webhook's own transition code, so
 // whichever of the two arrives first moves the order, and the other changes nothing.
 import { notFound, serviceUnavailable } from '../http/errors.js';
-import { paymentProviderFailed } from '../payments/provider-error.js';
 import { PaymentProviderError } from '../payments/stripe-gateway.js';
 import type { OperationTable } from '../services.js';
 import { Order, PAID_STATUSES } from './order.model.js';
+import { paymentProviderFailed } from './payment-checkout.js';
 import { applyCheckoutSession, happeningOf } from './payment-transitions.js';
 
 export const paymentVerificationOperations = {
