@@ -11,7 +11,7 @@ export interface StoredResponse {
   body: unknown;
 }
 
-export interface IdempotencyKeyRow {
+interface IdempotencyKeyRow {
   id: number;
   user_id: number;
   key: string;
@@ -25,7 +25,7 @@ export interface IdempotencyKeyRow {
 }
 
 /** What claiming a key found: it is ours now, or an earlier request holds it (undefined: it just let go). */
-export type KeyClaim =
+type KeyClaim =
   | { claimed: true; id: number }
   | { claimed: false; earlier: Pick<IdempotencyKeyRow, 'request_hash' | 'response_status' | 'response_body'> | undefined };
 

@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { HttpError } from '../http/errors.js';
 import { IdempotencyKey, type StoredResponse } from './idempotency-key.model.js';
 
-export type Claim = { kind: 'claimed'; id: number } | { kind: 'replay'; response: StoredResponse };
+type Claim = { kind: 'claimed'; id: number } | { kind: 'replay'; response: StoredResponse };
 
 /** A stable hash of the request body (keys sorted, so property order does not matter). */
 function requestHash(body: unknown): string {

@@ -14,7 +14,7 @@ import type { SoldLine } from './order-item.model.js';
 type RequestedLine = components['schemas']['OrderLineInput'];
 
 /** One product of the order with the quantity wanted and the prices the shopper saw for it. */
-export interface WantedLine {
+interface WantedLine {
   productId: number;
   quantity: number;
   seenPrices: Array<string | number>;

@@ -14,9 +14,9 @@ import { newestFirstPage, type Page } from '../http/paging.js';
 import { formatMoney } from '../money.js';
 import { OrderItem, type OrderItemRow, type SoldLine } from './order-item.model.js';
 
-export type OrderResponse = components['schemas']['Order'];
+type OrderResponse = components['schemas']['Order'];
 export type OrderStatus = components['schemas']['OrderStatus'];
-export type PaymentMethod = OrderResponse['payment_method'];
+type PaymentMethod = OrderResponse['payment_method'];
 
 export interface OrderRow {
   id: number;
@@ -38,7 +38,7 @@ export interface OrderRow {
 }
 
 /** What checkout decides about a new order; the database fills in the rest. */
-export type NewOrder = Omit<OrderRow, 'id' | 'created_at' | 'updated_at' | 'stripe_session_id'>;
+type NewOrder = Omit<OrderRow, 'id' | 'created_at' | 'updated_at' | 'stripe_session_id'>;
 
 const ORDER_COLUMNS = [
   'id',
@@ -163,7 +163,7 @@ export class Order extends Model {
   }
 }
 
-export function toOrderResponse(order: OrderRow, items: OrderItemRow[]): OrderResponse {
+function toOrderResponse(order: OrderRow, items: OrderItemRow[]): OrderResponse {
   return {
     id: order.id,
     user: order.user_id,

@@ -17,10 +17,10 @@ export function happeningOf(session: CheckoutSessionView): SessionHappening | un
   return undefined;
 }
 
-export type SessionOutcome =
+type SessionOutcome =
   'paid' | 'failed' | 'cancelled' | 'unchanged' | 'awaiting_payment' | 'unknown_session' | 'session_mismatch' | 'amount_mismatch';
 
-export interface SessionResult {
+interface SessionResult {
   orderId: number | null;
   outcome: SessionOutcome;
 }

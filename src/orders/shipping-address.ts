@@ -8,7 +8,7 @@ import { Address, trimmedFields, type AddressFields } from './addresses/address.
 type AddressInput = components['schemas']['AddressInput'];
 
 /** The order's own copy of the address (ship_* columns). */
-export interface ShippingCopy {
+interface ShippingCopy {
   ship_full_name: string;
   ship_phone: string;
   ship_street: string;

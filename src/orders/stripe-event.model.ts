@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { Model, type RelationMappings } from 'objection';
 import { Order } from './order.model.js';
 
-export interface StripeEventRow {
+interface StripeEventRow {
   id: string;
   type: string;
   /** The order the event was about, when it named one. */

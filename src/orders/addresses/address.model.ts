@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import { Model } from 'objection';
 import type { components } from '../../../generated/openapi.js';
 
-export type AddressResponse = components['schemas']['Address'];
+type AddressResponse = components['schemas']['Address'];
 export type AddressFields = Omit<AddressResponse, 'id'>;
 
 const ADDRESS_COLUMNS = ['id', 'full_name', 'phone', 'street', 'city', 'pincode'] as const;
