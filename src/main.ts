@@ -10,7 +10,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDatabase } from './db.js';
 import { answerMalformedRequests } from './http/client-errors.js';
 import { createLogger } from './log.js';
-import { sweepAbandonedCheckouts } from './orders/checkout-sweeper.js';
+import { sweepAbandonedCheckouts } from './orders/payment-sweeper.js';
 import { startHousekeeping } from './platform/housekeeping.js';
 import { createServices } from './services.js';
 

@@ -1,45 +1,26 @@
 // POST /api/orders/create/ — places an order. Everything that must be all-or-nothing (claiming
 // the Idempotency-Key, taking the cart, pricing from the database, taking stock, saving the
 // address and the order) happens in one transaction. A card payment then asks Stripe for a
-// Checkout Session outside that transaction (card-checkout.ts).
+// Checkout Session outside that transaction (payment-checkout.ts).
 import type { Knex } from 'knex';
-import type { SessionUser } from '../services.js';
 import { takeCart } from '../cart/checkout-cart.js';
 import type { Config } from '../config.js';
 import { PG, pgErrorCode } from '../db.js';
-import { badRequest, HttpError, serviceUnavailable } from '../http/errors.js';
+import { fieldError, HttpError, serviceUnavailable } from '../http/errors.js';
 import type { JsonBody } from '../http/operation.js';
-import type { Operation } from '../services.js';
 import { formatMinorUnits } from '../money.js';
-import { startCardCheckout, type CreateOrderReply, type PlacedOrder } from './card-checkout.js';
-import { claimIdempotencyKey, linkIdempotencyKey, recordIdempotentResponse, requestHash } from './idempotency.js';
-import { reserveLines, totalOf, wantedFromCart, wantedFromRequest, type PricedLine } from './order-lines.js';
-import type { OrderRow } from './order.model.js';
+import type { OperationTable, SessionUser } from '../services.js';
+import { claimIdempotencyKey } from './idempotency.js';
+import { IdempotencyKey } from './idempotency-key.model.js';
+import { Order } from './order.model.js';
+import { reserveLines, totalOf, wantedFromCart, wantedFromRequest } from './order-lines.js';
+import { startCardCheckout, type CreateOrderReply, type PlacedOrder } from './payment-checkout.js';
 import { shippingAddress } from './shipping-address.js';
 
 /** Stripe wants expires_at at least 30 minutes ahead when the session is created; allow for latency. */
 function checkoutExpiry(minutes: number): Date {
   const seconds = Math.min(minutes * 60 + 60, 24 * 3600 - 60);
   return new Date(Date.now() + seconds * 1000);
-}
-
-async function insertOrder(
-  trx: Knex.Transaction,
-  fields: Omit<OrderRow, 'id' | 'created_at' | 'updated_at' | 'stripe_session_id'>,
-  lines: PricedLine[],
-): Promise<OrderRow> {
-  const [order] = (await trx('orders').insert(fields).returning('*')) as OrderRow[];
-  await trx('order_items').insert(
-    lines.map((line) => ({
-      order_id: order!.id,
-      product_id: line.productId,
-      product_name: line.name,
-      image: line.image,
-      price: formatMinorUnits(line.unitAmount),
-      quantity: line.quantity,
-    })),
-  );
-  return order!;
 }
 
 type CreateOrderBody = JsonBody<'createOrder'>;
@@ -53,7 +34,7 @@ async function placeOrder(
   body: CreateOrderBody,
   idempotencyKey: string | undefined,
 ): Promise<PlacedOrder | Replay> {
-  const claim = idempotencyKey ? await claimIdempotencyKey(trx, user.id, idempotencyKey, requestHash(body)) : undefined;
+  const claim = idempotencyKey ? await claimIdempotencyKey(trx, user.id, idempotencyKey, body) : undefined;
   if (claim?.kind === 'replay') return { kind: 'replay', response: claim.response as CreateOrderReply };
 
   const address = await shippingAddress(trx, user.id, body);
@@ -61,7 +42,7 @@ async function placeOrder(
   // Product rows stay locked from here to commit: keep the rest of the transaction short.
   const lines = await reserveLines(trx, body.cart ? wantedFromRequest(body.cart) : wantedFromCart(cartBefore));
   const byCard = body.payment_method === 'stripe';
-  const order = await insertOrder(
+  const order = await Order.place(
     trx,
     {
       user_id: user.id,
@@ -75,37 +56,41 @@ async function placeOrder(
     lines,
   );
   if (claim) {
-    if (byCard) await linkIdempotencyKey(trx, claim.id, order.id);
+    if (byCard) await IdempotencyKey.linkToOrder(trx, claim.id, order.id);
     // A card order's answer (the checkout URL) is recorded once Stripe has given it.
-    else await recordIdempotentResponse(trx, claim.id, order.id, { status: 200, body: codAnswer(order.id) });
+    else await IdempotencyKey.recordResponse(trx, claim.id, order.id, { status: 200, body: codAnswer(order.id) });
   }
   return { kind: 'placed', order, lines, cartBefore, claimId: claim?.id };
 }
 
-export const createOrder: Operation<'createOrder'> = {
-  async handle({ body, headers, user, services, log }) {
-    const { config, db } = services;
-    if (config.requireEmailVerification && !user.email_verified) {
-      throw new HttpError(400, 'email_not_verified', 'Please verify your email address before placing an order.');
-    }
-    if (body.address !== undefined && body.address_id !== undefined) {
-      throw badRequest('Give either address or address_id, not both.', { address_id: ['Give either address or address_id, not both.'] });
-    }
-    if (body.address === undefined && body.address_id === undefined) {
-      throw badRequest('A shipping address is required.', { address: ['This field is required.'] });
-    }
-    const stripe = services.stripe;
-    if (body.payment_method === 'stripe' && !stripe) {
-      throw serviceUnavailable('Card payments are not available right now. Please choose cash on delivery.');
-    }
-    const idempotencyKey = headers['Idempotency-Key'];
+export const createOrderOperations = {
+  createOrder: {
+    async handle({ body, headers, user, services, log }) {
+      const { config, db } = services;
+      if (config.requireEmailVerification && !user.email_verified) {
+        throw new HttpError(400, 'email_not_verified', 'Please verify your email address before placing an order.');
+      }
+      if (body.address !== undefined && body.address_id !== undefined) {
+        throw fieldError('address_id', 'Give either address or address_id, not both.', {
+          summary: 'Give either address or address_id, not both.',
+        });
+      }
+      if (body.address === undefined && body.address_id === undefined) {
+        throw fieldError('address', 'This field is required.', { summary: 'A shipping address is required.' });
+      }
+      const stripe = services.stripe;
+      if (body.payment_method === 'stripe' && !stripe) {
+        throw serviceUnavailable('Card payments are not available right now. Please choose cash on delivery.');
+      }
+      const idempotencyKey = headers['Idempotency-Key'];
 
-    const result = await retryOnDeadlock(() => db.transaction((trx) => placeOrder(trx, config, user, body, idempotencyKey)));
-    if (result.kind === 'replay') return result.response;
-    if (result.order.payment_method === 'cod') return { status: 200, body: codAnswer(result.order.id) };
-    return startCardCheckout(services, stripe!, user, result, log);
+      const result = await retryOnDeadlock(() => db.transaction((trx) => placeOrder(trx, config, user, body, idempotencyKey)));
+      if (result.kind === 'replay') return result.response;
+      if (result.order.payment_method === 'cod') return { status: 200, body: codAnswer(result.order.id) };
+      return startCardCheckout(services, stripe!, user, result, log);
+    },
   },
-};
+} satisfies Partial<OperationTable>;
 
 /**
  * PostgreSQL aborts one of two transactions that wait on each other (say, a checkout and the same

@@ -4,28 +4,20 @@
 // a line it could not take throws, rolling back the lines it took.
 import type { Knex } from 'knex';
 import type { components } from '../../generated/openapi.js';
-import { badRequest, HttpError } from '../http/errors.js';
+import { badRequest, fieldError, HttpError } from '../http/errors.js';
 import { MAX_LINE_QUANTITY } from '../cart/cart.model.js';
 import { Product } from '../catalogue/product.model.js';
 import type { CartLine } from '../cart/checkout-cart.js';
 import { formatMoney, toMinorUnits } from '../money.js';
+import type { SoldLine } from './order-item.model.js';
 
 type RequestedLine = components['schemas']['OrderLineInput'];
 
 /** One product of the order with the quantity wanted and the prices the shopper saw for it. */
-export interface WantedLine {
+interface WantedLine {
   productId: number;
   quantity: number;
   seenPrices: Array<string | number>;
-}
-
-export interface PricedLine {
-  productId: number;
-  name: string;
-  image: string | null;
-  /** Unit price in paise, from the database. */
-  unitAmount: number;
-  quantity: number;
 }
 
 /** Lines of the request, one per product (repeated products are added together). */
@@ -39,8 +31,8 @@ export function wantedFromRequest(cart: RequestedLine[]): WantedLine[] {
   }
   for (const wanted of byProduct.values()) {
     if (wanted.quantity > MAX_LINE_QUANTITY) {
-      throw badRequest(`At most ${MAX_LINE_QUANTITY} of one product per order.`, {
-        cart: [`Product ${wanted.productId}: at most ${MAX_LINE_QUANTITY} per order.`],
+      throw fieldError('cart', `Product ${wanted.productId}: at most ${MAX_LINE_QUANTITY} per order.`, {
+        summary: `At most ${MAX_LINE_QUANTITY} of one product per order.`,
       });
     }
   }
@@ -49,7 +41,7 @@ export function wantedFromRequest(cart: RequestedLine[]): WantedLine[] {
 
 /** The server-side cart's lines as the order's lines (used when the request names no `cart`). */
 export function wantedFromCart(cart: CartLine[]): WantedLine[] {
-  if (!cart.length) throw badRequest('Your cart is empty.', { cart: ['Your cart is empty.'] });
+  if (!cart.length) throw fieldError('cart', 'Your cart is empty.', { summary: 'Your cart is empty.' });
   return cart.map((line) => ({ productId: line.product_id, quantity: line.quantity, seenPrices: [] }));
 }
 
@@ -62,7 +54,7 @@ function samePrice(seen: string | number, current: number): boolean {
 }
 
 /** Prices the lines from the database and takes them from stock, or throws and changes nothing. */
-export async function reserveLines(trx: Knex.Transaction, wanted: WantedLine[]): Promise<PricedLine[]> {
+export async function reserveLines(trx: Knex.Transaction, wanted: WantedLine[]): Promise<SoldLine[]> {
   const sorted = [...wanted].sort((a, b) => a.productId - b.productId);
   const products = await Product.lockForSale(
     trx,
@@ -108,6 +100,6 @@ export async function reserveLines(trx: Knex.Transaction, wanted: WantedLine[]):
   });
 }
 
-export function totalOf(lines: PricedLine[]): number {
+export function totalOf(lines: SoldLine[]): number {
   return lines.reduce((sum, line) => sum + line.unitAmount * line.quantity, 0);
 }

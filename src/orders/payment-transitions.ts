@@ -1,12 +1,11 @@
 // What Stripe tells us about a Checkout Session (webhook, verify-payment, the expiry sweeper, a
 // staff cancellation that finds the session already paid) applied to the order that owns it,
-// through the orders module's conditional status changes.
+// through the order's conditional status changes (Order.moveStatus, Order.release).
 import type { Knex } from 'knex';
 import type { Logger } from '../log.js';
 import { toMinorUnits } from '../money.js';
-import { findOrder } from './order.model.js';
-import { releaseOrder, transition } from './order-status.js';
 import type { CheckoutSessionView } from '../payments/stripe-gateway.js';
+import { Order } from './order.model.js';
 
 /** What Stripe told us about a Checkout Session. */
 export type SessionHappening = 'completed' | 'async_payment_succeeded' | 'async_payment_failed' | 'expired';
@@ -18,10 +17,10 @@ export function happeningOf(session: CheckoutSessionView): SessionHappening | un
   return undefined;
 }
 
-export type SessionOutcome =
+type SessionOutcome =
   'paid' | 'failed' | 'cancelled' | 'unchanged' | 'awaiting_payment' | 'unknown_session' | 'session_mismatch' | 'amount_mismatch';
 
-export interface SessionResult {
+interface SessionResult {
   orderId: number | null;
   outcome: SessionOutcome;
 }
@@ -37,7 +36,7 @@ export async function applyCheckoutSession(
   happened: SessionHappening,
   log: Logger,
 ): Promise<SessionResult> {
-  const order = await findOrder(trx, { stripe_session_id: session.id });
+  const order = await Order.findBy(trx, { stripe_session_id: session.id });
   if (!order) {
     log.warn({ sessionId: session.id, happened }, 'Stripe session belongs to no order');
     return { orderId: null, outcome: 'unknown_session' };
@@ -69,7 +68,7 @@ export async function applyCheckoutSession(
         );
         return { orderId: order.id, outcome: 'amount_mismatch' };
       }
-      if (await transition(trx, order.id, ['pending'], 'paid')) return { orderId: order.id, outcome: 'paid' };
+      if (await Order.moveStatus(trx, order.id, ['pending'], 'paid')) return { orderId: order.id, outcome: 'paid' };
       if (order.status === 'cancelled' || order.status === 'failed') {
         // Cannot happen with Stripe's guarantees (an expired session takes no payment); if it does,
         // the stock is already back on sale and a person must refund or re-reserve.
@@ -81,8 +80,8 @@ export async function applyCheckoutSession(
       return { orderId: order.id, outcome: 'unchanged' };
     }
     case 'async_payment_failed':
-      return { orderId: order.id, outcome: (await releaseOrder(trx, order.id, 'failed')) ? 'failed' : 'unchanged' };
+      return { orderId: order.id, outcome: (await Order.release(trx, order.id, 'failed')) ? 'failed' : 'unchanged' };
     case 'expired':
-      return { orderId: order.id, outcome: (await releaseOrder(trx, order.id, 'cancelled')) ? 'cancelled' : 'unchanged' };
+      return { orderId: order.id, outcome: (await Order.release(trx, order.id, 'cancelled')) ? 'cancelled' : 'unchanged' };
   }
 }

@@ -1,5 +1,5 @@
-// The address book: the reference's field rules with a message per field, surrounding whitespace
-// removed, and other users' addresses unreachable (404, untouched).
+// The address book: each field's rule with the message the storefront shows for it, surrounding
+// whitespace removed, and other users' addresses unreachable (404, untouched).
 import { expect } from 'chai';
 import type { Client } from '../support/client.js';
 import { makeUser, shopper } from '../support/factories.js';

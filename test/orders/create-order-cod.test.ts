@@ -89,7 +89,7 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
     expect(await suite.db('orders').where({ user_id: user.id })).to.have.length(12);
     const book = await client.get('/api/orders/addresses/');
     expect(book.body.map(({ id: _id, ...fields }: { id: number }) => fields)).to.deep.equal([address]);
-    // The address book itself still takes an entry identical to one it holds (as the original did).
+    // Only checkout avoids duplicates: the address book itself still takes an entry identical to one it holds.
     expect((await client.post('/api/orders/addresses/', address)).status).to.equal(201);
   });
 
@@ -147,7 +147,7 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
     expect(await cartLines(suite.db, user.id)).to.deep.equal([{ product_id: cap.id, quantity: 1 }]);
   });
 
-  it('refuses the whole order when any line lacks stock, with the reference message, and changes nothing', async () => {
+  it('refuses the whole order when any line lacks stock, naming the product and its stock, and changes nothing', async () => {
     const { user, client } = await signedInUser(suite.server);
     const plenty = await makeProduct(suite.db, { stock: 10 });
     const scarce = await makeProduct(suite.db, { name: 'Scarce Hoodie', stock: 2 });

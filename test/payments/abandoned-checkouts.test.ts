@@ -2,7 +2,7 @@
 // never arrives (the sweeper), and when staff cancel a pending card order (its session is expired
 // at Stripe first, so it can no longer be paid) — exactly once in every combination.
 import { expect } from 'chai';
-import { sweepAbandonedCheckouts } from '../../src/orders/checkout-sweeper.js';
+import { sweepAbandonedCheckouts } from '../../src/orders/payment-sweeper.js';
 import { makeProduct, shopper, signedInUser, staffClient, unique } from '../support/factories.js';
 import { checkoutEvent, deliver, fakeStripeForSuite, stripeEnv } from '../support/fake-stripe.js';
 import { serverForSuite } from '../support/server.js';

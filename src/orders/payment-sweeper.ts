@@ -5,11 +5,12 @@
 // whose session was never stored (the process died while calling Stripe) is failed after a while,
 // and its Idempotency-Key freed.
 // It also forgets Idempotency-Keys older than a day and Stripe event ids older than 30 days.
-import type { Services } from '../services.js';
 import { PaymentProviderError } from '../payments/stripe-gateway.js';
-import { releaseUnansweredKeyOf } from './idempotency.js';
-import { releaseOrder } from './order-status.js';
+import type { Services } from '../services.js';
+import { IdempotencyKey } from './idempotency-key.model.js';
+import { Order } from './order.model.js';
 import { applyCheckoutSession, happeningOf } from './payment-transitions.js';
+import { StripeEvent } from './stripe-event.model.js';
 
 /** Stripe may take a little while to flip a session to expired; don't race it. */
 const EXPIRY_GRACE_SECONDS = 120;
@@ -31,32 +32,21 @@ export async function sweepAbandonedCheckouts(services: Services, now: Date = ne
   const result: SweepResult = { cancelled: 0, paid: 0, failed: 0 };
   const before = (seconds: number) => new Date(now.getTime() - seconds * 1000);
 
-  const stranded = (await db('orders')
-    .select('id')
-    .where({ status: 'pending', payment_method: 'stripe' })
-    .whereNull('stripe_session_id')
-    .where('created_at', '<', before(MISSING_SESSION_SECONDS))
-    .limit(BATCH)) as Array<{ id: number }>;
+  const stranded = await Order.withoutCheckoutSession(db, before(MISSING_SESSION_SECONDS), BATCH);
   for (const order of stranded) {
     const failed = await db.transaction(async (trx) => {
-      if (!(await releaseOrder(trx, order.id, 'failed'))) return false;
+      if (!(await Order.release(trx, order.id, 'failed'))) return false;
       // Its request never answered, so its Idempotency-Key still says "in progress": free it, so
       // the shopper's retry places a new order. (The cart it took is not put back: whether the
       // lines came from the server-side cart or from the request was not recorded.)
-      await releaseUnansweredKeyOf(trx, order.id);
+      await IdempotencyKey.releaseUnansweredOf(trx, order.id);
       return true;
     });
     if (failed) result.failed += 1;
   }
 
   if (services.stripe) {
-    const expired = (await db('orders')
-      .select('id', 'stripe_session_id')
-      .where({ status: 'pending', payment_method: 'stripe' })
-      .whereNotNull('stripe_session_id')
-      .where('stripe_expires_at', '<', before(EXPIRY_GRACE_SECONDS))
-      .orderBy('stripe_expires_at')
-      .limit(BATCH)) as Array<{ id: number; stripe_session_id: string }>;
+    const expired = await Order.pastCheckoutExpiry(db, before(EXPIRY_GRACE_SECONDS), BATCH);
     for (const order of expired) {
       let session;
       try {
@@ -74,8 +64,8 @@ export async function sweepAbandonedCheckouts(services: Services, now: Date = ne
     }
   }
 
-  await db('order_idempotency_keys').where('created_at', '<', before(IDEMPOTENCY_KEY_TTL_SECONDS)).delete();
-  await db('stripe_events').where('processed_at', '<', before(STRIPE_EVENT_TTL_SECONDS)).delete();
+  await IdempotencyKey.forgetCreatedBefore(db, before(IDEMPOTENCY_KEY_TTL_SECONDS));
+  await StripeEvent.forgetProcessedBefore(db, before(STRIPE_EVENT_TTL_SECONDS));
   if (result.cancelled || result.paid || result.failed) log.info(result, 'abandoned checkouts settled');
   return result;
 }
