@@ -1,7 +1,7 @@
 import type { Operation } from '../services.js';
 import { bearerToken } from '../http/request.js';
 import { ACCESS_COOKIE, clearSessionCookies, REFRESH_COOKIE } from './cookies.js';
-import { revokeSession } from './sessions.js';
+import { LoginSession } from './login-session.model.js';
 import { verifyToken, type TokenType } from './tokens.js';
 
 export const logout: Operation<'logout'> = {
@@ -19,7 +19,7 @@ export const logout: Operation<'logout'> = {
       const claims = token ? verifyToken(config.secretKey, token, type) : null;
       if (claims?.sid) sessions.add(claims.sid);
     }
-    for (const sessionId of sessions) await revokeSession(db, sessionId, 'logout');
+    for (const sessionId of sessions) await LoginSession.revoke(db, sessionId, 'logout');
     clearSessionCookies(request.cookies, config);
     return { status: 200, body: { message: 'Logged out' } };
   },

@@ -2,21 +2,21 @@ import { badRequest } from '../http/errors.js';
 import type { Operation } from '../services.js';
 import { consumeEmailToken, INVALID_EMAIL_TOKEN, sendPasswordResetEmail, sendQuietly } from './emails.js';
 import { hashPassword } from './passwords.js';
-import { revokeAllSessions } from './sessions.js';
+import { LoginSession } from './login-session.model.js';
 import { countAttempt } from './throttle.js';
-import { findUserByEmail, normaliseEmail } from './users.js';
+import { User } from './user.model.js';
 
 const SENT = 'If an account exists for this email, a password reset link has been sent.';
 
 export const requestPasswordReset: Operation<'requestPasswordReset'> = {
   async handle({ body, services, log }) {
-    const email = normaliseEmail(body.email);
+    const email = User.normaliseEmail(body.email);
     // Keyed by the address, known or not, so the limit protects a mailbox without revealing it.
     await countAttempt(services.db, 'password_reset', email, services.config.throttle.passwordReset);
     // The lookup and the mail happen after the answer, so its timing says nothing about whether
     // the account exists.
     void sendQuietly(log, 'password reset', async () => {
-      const user = await findUserByEmail(services.db, email);
+      const user = await User.findByEmail(services.db, email);
       if (user?.is_active) await sendPasswordResetEmail(services, user, log);
     });
     return { status: 200, body: { message: SENT } };
@@ -29,16 +29,10 @@ export const confirmPasswordReset: Operation<'confirmPasswordReset'> = {
     const password = await hashPassword(body.password);
     await db.transaction(async (trx) => {
       const userId = await consumeEmailToken(trx, config.secretKey, body.token, 'password_reset');
-      const changed =
-        userId === null
-          ? 0
-          : await trx('users')
-              .where({ id: userId, is_active: true })
-              // Following the mailed link proves the address too.
-              .update({ password, email_verified: true, updated_at: trx.fn.now() });
+      const changed = userId !== null && (await User.resetPassword(trx, userId, password));
       if (!changed) throw badRequest(INVALID_EMAIL_TOKEN, { token: [INVALID_EMAIL_TOKEN] });
       // Whoever knew the old password (or holds a stolen session) is logged out everywhere.
-      await revokeAllSessions(trx, userId!, 'password_reset');
+      await LoginSession.revokeAllOf(trx, userId, 'password_reset');
     });
     return { status: 200, body: { message: 'Password has been reset' } };
   },

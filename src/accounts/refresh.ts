@@ -1,7 +1,7 @@
 import { notAuthenticated } from '../http/errors.js';
 import type { Operation } from '../services.js';
 import { clearSessionCookies, REFRESH_COOKIE, setSessionCookies } from './cookies.js';
-import { rotateSession } from './sessions.js';
+import { rotateSession } from './session-tokens.js';
 
 export const refreshSession: Operation<'refreshSession'> = {
   async handle({ services, request }) {

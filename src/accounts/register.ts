@@ -3,11 +3,9 @@ import type { Operation } from '../services.js';
 import { setSessionCookies } from './cookies.js';
 import { sendQuietly, sendVerificationEmail } from './emails.js';
 import { hashPassword } from './passwords.js';
-import type { SessionUser } from '../services.js';
-import { openSession } from './sessions.js';
+import { openSession } from './session-tokens.js';
 import { countAttempt } from './throttle.js';
-import { toUserResponse } from './user.model.js';
-import { normaliseEmail, SESSION_USER_COLUMNS } from './users.js';
+import { toUserResponse, User } from './user.model.js';
 
 export const DUPLICATE_EMAIL = 'A user with this email already exists.';
 
@@ -15,20 +13,15 @@ export const register: Operation<'register'> = {
   async handle({ body, services, request, log }) {
     const { db, config } = services;
     await countAttempt(db, 'register', request.ip, config.throttle.register);
-    const password = await hashPassword(body.password);
+    const passwordHash = await hashPassword(body.password);
     const { user, tokens } = await db.transaction(async (trx) => {
-      // The unique index decides between racing registrations of one email: the loser inserts
-      // nothing and gets the 400, never a 500.
-      const [created] = (await trx('users')
-        .insert({
-          email: normaliseEmail(body.email),
-          password,
-          first_name: body.first_name ?? '',
-          last_name: body.last_name ?? '',
-        })
-        .onConflict('email')
-        .ignore()
-        .returning([...SESSION_USER_COLUMNS])) as SessionUser[];
+      // Of racing registrations of one email, the losers create nothing and get the 400, never a 500.
+      const created = await User.register(trx, {
+        email: body.email,
+        passwordHash,
+        firstName: body.first_name ?? '',
+        lastName: body.last_name ?? '',
+      });
       if (!created) throw badRequest(DUPLICATE_EMAIL, { email: [DUPLICATE_EMAIL] });
       return { user: created, tokens: await openSession(trx, config.secretKey, created.id) };
     });

@@ -2,6 +2,7 @@ import { badRequest } from '../http/errors.js';
 import type { Operation } from '../services.js';
 import { consumeEmailToken, INVALID_EMAIL_TOKEN, sendQuietly, sendVerificationEmail } from './emails.js';
 import { countAttempt } from './throttle.js';
+import { User } from './user.model.js';
 
 export const verifyEmail: Operation<'verifyEmail'> = {
   async handle({ body, services }) {
@@ -9,7 +10,7 @@ export const verifyEmail: Operation<'verifyEmail'> = {
     await db.transaction(async (trx) => {
       const userId = await consumeEmailToken(trx, config.secretKey, body.token, 'verify_email');
       if (userId === null) throw badRequest(INVALID_EMAIL_TOKEN, { token: [INVALID_EMAIL_TOKEN] });
-      await trx('users').where({ id: userId }).update({ email_verified: true, updated_at: trx.fn.now() });
+      await User.markEmailVerified(trx, userId);
     });
     return { status: 200, body: { message: 'Email verified' } };
   },

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import { hashPassword } from '../accounts/passwords.js';
-import { normaliseEmail } from '../accounts/users.js';
+import { User } from '../accounts/user.model.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createDatabase } from '../db.js';
 
@@ -24,7 +24,7 @@ export interface SuperuserResult {
 
 /** The rules registration applies (openapi.yaml's RegisterRequest), checked before touching the database. */
 export function checkSuperuserInput(input: { email: string; password: string }): void {
-  const email = normaliseEmail(input.email);
+  const email = User.normaliseEmail(input.email);
   if (!EMAIL.test(email) || email.length > 254) throw new SuperuserInputError(`"${input.email}" is not a valid email address.`);
   if (input.password.length < 8 || input.password.length > 128) {
     throw new SuperuserInputError('The password must be 8 to 128 characters long.');
@@ -33,16 +33,7 @@ export function checkSuperuserInput(input: { email: string; password: string }):
 
 export async function createSuperuser(db: Knex, input: { email: string; password: string }): Promise<SuperuserResult> {
   checkSuperuserInput(input);
-  const email = normaliseEmail(input.email);
-  const password = await hashPassword(input.password);
-  // One statement creates or promotes; `xmax = 0` tells a fresh insert from an update.
-  const result = await db.raw<{ rows: Array<{ id: number; email: string; created: boolean }> }>(
-    `INSERT INTO users (email, password, is_staff, is_active, email_verified) VALUES (?, ?, true, true, true)
-     ON CONFLICT (email) DO UPDATE SET password = excluded.password, is_staff = true, is_active = true, updated_at = now()
-     RETURNING id, email, (xmax = 0) AS created`,
-    [email, password],
-  );
-  return result.rows[0]!;
+  return User.createOrPromoteStaff(db, input.email, await hashPassword(input.password));
 }
 
 /** Asks for the missing values on one readline interface (piped input arrives in one chunk). */

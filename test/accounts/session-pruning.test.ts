@@ -1,7 +1,9 @@
 // Ended login sessions are forgotten by a housekeeping chore, so the sessions table holds the
 // sessions people can still use rather than every login ever made.
 import { expect } from 'chai';
-import { openSession, pruneEndedSessions, revokeSession } from '../../src/accounts/sessions.js';
+import { forgetEndedSessions } from '../../src/accounts/housekeeping.js';
+import { LoginSession } from '../../src/accounts/login-session.model.js';
+import { openSession } from '../../src/accounts/session-tokens.js';
 import { startHousekeeping } from '../../src/platform/housekeeping.js';
 import { makeUser } from '../support/factories.js';
 import { serverForSuite, TEST_SECRET } from '../support/server.js';
@@ -15,9 +17,9 @@ describe('accounts: forgetting ended sessions', () => {
     const open = async () => (await openSession(db, TEST_SECRET, user.id)).sessionId;
     const live = await open();
     const justRevoked = await open();
-    await revokeSession(db, justRevoked, 'logout');
+    await LoginSession.revoke(db, justRevoked, 'logout');
     const revokedLongAgo = await open();
-    await revokeSession(db, revokedLongAgo, 'logout');
+    await LoginSession.revoke(db, revokedLongAgo, 'logout');
     await db('login_sessions')
       .where({ id: revokedLongAgo })
       .update({ revoked_at: db.raw("now() - interval '2 days'") });
@@ -29,7 +31,7 @@ describe('accounts: forgetting ended sessions', () => {
       .where({ session_id: expiredLongAgo })
       .update({ expires_at: db.raw("now() - interval '2 days'") });
 
-    expect(await pruneEndedSessions(db)).to.be.at.least(2);
+    expect(await forgetEndedSessions(db)).to.be.at.least(2);
     const left = await db('login_sessions').whereIn('id', [live, justRevoked, revokedLongAgo, expiredLongAgo]).pluck('id');
     expect(left.sort()).to.deep.equal([live, justRevoked].sort());
     expect(await db('refresh_tokens').whereIn('session_id', [revokedLongAgo, expiredLongAgo]).first()).to.equal(undefined);
