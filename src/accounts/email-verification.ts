@@ -1,6 +1,6 @@
 // Verifying the email address: the link mailed at registration (or on request) carries a
 // single-use token (emails.ts); following it marks the address verified.
-import { badRequest } from '../http/errors.js';
+import { fieldError } from '../http/errors.js';
 import type { OperationTable } from '../services.js';
 import { consumeEmailToken, INVALID_EMAIL_TOKEN, sendQuietly, sendVerificationEmail } from './emails.js';
 import { countAttempt } from './throttle.js';
@@ -12,7 +12,7 @@ export const emailVerificationOperations = {
       const { db, config } = services;
       await db.transaction(async (trx) => {
         const userId = await consumeEmailToken(trx, config.secretKey, body.token, 'verify_email');
-        if (userId === null) throw badRequest(INVALID_EMAIL_TOKEN, { token: [INVALID_EMAIL_TOKEN] });
+        if (userId === null) throw fieldError('token', INVALID_EMAIL_TOKEN, { summary: INVALID_EMAIL_TOKEN });
         await User.markEmailVerified(trx, userId);
       });
       return { status: 200, body: { message: 'Email verified' } };

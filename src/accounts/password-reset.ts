@@ -1,6 +1,6 @@
 // Resetting a forgotten password: a request mails a single-use link (emails.ts); following it
 // sets the new password and ends every session of the account.
-import { badRequest } from '../http/errors.js';
+import { fieldError } from '../http/errors.js';
 import type { OperationTable } from '../services.js';
 import { consumeEmailToken, INVALID_EMAIL_TOKEN, sendPasswordResetEmail, sendQuietly } from './emails.js';
 import { LoginSession } from './login-session.model.js';
@@ -33,7 +33,7 @@ export const passwordResetOperations = {
       await db.transaction(async (trx) => {
         const userId = await consumeEmailToken(trx, config.secretKey, body.token, 'password_reset');
         const changed = userId !== null && (await User.resetPassword(trx, userId, password));
-        if (!changed) throw badRequest(INVALID_EMAIL_TOKEN, { token: [INVALID_EMAIL_TOKEN] });
+        if (!changed) throw fieldError('token', INVALID_EMAIL_TOKEN, { summary: INVALID_EMAIL_TOKEN });
         // Whoever knew the old password (or holds a stolen session) is logged out everywhere.
         await LoginSession.revokeAllOf(trx, userId, 'password_reset');
       });

@@ -1,6 +1,6 @@
 // Password accounts and their sessions: signing up, logging in and out, refreshing the session's
 // tokens (all set as cookies, see cookies.ts), and who the signed-in user is.
-import { badRequest, notAuthenticated } from '../http/errors.js';
+import { badRequest, fieldError, notAuthenticated } from '../http/errors.js';
 import { bearerToken } from '../http/request.js';
 import type { OperationTable } from '../services.js';
 import { ACCESS_COOKIE, clearSessionCookies, REFRESH_COOKIE, setSessionCookies } from './cookies.js';
@@ -30,7 +30,7 @@ export const sessionOperations = {
           firstName: body.first_name ?? '',
           lastName: body.last_name ?? '',
         });
-        if (!created) throw badRequest(DUPLICATE_EMAIL, { email: [DUPLICATE_EMAIL] });
+        if (!created) throw fieldError('email', DUPLICATE_EMAIL, { summary: DUPLICATE_EMAIL });
         return { user: created, tokens: await openSession(trx, config.secretKey, created.id) };
       });
       // Sent after the answer: the account exists either way, and a slow mail server must not slow sign-up.
