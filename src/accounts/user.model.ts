@@ -1,6 +1,6 @@
 // A user: email-first, the email stored lower-case (a CHECK in the schema enforces it, so lookups
 // lower-case what the client typed and uniqueness is case-insensitive). The password is an argon2id
-// hash, a Django pbkdf2 hash of an account moved from the original backend, or null for an account
+// hash, a Django pbkdf2 hash of an account moved over from the Django backend, or null for an account
 // that only ever signed in with Google.
 import type { Knex } from 'knex';
 import { fn, Model, type RelationMappings } from 'objection';

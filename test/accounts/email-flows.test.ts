@@ -1,5 +1,6 @@
-// Point 7 of the accounts issue: email verification and password reset, through nodemailer to a
-// real SMTP server the test starts; the tests follow the token of the link they receive.
+// Email verification and password reset, through nodemailer to a real SMTP server the test
+// starts; the tests follow the token of the link they receive. Each token works once, for its
+// purpose and its user only.
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { pino } from 'pino';

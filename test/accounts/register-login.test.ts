@@ -1,4 +1,4 @@
-// Points 1 and 2 of the accounts issue: email-first users (case-insensitive, unique under races)
+// Email-first users (case-insensitive, unique under races)
 // and passwords (argon2id, minimum length, Django pbkdf2 hashes accepted and re-hashed).
 import { pbkdf2Sync } from 'node:crypto';
 import { expect } from 'chai';

@@ -1,5 +1,6 @@
-// Point 3 of the accounts issue: HS256 tokens with explicit algorithms, issuer, audience and type;
-// the cookies' attributes; refresh rotation with reuse detection; logout revoking the session.
+// Session tokens: HS256 with explicit algorithms, issuer, audience and type, valid only while their
+// session is open and their user active; the cookies' attributes; refresh rotation (one winner per
+// token, reuse ends the session); logout and password reset revoking sessions.
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
