@@ -2,7 +2,7 @@
 // products.json and serves the API.
 import 'dotenv/config';
 import type { Server } from 'node:http';
-import { pruneEndedSessions } from './accounts/sessions.js';
+import { forgetEndedSessions } from './accounts/housekeeping.js';
 import { createApp } from './app.js';
 import { catalogueIsEmpty } from './catalogue/import.js';
 import { seedCatalogue } from './catalogue/seed-catalogue.js';
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
 
   const stopHousekeeping = startHousekeeping(services, [
     { name: 'settle abandoned checkouts', run: sweepAbandonedCheckouts },
-    { name: 'forget ended sessions', run: ({ db }) => pruneEndedSessions(db) },
+    { name: 'forget ended sessions', run: ({ db }) => forgetEndedSessions(db) },
   ]);
 
   let stopping = false;

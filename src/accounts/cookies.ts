@@ -4,7 +4,7 @@
 // Outside DEBUG they are Secure whatever the hop to us was: TLS usually ends at the proxy.
 import type { Config } from '../config.js';
 import type { CookieOptions, Cookies } from '../http/operation.js';
-import type { SessionTokens } from './sessions.js';
+import type { SessionTokens } from './session-tokens.js';
 import { ACCESS_TOKEN_SECONDS, REFRESH_TOKEN_SECONDS } from './tokens.js';
 
 export const ACCESS_COOKIE = 'access';

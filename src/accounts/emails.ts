@@ -1,13 +1,11 @@
 // The e-mails of accounts — verification and password reset — and their single-use tokens: a
-// signed JWT (purpose in `typ`, expiry in `exp`) whose jti digest is recorded, and consumed by one
-// conditional UPDATE, so a token works once even when two requests race with it.
+// signed JWT (purpose in `typ`, expiry in `exp`) whose record (OneTimeToken) makes it usable once.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from '../log.js';
 import type { Services } from '../services.js';
-import { PASSWORD_RESET_TOKEN_SECONDS, signToken, tokenDigest, VERIFY_EMAIL_TOKEN_SECONDS, verifyToken } from './tokens.js';
-
-export type EmailTokenPurpose = 'verify_email' | 'password_reset';
+import { OneTimeToken, type EmailTokenPurpose } from './one-time-token.model.js';
+import { PASSWORD_RESET_TOKEN_SECONDS, signToken, VERIFY_EMAIL_TOKEN_SECONDS, verifyToken } from './tokens.js';
 
 const LIFETIME: Record<EmailTokenPurpose, number> = {
   verify_email: VERIFY_EMAIL_TOKEN_SECONDS,
@@ -17,12 +15,7 @@ const LIFETIME: Record<EmailTokenPurpose, number> = {
 async function issueEmailToken(db: Knex, secret: string, userId: number, purpose: EmailTokenPurpose): Promise<string> {
   const jti = randomUUID();
   const seconds = LIFETIME[purpose];
-  await db('one_time_tokens').insert({
-    jti_hash: tokenDigest(jti),
-    user_id: userId,
-    purpose,
-    expires_at: new Date(Date.now() + seconds * 1000),
-  });
+  await OneTimeToken.record(db, { jti, userId, purpose, expiresAt: new Date(Date.now() + seconds * 1000) });
   return signToken(secret, { sub: String(userId), typ: purpose, jti }, seconds);
 }
 
@@ -33,13 +26,8 @@ export const INVALID_EMAIL_TOKEN = 'This link is invalid, expired or already use
 export async function consumeEmailToken(db: Knex, secret: string, token: string, purpose: EmailTokenPurpose): Promise<number | null> {
   const claims = verifyToken(secret, token, purpose);
   if (!claims) return null;
-  const used = await db('one_time_tokens')
-    .where({ jti_hash: tokenDigest(claims.jti!), purpose, user_id: Number(claims.sub) })
-    .whereNull('used_at')
-    .where('expires_at', '>', db.fn.now())
-    .update({ used_at: db.fn.now() })
-    .returning('user_id');
-  return used.length === 1 ? Number((used[0] as { user_id: number }).user_id) : null;
+  const userId = Number(claims.sub);
+  return (await OneTimeToken.consume(db, { jti: claims.jti!, purpose, userId })) ? userId : null;
 }
 
 function link(services: Services, page: string, token: string): string {

@@ -1,23 +1,13 @@
 // Accounts: users, cookie/bearer sessions, Google sign-in, e-mail verification, password reset.
 import type { OperationTable } from '../services.js';
-import { getMe } from './get-me.js';
-import { googleLogin } from './google-login.js';
-import { login } from './login.js';
-import { logout } from './logout.js';
-import { confirmPasswordReset, requestPasswordReset } from './password-reset.js';
-import { refreshSession } from './refresh.js';
-import { register } from './register.js';
-import { resendVerification, verifyEmail } from './verify-email.js';
+import { emailVerificationOperations } from './email-verification.js';
+import { googleSignInOperations } from './google-sign-in.js';
+import { passwordResetOperations } from './password-reset.js';
+import { sessionOperations } from './sessions.js';
 
 export const accountOperations = {
-  register,
-  login,
-  googleLogin,
-  refreshSession,
-  logout,
-  getMe,
-  verifyEmail,
-  resendVerification,
-  requestPasswordReset,
-  confirmPasswordReset,
+  ...sessionOperations,
+  ...googleSignInOperations,
+  ...emailVerificationOperations,
+  ...passwordResetOperations,
 } satisfies Partial<OperationTable>;

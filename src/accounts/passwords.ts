@@ -1,5 +1,5 @@
 // Password hashing: argon2id for everything we write; Django's `pbkdf2_sha256$iterations$salt$hash`
-// accepted on read so accounts moved from the original backend keep working, and re-hashed to
+// accepted on read so accounts moved over from the Django backend keep working, and re-hashed to
 // argon2id on their first successful login.
 import { pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';

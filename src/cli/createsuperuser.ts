@@ -8,13 +8,17 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import { hashPassword } from '../accounts/passwords.js';
-import { normaliseEmail } from '../accounts/users.js';
+import { User } from '../accounts/user.model.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createDatabase } from '../db.js';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+import { checkAgainstSchema } from '../spec-schemas.js';
 
 export class SuperuserInputError extends Error {}
+
+export interface SuperuserInput {
+  email: string;
+  password: string;
+}
 
 export interface SuperuserResult {
   id: number;
@@ -22,31 +26,24 @@ export interface SuperuserResult {
   created: boolean;
 }
 
-/** The rules registration applies (openapi.yaml's RegisterRequest), checked before touching the database. */
-export function checkSuperuserInput(input: { email: string; password: string }): void {
-  const email = normaliseEmail(input.email);
-  if (!EMAIL.test(email) || email.length > 254) throw new SuperuserInputError(`"${input.email}" is not a valid email address.`);
-  if (input.password.length < 8 || input.password.length > 128) {
-    throw new SuperuserInputError('The password must be 8 to 128 characters long.');
-  }
+/**
+ * Checks the input against the rules of registration (openapi.yaml's RegisterRequest) before the
+ * database is touched; a refusal names each field with the message the API would answer.
+ */
+export async function checkSuperuserInput(input: SuperuserInput): Promise<void> {
+  const check = await checkAgainstSchema('RegisterRequest', { email: input.email, password: input.password });
+  if (check.ok) return;
+  const lines = Object.entries(check.fields).map(([field, messages]) => `${field}: ${messages.join(' ')}`);
+  throw new SuperuserInputError(lines.join('\n'));
 }
 
-export async function createSuperuser(db: Knex, input: { email: string; password: string }): Promise<SuperuserResult> {
-  checkSuperuserInput(input);
-  const email = normaliseEmail(input.email);
-  const password = await hashPassword(input.password);
-  // One statement creates or promotes; `xmax = 0` tells a fresh insert from an update.
-  const result = await db.raw<{ rows: Array<{ id: number; email: string; created: boolean }> }>(
-    `INSERT INTO users (email, password, is_staff, is_active, email_verified) VALUES (?, ?, true, true, true)
-     ON CONFLICT (email) DO UPDATE SET password = excluded.password, is_staff = true, is_active = true, updated_at = now()
-     RETURNING id, email, (xmax = 0) AS created`,
-    [email, password],
-  );
-  return result.rows[0]!;
+export async function createSuperuser(db: Knex, input: SuperuserInput): Promise<SuperuserResult> {
+  await checkSuperuserInput(input);
+  return User.createOrPromoteStaff(db, input.email, await hashPassword(input.password));
 }
 
 /** Asks for the missing values on one readline interface (piped input arrives in one chunk). */
-async function prompt(values: { email?: string | undefined; password?: string | undefined }): Promise<{ email: string; password: string }> {
+async function prompt(values: { email?: string | undefined; password?: string | undefined }): Promise<SuperuserInput> {
   if (values.email !== undefined && values.password !== undefined) return { email: values.email, password: values.password };
   const rl = createInterface({ input: stdin, output: stdout, terminal: stdin.isTTY });
   const lines = rl[Symbol.asyncIterator]();
@@ -75,7 +72,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { email: { type: 'string' }, password: { type: 'string' } } });
   const config = loadConfig();
   const { email, password } = await prompt(values);
-  checkSuperuserInput({ email, password });
+  await checkSuperuserInput({ email, password });
   const db = createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await db.migrate.latest();

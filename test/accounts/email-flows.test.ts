@@ -1,13 +1,17 @@
-// Point 7 of the accounts issue: email verification and password reset, through nodemailer to a
-// real SMTP server the test starts; the tests follow the token of the link they receive.
+// Email verification and password reset, through nodemailer to a real SMTP server the test
+// starts; the tests follow the token of the link they receive. Each token works once, for its
+// purpose and its user only.
+import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { pino } from 'pino';
+import { OneTimeToken, type EmailTokenPurpose } from '../../src/accounts/one-time-token.model.js';
+import { signToken } from '../../src/accounts/tokens.js';
 import { createMailer } from '../../src/mail/mailer.js';
 import { loadConfig } from '../../src/config.js';
-import { unique } from '../support/factories.js';
+import { makeUser, unique } from '../support/factories.js';
 import type { Client } from '../support/client.js';
-import type { TestServer } from '../support/server.js';
+import { TEST_SECRET, type TestServer } from '../support/server.js';
 import { clientFrom, startAccountsServer, startMailServer, tokenFromLink, type MailServer } from './support.js';
 
 describe('accounts: email verification and password reset', () => {
@@ -77,6 +81,26 @@ describe('accounts: email verification and password reset', () => {
       expect((await clientFrom(server).post('/api/auth/verify-email/', { token: resetToken }, shop)).status).to.equal(400);
     });
 
+    it('refuses a signed token whose record is for another purpose or another user', async () => {
+      const owner = await makeUser(server.services.db, { email_verified: false });
+      const stranger = await makeUser(server.services.db, { email_verified: false });
+      // Tokens signed with the server's key, so that only their record can refuse them.
+      const recorded = async (purpose: EmailTokenPurpose) => {
+        const jti = randomUUID();
+        await OneTimeToken.record(server.services.db, { jti, purpose, userId: owner.id, expiresAt: new Date(Date.now() + 600_000) });
+        return jti;
+      };
+      const verifyToken = (jti: string, userId: number) => signToken(TEST_SECRET, { sub: String(userId), typ: 'verify_email', jti }, 600);
+      const verify = (token: string) => clientFrom(server).post('/api/auth/verify-email/', { token }, shop);
+
+      const recordedForReset = await recorded('password_reset');
+      expect((await verify(verifyToken(recordedForReset, owner.id))).status, 'recorded for another purpose').to.equal(400);
+      const recordedForOwner = await recorded('verify_email');
+      expect((await verify(verifyToken(recordedForOwner, stranger.id))).status, 'recorded for another user').to.equal(400);
+      expect((await server.services.db('users').where({ id: stranger.id }).first()).email_verified).to.equal(false);
+      expect((await verify(verifyToken(recordedForOwner, owner.id))).status, 'the same token, its own user').to.equal(200);
+    });
+
     it('resends the mail to a logged-in unverified user, and says so when already verified', async () => {
       const { client, email } = await registered();
       await mail.nextMailTo(email);
@@ -143,6 +167,26 @@ describe('accounts: email verification and password reset', () => {
       expect(reused.status).to.equal(400);
       expect(reused.body.error).to.equal('This link is invalid, expired or already used.');
     });
+  });
+
+  it('refuses the reset link of a deactivated account, changing nothing', async () => {
+    const { email } = await registered();
+    await mail.nextMailTo(email);
+    await clientFrom(server).post('/api/auth/password-reset/', { email }, shop);
+    const token = tokenFromLink(await mail.nextMailTo(email), 'reset-password');
+    await server.services.db('users').where({ email }).update({ is_active: false });
+    const before = await server.services.db('users').where({ email }).first();
+
+    const refused = await clientFrom(server).post('/api/auth/password-reset/confirm/', { token, password: 'second-password' }, shop);
+    expect(refused.status).to.equal(400);
+    expect(refused.body.fields).to.deep.equal({ token: ['This link is invalid, expired or already used.'] });
+    const after = await server.services.db('users').where({ email }).first();
+    expect(after.password).to.equal(before.password);
+    expect(after.email_verified).to.equal(false);
+
+    await server.services.db('users').where({ email }).update({ is_active: true });
+    const control = await clientFrom(server).post('/api/auth/password-reset/confirm/', { token, password: 'second-password' }, shop);
+    expect(control.status, 'the refusal left the token unused').to.equal(200);
   });
 
   it('still registers when the mail server is down (the failure is logged, not answered)', async () => {

@@ -1,4 +1,4 @@
-// Point 4 of the accounts issue: Google One-Tap through the real google-auth-library, its
+// Google sign-in (One-Tap) through the real google-auth-library, its
 // certificate fetch pointed (GOOGLE_CERTS_URL) at a local server publishing a key these tests
 // sign real RS256 ID tokens with.
 import { generateKeyPairSync } from 'node:crypto';

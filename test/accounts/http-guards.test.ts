@@ -1,4 +1,4 @@
-// Point 6 of the accounts issue: CSRF refusal of cookie-authenticated writes from untrusted
+// CSRF refusal of cookie-authenticated writes from untrusted
 // origins, CORS for FRONTEND_URL's origins only, and ALLOWED_HOSTS on the Host header.
 import { expect } from 'chai';
 import { clientAs, makeUser } from '../support/factories.js';

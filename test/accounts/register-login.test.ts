@@ -1,7 +1,9 @@
-// Points 1 and 2 of the accounts issue: email-first users (case-insensitive, unique under races)
+// Email-first users (case-insensitive, unique under races)
 // and passwords (argon2id, minimum length, Django pbkdf2 hashes accepted and re-hashed).
 import { pbkdf2Sync } from 'node:crypto';
 import { expect } from 'chai';
+import { hashPassword } from '../../src/accounts/passwords.js';
+import { User } from '../../src/accounts/user.model.js';
 import { makeUser, unique } from '../support/factories.js';
 import { accountsServerForSuite, clientFrom, randomIp } from './support.js';
 
@@ -32,6 +34,7 @@ describe('accounts: registration, login and me', () => {
       password: 'another-pass',
     });
     expect(duplicate.status).to.equal(400);
+    expect(duplicate.body.error).to.equal('A user with this email already exists.');
     expect(duplicate.body.fields.email).to.deep.equal(['A user with this email already exists.']);
     const login = await clientFrom(suite.server).post('/api/auth/login/', {
       email: `${name.toUpperCase()}@example.com`,
@@ -106,6 +109,20 @@ describe('accounts: registration, login and me', () => {
     expect(stored).to.match(/^\$argon2id\$/);
     const again = await clientFrom(suite.server).post('/api/auth/login/', { email: user.email, password: 'legacy-password' });
     expect(again.status).to.equal(200);
+  });
+
+  it('re-hashes a password only while the stored hash is the one that was checked', async () => {
+    const salt = 'seasalt5678';
+    const legacy = `pbkdf2_sha256$1000$${salt}$${pbkdf2Sync('legacy-password', salt, 1000, 32, 'sha256').toString('base64')}`;
+    const user = await makeUser(suite.db, { password: legacy });
+    const changedMeanwhile = await hashPassword('changed-meanwhile');
+    await suite.db('users').where({ id: user.id }).update({ password: changedMeanwhile });
+
+    expect(await User.rehashPassword(suite.db, user.id, legacy, await hashPassword('legacy-password'))).to.equal(false);
+    expect((await suite.db('users').where({ id: user.id }).first()).password).to.equal(changedMeanwhile);
+    const rehashed = await hashPassword('changed-meanwhile');
+    expect(await User.rehashPassword(suite.db, user.id, changedMeanwhile, rehashed), 'the control: the hash that was read').to.equal(true);
+    expect((await suite.db('users').where({ id: user.id }).first()).password).to.equal(rehashed);
   });
 
   it('accepts the access token as Authorization: Bearer, and refuses /me without one', async () => {

@@ -1,8 +1,11 @@
-// Point 3 of the accounts issue: HS256 tokens with explicit algorithms, issuer, audience and type;
-// the cookies' attributes; refresh rotation with reuse detection; logout revoking the session.
+// Session tokens: HS256 with explicit algorithms, issuer, audience and type, valid only while their
+// session is open and their user active; the cookies' attributes; refresh rotation (one winner per
+// token, reuse ends the session); logout and password reset revoking sessions.
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
+import { LoginSession } from '../../src/accounts/login-session.model.js';
+import { openSession } from '../../src/accounts/session-tokens.js';
 import { AUDIENCE, ISSUER, signToken, tokenDigest } from '../../src/accounts/tokens.js';
 import { clientAs, makeUser, unique } from '../support/factories.js';
 import type { Client } from '../support/client.js';
@@ -24,10 +27,12 @@ describe('accounts: tokens and sessions', () => {
 
   describe('refused tokens', () => {
     let user: { id: number; sid: string };
+    let otherUserId: number;
     before(async () => {
       const { client, id } = await registered(suite.server);
       const claims = jwt.decode(client.cookies.get('access')!) as { sid: string };
       user = { id, sid: claims.sid };
+      otherUserId = (await makeUser(suite.db)).id;
     });
     const now = () => Math.floor(Date.now() / 1000);
     const claims = () => ({
@@ -58,6 +63,7 @@ describe('accounts: tokens and sessions', () => {
         'mail token as access': jwt.sign({ ...claims(), typ: 'password_reset' }, TEST_SECRET, { algorithm: 'HS256' }),
         'no session id': jwt.sign({ ...claims(), sid: undefined }, TEST_SECRET, { algorithm: 'HS256' }),
         'unknown session': jwt.sign({ ...claims(), sid: randomUUID() }, TEST_SECRET, { algorithm: 'HS256' }),
+        'session of another user': jwt.sign({ ...claims(), sub: String(otherUserId) }, TEST_SECRET, { algorithm: 'HS256' }),
         'other key': jwt.sign(claims(), 'another-secret-key-0123456789', { algorithm: 'HS256' }),
         expired: jwt.sign({ ...claims(), iat: now() - 7200, exp: now() - 60 }, TEST_SECRET, { algorithm: 'HS256' }),
       };
@@ -190,15 +196,20 @@ describe('accounts: tokens and sessions', () => {
     });
 
     it('drops the expired refresh tokens of a session when it rotates', async () => {
-      const { client } = await registered(suite.server);
+      const { client, id } = await registered(suite.server);
       const { sid } = jwt.decode(client.cookies.get('refresh')!) as { sid: string };
-      await suite
-        .db('refresh_tokens')
-        .insert({ jti_hash: 'f'.repeat(64), session_id: sid, expires_at: new Date(Date.now() - 1000), rotated_at: new Date() });
+      const { sessionId: otherSession } = await openSession(suite.db, TEST_SECRET, id);
+      const expired = { expires_at: new Date(Date.now() - 1000), rotated_at: new Date() };
+      await suite.db('refresh_tokens').insert([
+        { jti_hash: 'f'.repeat(64), session_id: sid, ...expired },
+        { jti_hash: tokenDigest(randomUUID()), session_id: otherSession, ...expired },
+      ]);
       expect((await client.post('/api/auth/refresh/')).status).to.equal(200);
       const left = await suite.db('refresh_tokens').where({ session_id: sid }).select('jti_hash', 'rotated_at');
       expect(left).to.have.length(2);
       expect(left.map((row) => row.jti_hash)).not.to.include('f'.repeat(64));
+      const otherLeft = await suite.db('refresh_tokens').where({ session_id: otherSession }).pluck('jti_hash');
+      expect(otherLeft, "another session's tokens are that session's business").to.have.length(2);
     });
 
     it('refuses an expired refresh token', async () => {
@@ -218,6 +229,82 @@ describe('accounts: tokens and sessions', () => {
       const fresh = suite.server.client();
       fresh.cookies.set('refresh', await recorded(60));
       expect((await fresh.post('/api/auth/refresh/')).status, 'the control: the same kind of token, not expired').to.equal(200);
+    });
+
+    describe('what a refresh token must match besides its signature', () => {
+      // Tokens signed with the server's key, so that only the record of the session decides.
+      function signed(claims: { sub: number; sid: string; jti: string }) {
+        const client = suite.server.client();
+        client.cookies.set(
+          'refresh',
+          signToken(TEST_SECRET, { sub: String(claims.sub), typ: 'refresh', sid: claims.sid, jti: claims.jti }, 600),
+        );
+        return client;
+      }
+      async function recorded(sid: string, expiresAt: Date) {
+        const jti = randomUUID();
+        await suite.db('refresh_tokens').insert({ jti_hash: tokenDigest(jti), session_id: sid, expires_at: expiresAt });
+        return jti;
+      }
+
+      it('refuses a token whose record has expired, though its JWT has not', async () => {
+        const { client, id } = await registered(suite.server);
+        const { sid } = jwt.decode(client.cookies.get('refresh')!) as { sid: string };
+        const lapsed = await recorded(sid, new Date(Date.now() - 1000));
+        const refused = await signed({ sub: id, sid, jti: lapsed }).post('/api/auth/refresh/');
+        expect(refused.status).to.equal(401);
+        expect(refused.body.error).to.equal('Session has ended');
+        const live = await recorded(sid, new Date(Date.now() + 600_000));
+        expect((await signed({ sub: id, sid, jti: live }).post('/api/auth/refresh/')).status, 'the control').to.equal(200);
+      });
+
+      it("refuses a token naming another user than its session's, without using it up", async () => {
+        const { client, id } = await registered(suite.server);
+        const { sid } = jwt.decode(client.cookies.get('refresh')!) as { sid: string };
+        const other = await makeUser(suite.db);
+        const jti = await recorded(sid, new Date(Date.now() + 600_000));
+        expect((await signed({ sub: other.id, sid, jti }).post('/api/auth/refresh/')).status).to.equal(401);
+        expect((await signed({ sub: id, sid, jti }).post('/api/auth/refresh/')).status, 'the same token, its own user').to.equal(200);
+      });
+
+      it("refuses a token presented with another session's id", async () => {
+        const { client, id } = await registered(suite.server);
+        const { sid } = jwt.decode(client.cookies.get('refresh')!) as { sid: string };
+        const { sessionId: otherSession } = await openSession(suite.db, TEST_SECRET, id);
+        const jti = await recorded(sid, new Date(Date.now() + 600_000));
+        expect((await signed({ sub: id, sid: otherSession, jti }).post('/api/auth/refresh/')).status).to.equal(401);
+        expect((await signed({ sub: id, sid, jti }).post('/api/auth/refresh/')).status, 'the same token, its own session').to.equal(200);
+      });
+    });
+  });
+
+  describe('revoking sessions', () => {
+    const reasonOf = async (sessionId: string) =>
+      (await suite.db('login_sessions').where({ id: sessionId }).first()).revoked_reason as string;
+
+    it('keeps the first reason a session was revoked for', async () => {
+      const user = await makeUser(suite.db);
+      const { sessionId } = await openSession(suite.db, TEST_SECRET, user.id);
+      await LoginSession.revoke(suite.db, sessionId, 'refresh_reuse');
+      await LoginSession.revoke(suite.db, sessionId, 'logout');
+      expect(await reasonOf(sessionId)).to.equal('refresh_reuse');
+    });
+
+    it("revokes every open session of the user and no one else's, keeping earlier reasons", async () => {
+      const user = await makeUser(suite.db);
+      const bystander = await makeUser(suite.db);
+      const [first, second, loggedOut] = await Promise.all([1, 2, 3].map(() => openSession(suite.db, TEST_SECRET, user.id)));
+      const theirs = await openSession(suite.db, TEST_SECRET, bystander.id);
+      await LoginSession.revoke(suite.db, loggedOut!.sessionId, 'logout');
+
+      expect(await LoginSession.revokeAllOf(suite.db, user.id, 'password_reset')).to.equal(2);
+      expect(await reasonOf(first!.sessionId)).to.equal('password_reset');
+      expect(await reasonOf(second!.sessionId)).to.equal('password_reset');
+      expect(await reasonOf(loggedOut!.sessionId)).to.equal('logout');
+      expect(await reasonOf(theirs.sessionId)).to.equal(null);
+      const me = (access: string) => suite.server.client({ authorization: `Bearer ${access}` }).get('/api/auth/me/');
+      expect((await me(first!.access)).status).to.equal(401);
+      expect((await me(theirs.access)).status).to.equal(200);
     });
   });
 });

@@ -1,5 +1,5 @@
-// Point 5 of the accounts issue: throttles counted in PostgreSQL (so every server process shares
-// them), answering 429 with Retry-After. Small limits come from THROTTLE_* for these tests.
+// Throttles counted in PostgreSQL, so every server process shares them, exactly even under
+// parallel attempts, answering 429 with Retry-After. Small limits come from THROTTLE_* for these tests.
 import { expect } from 'chai';
 import { unique } from '../support/factories.js';
 import type { TestServer } from '../support/server.js';

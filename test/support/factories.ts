@@ -1,7 +1,7 @@
 // Test data written straight to the database, so each test states only what it is about.
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { openSession } from '../../src/accounts/sessions.js';
+import { openSession } from '../../src/accounts/session-tokens.js';
 import type { SessionUser } from '../../src/services.js';
 import { slugify } from '../../src/catalogue/slug.js';
 import { TEST_SECRET, type TestServer } from './server.js';

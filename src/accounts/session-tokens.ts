@@ -1,0 +1,56 @@
+// The tokens of a login session: each login (password, registration, Google) opens a session and
+// gets an access token and a refresh token naming it. A refresh rotates the refresh token; a second
+// use of a rotated one is recognised as theft and ends the whole session. Logout revokes the
+// session, which ends its access tokens too, since authenticate() refuses a revoked `sid`.
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { LoginSession } from './login-session.model.js';
+import { RefreshToken } from './refresh-token.model.js';
+import { ACCESS_TOKEN_SECONDS, REFRESH_TOKEN_SECONDS, signToken, verifyToken } from './tokens.js';
+
+export interface SessionTokens {
+  sessionId: string;
+  access: string;
+  refresh: string;
+}
+
+async function issueTokens(db: Knex, secret: string, userId: number, sessionId: string): Promise<SessionTokens> {
+  const refreshJti = randomUUID();
+  await RefreshToken.record(db, { jti: refreshJti, sessionId, expiresAt: new Date(Date.now() + REFRESH_TOKEN_SECONDS * 1000) });
+  const sub = String(userId);
+  return {
+    sessionId,
+    access: signToken(secret, { sub, typ: 'access', sid: sessionId, jti: randomUUID() }, ACCESS_TOKEN_SECONDS),
+    refresh: signToken(secret, { sub, typ: 'refresh', sid: sessionId, jti: refreshJti }, REFRESH_TOKEN_SECONDS),
+  };
+}
+
+/** Opens a new login session for the user and returns its first access and refresh tokens. */
+export async function openSession(db: Knex, secret: string, userId: number): Promise<SessionTokens> {
+  return db.transaction(async (trx) => issueTokens(trx, secret, userId, await LoginSession.open(trx, userId)));
+}
+
+export type RotateResult = { ok: true; tokens: SessionTokens } | { ok: false; reason: string };
+
+/**
+ * Exchanges a refresh token for a new pair. RefreshToken.rotate is the decision: exactly one
+ * caller can rotate a given token. A token that was already rotated is a replay (someone kept a
+ * copy), so its whole session is revoked.
+ */
+export async function rotateSession(db: Knex, secret: string, refreshToken: string): Promise<RotateResult> {
+  const claims = verifyToken(secret, refreshToken, 'refresh');
+  if (!claims) return { ok: false, reason: 'Token is invalid or expired' };
+  const token = { jti: claims.jti!, sessionId: claims.sid!, userId: Number(claims.sub) };
+  return db.transaction(async (trx) => {
+    if (await RefreshToken.rotate(trx, token)) {
+      // Rotated tokens are kept until they expire (to recognise a replay); after that they can go.
+      await RefreshToken.dropExpired(trx, token.sessionId);
+      return { ok: true as const, tokens: await issueTokens(trx, secret, token.userId, token.sessionId) };
+    }
+    if (await RefreshToken.wasRotated(trx, token)) {
+      await LoginSession.revoke(trx, token.sessionId, 'refresh_reuse');
+      return { ok: false as const, reason: 'Refresh token was already used; the session has been ended' };
+    }
+    return { ok: false as const, reason: 'Session has ended' };
+  });
+}
