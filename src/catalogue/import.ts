@@ -6,18 +6,14 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Knex } from 'knex';
-import { formatMinorUnits, toMinorUnits } from '../money.js';
 import type { MediaStore } from '../media/media-store.js';
-import { withUniqueSlug } from './slug.js';
+import { formatMinorUnits, toMinorUnits } from '../money.js';
+import { Product, type ImportedProduct, type ProductFields } from './product.model.js';
 
+/** An item of the file that passed the product rules: its id in the file, and the fields to store. */
 export interface CatalogueItem {
   id: string;
-  name: string;
-  price: string;
-  category: 'men' | 'women';
-  image: string | null;
-  description: string;
-  stock: number;
+  fields: Required<ProductFields>;
 }
 
 export interface ImportSummary {
@@ -55,7 +51,7 @@ export function normaliseItem(raw: unknown, index: number): CatalogueItem | { id
     return refuse('stock must be a whole number from 0 to 1000000');
   }
   const image = typeof item.image === 'string' && item.image.trim() ? item.image.trim() : null;
-  return { id, name, price: formatMinorUnits(priceMinor), category, image, description, stock };
+  return { id, fields: { name, price: formatMinorUnits(priceMinor), category, image, image_source: null, description, stock } };
 }
 
 export async function readCatalogueFile(file: string): Promise<unknown[]> {
@@ -115,61 +111,29 @@ export function importedImagePublicId(sourceId: string): string {
   return `products/${safe}-${createHash('sha256').update(sourceId).digest('hex').slice(0, 10)}`;
 }
 
-interface ExistingRow {
-  id: number;
-  name: string;
-  price: string;
-  category: string;
-  image: string | null;
-  image_source: string | null;
-  description: string;
-  stock: number;
-}
-
 /** The image to store and the source it came from: uploaded once per source URL, reused after. */
-async function resolveImage(item: CatalogueItem, existing: ExistingRow | undefined, media: MediaStore | undefined) {
-  if (!item.image) return { image: null, image_source: null };
-  if (!media || media.kind === 'local') return { image: item.image, image_source: item.image };
-  const source = withoutQuery(item.image);
+async function resolveImage(item: CatalogueItem, existing: ImportedProduct | undefined, media: MediaStore | undefined) {
+  const { image } = item.fields;
+  if (!image) return { image: null, image_source: null };
+  if (!media || media.kind === 'local') return { image, image_source: image };
+  const source = withoutQuery(image);
   if (existing?.image && existing.image_source === source && existing.image !== source) {
     return { image: existing.image, image_source: source };
   }
-  const image = await media.storeImage({ url: source }, importedImagePublicId(item.id));
-  return { image, image_source: source };
+  return { image: await media.storeImage({ url: source }, importedImagePublicId(item.id)), image_source: source };
 }
 
 async function upsertItem(db: Knex, item: CatalogueItem, media: MediaStore | undefined): Promise<Outcome> {
-  const existing = (await db('products')
-    .where({ source_id: item.id })
-    .first('id', 'name', 'price', 'category', 'image', 'image_source', 'description', 'stock')) as ExistingRow | undefined;
-  const fields = {
-    name: item.name,
-    price: item.price,
-    category: item.category,
-    ...(await resolveImage(item, existing, media)),
-    description: item.description,
-    stock: item.stock,
-  };
+  const existing = await Product.findImported(db, item.id);
+  const fields = { ...item.fields, ...(await resolveImage(item, existing, media)) };
   if (!existing) {
     // Two seed runs at once: the unique source_id makes the second insert fail instead of duplicating.
-    await withUniqueSlug(db, item.name, (slug, trx) => trx('products').insert({ ...fields, slug, source_id: item.id }));
+    await Product.insertWithFreeSlug(db, { ...fields, source_id: item.id });
     return 'created';
   }
-  const same =
-    existing.name === fields.name &&
-    toMinorUnits(existing.price) === toMinorUnits(fields.price) &&
-    existing.category === fields.category &&
-    existing.image === fields.image &&
-    existing.image_source === fields.image_source &&
-    existing.description === fields.description &&
-    existing.stock === fields.stock;
-  if (same) return 'unchanged';
-  await db('products')
-    .where({ id: existing.id })
-    .update({ ...fields, updated_at: db.fn.now() });
-  return 'updated';
+  return (await Product.updateImported(db, existing.id, fields)) ? 'updated' : 'unchanged';
 }
 
 export async function catalogueIsEmpty(db: Knex): Promise<boolean> {
-  return !(await db('products').first('id'));
+  return await Product.noneExist(db);
 }
