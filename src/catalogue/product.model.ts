@@ -306,6 +306,3 @@ export function toProductResponse(row: ProductRow): ProductResponse {
     updated_at: new Date(row.updated_at).toISOString(),
   };
 }
-
-/** The shown columns qualified by the table, for the cart's joins until its lines have models of their own. */
-export const productColumnsOf = (table: string) => SHOWN_COLUMNS.map((column) => `${table}.${column}`);
