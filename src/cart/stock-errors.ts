@@ -1,5 +1,5 @@
-// The refusals the storefront shows when a quantity does not fit, worded as reference-behaviour.md
-// records them (the storefront displays `error` as is).
+// The refusals the storefront shows when a quantity does not fit, worded as it expects them (it
+// displays `error` as is).
 import { fieldError, HttpError } from '../http/errors.js';
 import { MAX_LINE_QUANTITY } from './cart.model.js';
 

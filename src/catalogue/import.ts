@@ -119,7 +119,7 @@ export async function importCatalogue(db: Knex, rawItems: unknown[], options: Im
   return summary;
 }
 
-/** The original's image URLs carry resizing parameters (`?format=webp&w=300`); the upload takes the original. */
+/** products.json's image URLs carry resizing parameters (`?format=webp&w=300`); the upload takes the full-size image. */
 export function withoutQuery(url: string): string {
   return url.replace(/[?#].*$/, '');
 }

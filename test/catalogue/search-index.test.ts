@@ -28,7 +28,7 @@ async function plan(db: Knex, filters: ProductFilters): Promise<string> {
 describe('search indexes (EXPLAIN)', () => {
   it('answers a search of name or description from both trigram indexes, with literal % and _', async function () {
     const { db } = await testDatabase();
-    // PGlite loads pg_trgm as well, so this runs on both databases; the issue only requires PostgreSQL.
+    // PGlite loads pg_trgm as well, so the plan is checked on both databases; planning there is slower.
     if (isEmbedded(db)) this.timeout(60_000);
     for (const search of ['linen shirt', '100% cotton', 'snake_case']) {
       const text = await plan(db, { search });
