@@ -5,7 +5,7 @@
 // PostgreSQL chooses for a search, without forcing any index.
 import 'dotenv/config';
 import { parseArgs } from 'node:util';
-import { applyProductFilters } from '../src/catalogue/search.js';
+import { Product } from '../src/catalogue/product.model.js';
 import { percentile, runMain, startBenchServer } from './bench-support.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '50' }, warmup: { type: 'string', default: '5' } } });
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
         `${label.padEnd(36)} ${matches.padStart(8)} ${format(percentile(times, 50))} ${format(percentile(times, 95))} ${format(times.at(-1)!)}`,
       );
     }
-    const { sql, bindings } = applyProductFilters(db('products').select('id'), { search: 'Style number 54321.' }).toSQL();
+    const { sql, bindings } = Product.query(db).select('id').matching({ search: 'Style number 54321.' }).toKnexQuery().toSQL();
     const plan = await db.raw(`EXPLAIN ANALYZE ${sql}`, bindings as never);
     console.log(
       `\nPlan of a search (no index forced):\n${(plan.rows as Array<Record<string, string>>).map((row) => `  ${row['QUERY PLAN']}`).join('\n')}`,

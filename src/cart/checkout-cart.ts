@@ -1,20 +1,19 @@
 // What checkout does with the shopper's server-side cart, inside its transaction: it takes the
 // lines into the order, and gives them back when a card checkout cannot start.
 import type { Knex } from 'knex';
-import { usersCart } from './owned-container.js';
+import { Product } from '../catalogue/product.model.js';
+import { CartItem } from './cart-item.model.js';
+import { Cart } from './cart.model.js';
 
-export interface CartLine {
-  product_id: number;
-  quantity: number;
-}
+export type CartLine = Pick<CartItem, 'product_id' | 'quantity'>;
 
 /**
- * Empties the user's cart and returns what it held (DELETE ... RETURNING, so a concurrent "add to
- * cart" either lands before and is taken, or after and stays in the cart). Rolled back with the
+ * Empties the user's cart and returns what it held (one DELETE ... RETURNING, so a concurrent "add
+ * to cart" either lands before and is taken, or after and stays in the cart). Rolled back with the
  * checkout when the order is refused.
  */
 export async function takeCart(trx: Knex.Transaction, userId: number): Promise<CartLine[]> {
-  return (await trx('cart_items').whereIn('cart_id', usersCart(trx, userId)).delete().returning(['product_id', 'quantity'])) as CartLine[];
+  return await CartItem.removeAllOf(trx, userId);
 }
 
 /**
@@ -23,19 +22,16 @@ export async function takeCart(trx: Knex.Transaction, userId: number): Promise<C
  */
 export async function restoreCart(trx: Knex.Transaction, userId: number, cart: CartLine[]): Promise<void> {
   if (!cart.length) return;
-  const owned = (await usersCart(trx, userId).first()) as { id: number } | undefined;
-  if (!owned) return;
-  // FOR KEY SHARE: a deletion of one of these products that is under way is waited for (and the
-  // product then skipped), and none can start before this transaction ends — otherwise the
-  // INSERT below would fail the foreign key check on a product deleted between the two.
-  const existing = (await trx('products')
-    .select('id')
-    .whereIn(
-      'id',
-      cart.map((line) => line.product_id),
-    )
-    .forKeyShare()) as Array<{ id: number }>;
-  const alive = new Set(existing.map((product) => product.id));
-  const rows = cart.filter((line) => alive.has(line.product_id)).map((line) => ({ cart_id: owned.id, ...line }));
-  if (rows.length) await trx('cart_items').insert(rows).onConflict(['cart_id', 'product_id']).ignore();
+  const cartId = await Cart.existingIdOf(trx, userId);
+  if (cartId === undefined) return;
+  // Without the hold, a product deleted between the two statements would fail the insert's foreign key check.
+  const alive = await Product.keepFromDeletion(
+    trx,
+    cart.map((line) => line.product_id),
+  );
+  await CartItem.insertMissing(
+    trx,
+    cartId,
+    cart.filter((line) => alive.has(line.product_id)),
+  );
 }

@@ -1,6 +1,6 @@
-// The refusals the storefront shows when a quantity does not fit, worded as the original backend
-// worded them (the storefront displays `error` as is).
-import { HttpError } from '../http/errors.js';
+// The refusals the storefront shows when a quantity does not fit, worded as it expects them (it
+// displays `error` as is).
+import { fieldError, HttpError } from '../http/errors.js';
 import { MAX_LINE_QUANTITY } from './cart.model.js';
 
 export const onlyInStock = (stock: number) => new HttpError(400, 'insufficient_stock', `Only ${stock} item(s) available in stock.`);
@@ -12,8 +12,8 @@ export const cannotAddMore = (adding: number, stock: number, inCart: number) =>
 /** A refusal whose reason was gone when it was explained, several times over: the stock is moving. */
 export const stockChanging = () => new HttpError(400, 'insufficient_stock', 'The stock of this product is changing; please try again.');
 
-/** The original had no answer here (its database would have refused); a line holds at most 99. */
+/** A line holds at most MAX_LINE_QUANTITY (a CHECK in the database too); the message says what the line has. */
 export const lineLimitReached = (adding: number, inCart: number) => {
   const message = `Cannot add ${adding} more. A cart line holds at most ${MAX_LINE_QUANTITY} item(s); you have ${inCart}.`;
-  return new HttpError(400, 'validation_error', message, { fields: { quantity: [message] } });
+  return fieldError('quantity', message, { summary: message });
 };

@@ -1,23 +1,23 @@
-// Imports a catalogue file in the original backend's format ({"products": [{id: "p01", name,
-// price, category: "Men", image, description, stock}]}) into the products table. It upserts by the
-// item's `id`, so running it again changes nothing; a bad item is reported and skipped, never
-// half-written. With Cloudinary, each image is uploaded by its URL under a public id derived from
-// the item's id; the source URL is remembered in `image_source`, so a re-run uploads nothing new.
+// Imports a catalogue file — products.json's format: {"products": [{id: "p01", name, price,
+// category: "Men", image, description, stock}]} — into the products table. Each item is held to the
+// rules of a staff member's create (the spec's ProductInput, then the same normalisation), so the
+// spec stays the only source of them. It upserts by the item's `id`, so running it again changes
+// nothing; a bad item is reported and skipped, never half-written. With Cloudinary, each image is
+// uploaded by its URL under a public id derived from the item's id; the source URL is remembered
+// in `image_source`, so a re-run uploads nothing new.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Knex } from 'knex';
-import { formatMinorUnits, toMinorUnits } from '../money.js';
+import { HttpError, type FieldErrors } from '../http/errors.js';
 import type { MediaStore } from '../media/media-store.js';
-import { withUniqueSlug } from './slug.js';
+import { checkAgainstSchema } from '../spec-schemas.js';
+import { fieldsFromInput } from './product-input.js';
+import { Product, type ImportedProduct, type ProductFields } from './product.model.js';
 
+/** An item of the file that passed the API's rules: its id in the file, and the fields to store. */
 export interface CatalogueItem {
   id: string;
-  name: string;
-  price: string;
-  category: 'men' | 'women';
-  image: string | null;
-  description: string;
-  stock: number;
+  fields: Required<ProductFields>;
 }
 
 export interface ImportSummary {
@@ -27,35 +27,55 @@ export interface ImportSummary {
   failed: { id: string; reason: string }[];
 }
 
-const MAX_PRICE_MINOR = 1_000_000 * 100;
+/** The file's ids are kept in products.source_id, a varchar(100). */
+const MAX_SOURCE_ID_LENGTH = 100;
 
-/** Checks one raw item against the product rules; returns the normalised item or why it is refused. */
-export function normaliseItem(raw: unknown, index: number): CatalogueItem | { id: string; reason: string } {
-  const item = (raw ?? {}) as Record<string, unknown>;
+/** "name: Ensure this field has at least 3 characters.; price: Enter an amount ..." */
+function describeRefusal(fields: FieldErrors): string {
+  return Object.entries(fields)
+    .map(([field, messages]) => `${field}: ${messages.join(' ')}`)
+    .join('; ');
+}
+
+function sourceIdErrors(id: string): FieldErrors {
+  if (!id) return { id: ['This field is required.'] };
+  if (id.length > MAX_SOURCE_ID_LENGTH) return { id: [`Ensure this field has no more than ${MAX_SOURCE_ID_LENGTH} characters.`] };
+  return {};
+}
+
+/**
+ * The file's item as the API's ProductInput. The file writes prices as numbers and categories
+ * capitalised ("Men"), which the API accepts as they are; an item without stock has none, and an
+ * empty image is no image.
+ */
+function asProductInput(item: Record<string, unknown>): Record<string, unknown> {
+  const image = typeof item.image === 'string' ? item.image.trim() || null : (item.image ?? null);
+  return {
+    name: item.name,
+    price: item.price,
+    category: item.category,
+    description: item.description,
+    stock: item.stock ?? 0,
+    image,
+  };
+}
+
+/** Checks one raw item; returns the item or why it is refused, naming the fields and their messages. */
+async function normaliseItem(raw: unknown, index: number): Promise<CatalogueItem | { id: string; reason: string }> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { id: `#${index + 1}`, reason: 'Expected an object.' };
+  const item = raw as Record<string, unknown>;
   const id = typeof item.id === 'string' || typeof item.id === 'number' ? String(item.id).trim() : '';
-  const label = id || `#${index + 1}`;
-  const refuse = (reason: string) => ({ id: label, reason });
-  if (!id || id.length > 100) return refuse('id must be a non-empty string of at most 100 characters');
-  const name = typeof item.name === 'string' ? item.name.trim() : '';
-  if (name.length < 3 || name.length > 255) return refuse('name must be 3–255 characters');
-  let priceMinor: number;
+  const refuse = (fields: FieldErrors) => ({ id: id || `#${index + 1}`, reason: describeRefusal(fields) });
+  const checked = await checkAgainstSchema('ProductInput', asProductInput(item));
+  const idErrors = sourceIdErrors(id);
+  if (!checked.ok) return refuse({ ...idErrors, ...checked.fields });
+  if (Object.keys(idErrors).length) return refuse(idErrors);
   try {
-    if (typeof item.price !== 'string' && typeof item.price !== 'number') throw new RangeError();
-    priceMinor = toMinorUnits(item.price);
-  } catch {
-    return refuse(`price must be an amount with at most two decimals, got ${JSON.stringify(item.price)}`);
+    return { id, fields: fieldsFromInput(checked.value) as Required<ProductFields> };
+  } catch (error) {
+    if (error instanceof HttpError && error.fields) return refuse(error.fields);
+    throw error;
   }
-  if (priceMinor > MAX_PRICE_MINOR) return refuse('price must be at most 1000000');
-  const category = typeof item.category === 'string' ? item.category.trim().toLowerCase() : '';
-  if (category !== 'men' && category !== 'women') return refuse(`category must be men or women, got ${JSON.stringify(item.category)}`);
-  const description = typeof item.description === 'string' ? item.description.trim() : '';
-  if (description.length < 10) return refuse('description must be at least 10 characters');
-  const stock = item.stock ?? 0;
-  if (typeof stock !== 'number' || !Number.isInteger(stock) || stock < 0 || stock > 1_000_000) {
-    return refuse('stock must be a whole number from 0 to 1000000');
-  }
-  const image = typeof item.image === 'string' && item.image.trim() ? item.image.trim() : null;
-  return { id, name, price: formatMinorUnits(priceMinor), category, image, description, stock };
 }
 
 export async function readCatalogueFile(file: string): Promise<unknown[]> {
@@ -76,13 +96,13 @@ export async function importCatalogue(db: Knex, rawItems: unknown[], options: Im
   const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, failed: [] };
   const seen = new Set<string>();
   for (const [index, raw] of rawItems.entries()) {
-    const item = normaliseItem(raw, index);
+    const item = await normaliseItem(raw, index);
     let outcome: Outcome | 'failed';
     if ('reason' in item) {
       summary.failed.push(item);
       outcome = 'failed';
     } else if (seen.has(item.id)) {
-      summary.failed.push({ id: item.id, reason: 'duplicate id in the file' });
+      summary.failed.push({ id: item.id, reason: describeRefusal({ id: ['An earlier item of the file has this id.'] }) });
       outcome = 'failed';
     } else {
       seen.add(item.id);
@@ -99,7 +119,7 @@ export async function importCatalogue(db: Knex, rawItems: unknown[], options: Im
   return summary;
 }
 
-/** The original's image URLs carry resizing parameters (`?format=webp&w=300`); the upload takes the original. */
+/** products.json's image URLs carry resizing parameters (`?format=webp&w=300`); the upload takes the full-size image. */
 export function withoutQuery(url: string): string {
   return url.replace(/[?#].*$/, '');
 }
@@ -115,61 +135,29 @@ export function importedImagePublicId(sourceId: string): string {
   return `products/${safe}-${createHash('sha256').update(sourceId).digest('hex').slice(0, 10)}`;
 }
 
-interface ExistingRow {
-  id: number;
-  name: string;
-  price: string;
-  category: string;
-  image: string | null;
-  image_source: string | null;
-  description: string;
-  stock: number;
-}
-
 /** The image to store and the source it came from: uploaded once per source URL, reused after. */
-async function resolveImage(item: CatalogueItem, existing: ExistingRow | undefined, media: MediaStore | undefined) {
-  if (!item.image) return { image: null, image_source: null };
-  if (!media || media.kind === 'local') return { image: item.image, image_source: item.image };
-  const source = withoutQuery(item.image);
+async function resolveImage(item: CatalogueItem, existing: ImportedProduct | undefined, media: MediaStore | undefined) {
+  const { image } = item.fields;
+  if (!image) return { image: null, image_source: null };
+  if (!media || media.kind === 'local') return { image, image_source: image };
+  const source = withoutQuery(image);
   if (existing?.image && existing.image_source === source && existing.image !== source) {
     return { image: existing.image, image_source: source };
   }
-  const image = await media.storeImage({ url: source }, importedImagePublicId(item.id));
-  return { image, image_source: source };
+  return { image: await media.storeImage({ url: source }, importedImagePublicId(item.id)), image_source: source };
 }
 
 async function upsertItem(db: Knex, item: CatalogueItem, media: MediaStore | undefined): Promise<Outcome> {
-  const existing = (await db('products')
-    .where({ source_id: item.id })
-    .first('id', 'name', 'price', 'category', 'image', 'image_source', 'description', 'stock')) as ExistingRow | undefined;
-  const fields = {
-    name: item.name,
-    price: item.price,
-    category: item.category,
-    ...(await resolveImage(item, existing, media)),
-    description: item.description,
-    stock: item.stock,
-  };
+  const existing = await Product.findImported(db, item.id);
+  const fields = { ...item.fields, ...(await resolveImage(item, existing, media)) };
   if (!existing) {
     // Two seed runs at once: the unique source_id makes the second insert fail instead of duplicating.
-    await withUniqueSlug(db, item.name, (slug, trx) => trx('products').insert({ ...fields, slug, source_id: item.id }));
+    await Product.insertWithFreeSlug(db, { ...fields, source_id: item.id });
     return 'created';
   }
-  const same =
-    existing.name === fields.name &&
-    toMinorUnits(existing.price) === toMinorUnits(fields.price) &&
-    existing.category === fields.category &&
-    existing.image === fields.image &&
-    existing.image_source === fields.image_source &&
-    existing.description === fields.description &&
-    existing.stock === fields.stock;
-  if (same) return 'unchanged';
-  await db('products')
-    .where({ id: existing.id })
-    .update({ ...fields, updated_at: db.fn.now() });
-  return 'updated';
+  return (await Product.updateImported(db, existing.id, fields)) ? 'updated' : 'unchanged';
 }
 
 export async function catalogueIsEmpty(db: Knex): Promise<boolean> {
-  return !(await db('products').first('id'));
+  return await Product.noneExist(db);
 }

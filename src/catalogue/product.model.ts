@@ -1,14 +1,17 @@
-// How a product row is read and shown. Queries select PRODUCT_COLUMNS (also through joins, with
-// productColumnsOf) and toProductResponse turns the row into the wire shape.
+// A product: the Objection model of the products table, every statement the catalogue, the cart
+// and checkout run on it, and its wire shape. A product's slug is unique and decided by the
+// database; its stock never goes below zero (a CHECK), so stock is only ever taken in a
+// conditional UPDATE.
 import type { Knex } from 'knex';
-import { fn, Model, raw } from 'objection';
+import { fn, Model, QueryBuilder, raw, UniqueViolationError, type Modifiers, type Page } from 'objection';
 import type { components } from '../../generated/openapi.js';
 import { formatMoney } from '../money.js';
+import { slugCandidates, slugify } from './slug.js';
 
 export type ProductResponse = components['schemas']['Product'];
 export type Category = ProductResponse['category'];
 
-/** A products row as PRODUCT_COLUMNS select it. */
+/** A products row as the API shows it (the columns `shown()` selects). */
 export interface ProductRow {
   id: number;
   name: string;
@@ -23,6 +26,32 @@ export interface ProductRow {
   updated_at: Date;
 }
 
+/**
+ * What a product write stores: the fields of a request or an imported item, normalised (see
+ * product-input.ts). A create gives all of name, price, category and description.
+ */
+export interface ProductFields {
+  name?: string;
+  price?: string;
+  category?: Category;
+  description?: string;
+  stock?: number;
+  image?: string | null;
+  /** The URL an image was uploaded from (the import's), so a re-import does not upload it again. */
+  image_source?: string | null;
+}
+
+/** What the import compares with an item of the file, to update only what changed. */
+export type ImportedProduct = Pick<ProductRow, 'id' | 'image'> & { image_source: string | null };
+
+/** The shopper's filters of the catalogue (the listProducts query parameters). */
+export interface ProductFilters {
+  search?: string | undefined;
+  category?: string | undefined;
+  min_price?: string | undefined;
+  max_price?: string | undefined;
+}
+
 /** A quantity of one product, as checkout takes it from stock or gives it back. */
 export interface StockLine {
   productId: number;
@@ -32,11 +61,185 @@ export interface StockLine {
 /** What checkout reads of a product it is about to sell. */
 export type ProductForSale = Pick<ProductRow, 'id' | 'name' | 'price' | 'image'>;
 
+const SHOWN_COLUMNS = [
+  'id',
+  'name',
+  'slug',
+  'price',
+  'category',
+  'image',
+  'description',
+  'stock',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof ProductRow)[];
+
+/** Escapes LIKE's wildcards so the shopper's text matches literally. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+/** The catalogue's queries, chainable: `Product.query(db).matching(filters).shown().newestFirst()`. */
+export class ProductQueryBuilder<M extends Model, R = M[]> extends QueryBuilder<M, R> {
+  declare ArrayQueryBuilderType: ProductQueryBuilder<M, M[]>;
+  declare SingleQueryBuilderType: ProductQueryBuilder<M, M>;
+  declare MaybeSingleQueryBuilderType: ProductQueryBuilder<M, M | undefined>;
+  declare NumberQueryBuilderType: ProductQueryBuilder<M, number>;
+  declare PageQueryBuilderType: ProductQueryBuilder<M, Page<M>>;
+
+  /** Selects what the API shows of a product (toProductResponse's input). */
+  shown(): this {
+    return this.select(...SHOWN_COLUMNS);
+  }
+
+  /**
+   * The shopper's filters: `search` is a case-insensitive substring of the name or the
+   * description (% and _ taken literally; the trigram indexes serve it), `category` is
+   * case-insensitive, and the price bounds are inclusive and compared as numerics, never floats.
+   */
+  matching(filters: ProductFilters): this {
+    const search = filters.search?.trim();
+    if (search) {
+      const pattern = likePattern(search);
+      this.where((either) =>
+        either.whereRaw("name ILIKE ? ESCAPE '\\'", [pattern]).orWhereRaw("description ILIKE ? ESCAPE '\\'", [pattern]),
+      );
+    }
+    if (filters.category) this.where('category', filters.category.toLowerCase());
+    if (filters.min_price !== undefined) this.where('price', '>=', formatMoney(filters.min_price));
+    if (filters.max_price !== undefined) this.where('price', '<=', formatMoney(filters.max_price));
+    return this;
+  }
+
+  /** Newest first; the id breaks ties between products of one moment (the products_newest_first index). */
+  newestFirst(): this {
+    return this.orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ]);
+  }
+}
+
+/** Objection wraps the driver's errors: a unique violation names its constraint. */
+function isSlugTaken(error: unknown): boolean {
+  return error instanceof UniqueViolationError && error.constraint.includes('slug');
+}
+
 // Declaration merging gives the Objection model the row's typed columns.
-export interface Product extends ProductRow {}
+export interface Product extends ProductRow {
+  /** The id of the catalogue file's item it was imported from, so a re-import updates it in place. */
+  source_id: string | null;
+  image_source: string | null;
+}
 /** The Objection model of a product. */
 export class Product extends Model {
   static override tableName = 'products';
+  static override QueryBuilder = ProductQueryBuilder;
+  declare QueryBuilderType: ProductQueryBuilder<this>;
+
+  static override modifiers: Modifiers = {
+    /** For relations (a cart line's product): what the API shows of it. */
+    shown: (query) => query.select(...SHOWN_COLUMNS),
+  };
+
+  /** The product as the API shows it, or undefined. */
+  static async findShown(db: Knex, id: number): Promise<Product | undefined> {
+    return await Product.query(db).shown().findById(id);
+  }
+
+  static async exists(db: Knex, id: number): Promise<boolean> {
+    return (await Product.query(db).select('id').findById(id)) !== undefined;
+  }
+
+  /** Whether the catalogue holds no product at all (start-up imports products.json then). */
+  static async noneExist(db: Knex): Promise<boolean> {
+    return (await Product.query(db).select('id').first()) === undefined;
+  }
+
+  /**
+   * One page of the filtered catalogue, newest first, and how many products match in all. Both
+   * statements are built from the same filters.
+   */
+  static async page(
+    db: Knex,
+    filters: ProductFilters,
+    page: { limit: number; offset: number },
+  ): Promise<{ products: Product[]; total: number }> {
+    const [products, total] = await Promise.all([
+      Product.query(db).matching(filters).shown().newestFirst().limit(page.limit).offset(page.offset),
+      Product.query(db).matching(filters).resultSize(),
+    ]);
+    return { products, total };
+  }
+
+  /**
+   * Inserts a product under the slug of its name ("Goku Tee" → "goku-tee"), or the next free
+   * suffix ("goku-tee-1"...). The unique index decides, so two products of one name written at the
+   * same moment still get different slugs; each attempt runs in a savepoint, so a refused slug
+   * does not abort the caller's transaction.
+   */
+  static async insertWithFreeSlug(db: Knex, fields: ProductFields & { source_id?: string }): Promise<Product> {
+    const base = slugify(fields.name!);
+    // Start after the highest suffix in use instead of trying 1, 2, 3... one by one.
+    const taken = await Product.query(db)
+      .where('slug', base)
+      .orWhere('slug', 'like', `${base.replace(/[\\%_]/g, '\\$&')}-%`)
+      .select('slug');
+    for (const slug of slugCandidates(
+      base,
+      taken.map((product) => product.slug),
+    )) {
+      try {
+        return await db.transaction(async (trx) =>
+          Product.query(trx)
+            .insert({ ...fields, slug } as Partial<Product>)
+            .returning([...SHOWN_COLUMNS]),
+        );
+      } catch (error) {
+        if (!isSlugTaken(error)) throw error;
+      }
+    }
+    throw new Error(`Could not find a free slug for "${fields.name}"`);
+  }
+
+  /** Writes the given fields; the slug stays (links to the product survive a rename). Undefined when there is no such product. */
+  static async change(db: Knex, id: number, fields: ProductFields): Promise<Product | undefined> {
+    const [product] = await Product.query(db)
+      .where('id', id)
+      .patch({ ...fields, updated_at: fn.now() } as unknown as Partial<Product>)
+      .returning([...SHOWN_COLUMNS]);
+    return product;
+  }
+
+  /**
+   * Deletes the product; whether it existed. The database removes its cart and wishlist lines
+   * (ON DELETE CASCADE) and keeps past orders' lines with their copies (ON DELETE SET NULL).
+   */
+  static async remove(db: Knex, id: number): Promise<boolean> {
+    // RETURNING tells what was deleted on both drivers (knex-pglite answers no count).
+    const deleted = await Product.query(db).where('id', id).delete().returning('id');
+    return deleted.length > 0;
+  }
+
+  /** The product imported from the catalogue file's item `sourceId`, as the import compares it. */
+  static async findImported(db: Knex, sourceId: string): Promise<ImportedProduct | undefined> {
+    return await Product.query(db).select('id', 'image', 'image_source').findOne({ source_id: sourceId });
+  }
+
+  /**
+   * Writes an imported item's fields over the product, in one statement that changes the row only
+   * when some field differs (numerics compared as numbers: 10.5 = 10.50); whether it changed.
+   */
+  static async updateImported(db: Knex, id: number, fields: Required<ProductFields>): Promise<boolean> {
+    const updated = await Product.query(db)
+      .where('id', id)
+      .where((anyDiffers) => {
+        for (const [column, value] of Object.entries(fields)) anyDiffers.orWhereRaw('?? IS DISTINCT FROM ?', [column, value]);
+      })
+      .patch({ ...fields, updated_at: fn.now() } as unknown as Partial<Product>)
+      .returning('id');
+    return updated.length > 0;
+  }
 
   /**
    * Locks the products a checkout is about to sell, in id order (so concurrent checkouts, and
@@ -71,28 +274,23 @@ export class Product extends Model {
     }
   }
 
+  /**
+   * Of these products, the ids of those that exist, kept from deletion until the transaction ends
+   * (FOR KEY SHARE): a deletion under way is waited for (and the product then counts as gone), and
+   * none can start before the transaction ends — so rows inserted that refer to them pass the
+   * foreign key check.
+   */
+  static async keepFromDeletion(trx: Knex.Transaction, ids: number[]): Promise<Set<number>> {
+    const existing = await Product.query(trx).select('id').whereIn('id', ids).forKeyShare();
+    return new Set(existing.map((product) => product.id));
+  }
+
   /** The current stock of a product, or undefined when it does not exist. */
   static async stockOf(db: Knex, id: number): Promise<number | undefined> {
     const row = await Product.query(db).findById(id).select('stock');
     return row?.stock;
   }
 }
-
-export const PRODUCT_COLUMNS = [
-  'id',
-  'name',
-  'slug',
-  'price',
-  'category',
-  'image',
-  'description',
-  'stock',
-  'created_at',
-  'updated_at',
-] as const;
-
-/** PRODUCT_COLUMNS qualified by the table, for queries that join products to another table. */
-export const productColumnsOf = (table: string) => PRODUCT_COLUMNS.map((column) => `${table}.${column}`);
 
 export function toProductResponse(row: ProductRow): ProductResponse {
   return {

@@ -1,8 +1,6 @@
 // Slugs come from the name ("Goku Tee" → "goku-tee"); a taken slug gets the next free suffix
-// ("goku-tee-1", "goku-tee-2"...). The unique index decides, so two products of one name created
-// at the same moment still get different slugs.
-import type { Knex } from 'knex';
-import { PG, pgConstraint, pgErrorCode } from '../db.js';
+// ("goku-tee-1", "goku-tee-2"...). The unique index on products.slug decides which is free (see
+// Product.insertWithFreeSlug); this file only spells the candidates.
 
 export function slugify(name: string): string {
   const slug = name
@@ -16,36 +14,17 @@ export function slugify(name: string): string {
   return slug || 'product';
 }
 
-function isSlugTaken(error: unknown): boolean {
-  return pgErrorCode(error) === PG.uniqueViolation && (pgConstraint(error) ?? '').includes('slug');
-}
+/** How many slugs one write tries before it gives up (each refused one was taken meanwhile). */
+const ATTEMPTS = 20;
 
 /**
- * Runs `write(slug)` with "name", then "name-1", "name-2"... until the unique index accepts one.
- * Each attempt runs in a savepoint, so a refused slug does not abort the caller's transaction.
+ * The slugs to try for `base`, given the slugs of that family already in use: starting after the
+ * highest suffix taken, so a popular name does not walk 1, 2, 3... one refused insert at a time.
  */
-export async function withUniqueSlug<T>(
-  db: Knex | Knex.Transaction,
-  name: string,
-  write: (slug: string, trx: Knex.Transaction) => Promise<T>,
-): Promise<T> {
-  const base = slugify(name);
-  // Start after the highest suffix already in use instead of walking 1, 2, 3... one by one.
-  const taken = await db('products')
-    .where('slug', base)
-    .orWhere('slug', 'like', `${base.replace(/[\\%_]/g, '\\$&')}-%`)
-    .pluck('slug');
+export function* slugCandidates(base: string, taken: string[]): Generator<string> {
   const suffixes = taken
-    .map((slug: string) => (slug === base ? 0 : Number(slug.slice(base.length + 1))))
-    .filter((suffix: number) => Number.isInteger(suffix) && suffix >= 0);
+    .map((slug) => (slug === base ? 0 : Number(slug.slice(base.length + 1))))
+    .filter((suffix) => Number.isInteger(suffix) && suffix >= 0);
   let next = suffixes.length ? Math.max(...suffixes) + 1 : 0;
-  for (let attempt = 0; attempt < 20; attempt += 1, next += 1) {
-    const slug = next === 0 ? base : `${base}-${next}`;
-    try {
-      return await db.transaction((trx) => write(slug, trx));
-    } catch (error) {
-      if (!isSlugTaken(error)) throw error;
-    }
-  }
-  throw new Error(`Could not find a free slug for "${name}"`);
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1, next += 1) yield next === 0 ? base : `${base}-${next}`;
 }

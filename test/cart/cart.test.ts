@@ -1,5 +1,5 @@
-// The cart as the storefront uses it: created on first use, lines with the full product, the
-// original's exact messages, and stock rules that refuse instead of storing a quantity beyond stock.
+// The cart as the storefront uses it: created on first use, lines with the full product, the exact
+// messages the storefront shows, and stock rules that refuse instead of storing a quantity beyond stock.
 import { expect } from 'chai';
 import type { Client } from '../support/client.js';
 import { makeProduct, shopper } from '../support/factories.js';
@@ -57,7 +57,7 @@ describe('cart', () => {
       expect(response.body).to.deep.equal({ error: 'Product not found.', code: 'not_found' });
     });
 
-    it('refuses more than the stock with the original’s message', async () => {
+    it('refuses more than the stock with the storefront’s message', async () => {
       const client = await shopper(suite.server);
       const product = await makeProduct(suite.db, { stock: 3 });
       const response = await client.post('/api/cart/add/', { product_id: product.id, quantity: 4 });

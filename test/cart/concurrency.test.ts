@@ -1,6 +1,7 @@
 // Real parallel requests (run the suite with DATABASE_URL to get real PostgreSQL concurrency; on
 // the embedded database they are serialised through one connection, and must hold there too).
-// The original lost clicks here: it read the line, added and wrote it back.
+// What they protect: each cart and wishlist write is one conditional statement. A read-add-write
+// would lose clicks here, or store more than the stock or the 99-per-line limit.
 import { expect } from 'chai';
 import { makeProduct, shopper, signedInUser } from '../support/factories.js';
 import { serverForSuite, testDatabase } from '../support/server.js';

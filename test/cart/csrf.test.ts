@@ -1,6 +1,6 @@
-// Issue 5, point 4: the cart, wishlist and address-book writes follow the CSRF rule of the accounts
-// issue — a cookie-authenticated write from a page outside FRONTEND_URL answers 403 and changes
-// nothing; the same write from the storefront goes through.
+// The cart, wishlist and address-book writes follow the accounts' CSRF rule: a cookie-authenticated
+// write from a page outside FRONTEND_URL answers 403 and changes nothing; the same write from the
+// storefront goes through.
 import { expect } from 'chai';
 import type { Client } from '../support/client.js';
 import { makeProduct, shopper } from '../support/factories.js';

@@ -1,5 +1,5 @@
-// The wishlist as the storefront uses it: created on first use, one item per product, the
-// original's messages.
+// The wishlist as the storefront uses it: created on first use, one item per product, the messages
+// the storefront shows.
 import { expect } from 'chai';
 import { makeProduct, shopper } from '../support/factories.js';
 import { serverForSuite } from '../support/server.js';

@@ -1,6 +1,6 @@
-// Issue 2, point 5 and issue 5, point 1: the rules hold in the database itself, whatever code
-// writes — unique slugs, stock and price never negative, money as numeric (exact decimals), one
-// cart line and one wishlist item per product, cart quantities 1–99.
+// The rules hold in the database itself, whatever code writes — unique slugs, stock and price never
+// negative, money as numeric (exact decimals), one cart line and one wishlist item per product,
+// cart quantities 1–99.
 import { expect } from 'chai';
 import { makeProduct, makeUser, unique } from '../support/factories.js';
 import { testDatabase } from '../support/server.js';

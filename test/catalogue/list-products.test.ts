@@ -1,5 +1,5 @@
-// The catalogue read path as the original answered it: a bare array, newest first, filtered by
-// search (name or description, case-insensitive), category (any case) and inclusive price bounds.
+// The catalogue read path as the storefront reads it: a bare array, newest first, filtered by search
+// (name or description, case-insensitive), category (any case) and inclusive price bounds.
 import { expect } from 'chai';
 import { makeProduct, shopper, unique } from '../support/factories.js';
 import { serverForSuite, startServer, type TestServer } from '../support/server.js';

@@ -1,5 +1,5 @@
-// Staff-only product writes with the original's field rules and messages, slugs that stay unique
-// under concurrency, and deletion that empties carts and wishlists but keeps past orders' copies.
+// Staff-only product writes with the field rules and messages the storefront shows, slugs that stay
+// unique under concurrency, and deletion that empties carts and wishlists but keeps past orders' copies.
 import { expect } from 'chai';
 import { clientAs, makeProduct, makeUser, staffClient, unique } from '../support/factories.js';
 import { startServer, type TestServer } from '../support/server.js';
@@ -64,7 +64,7 @@ describe('product writes (staff only)', () => {
     expect(response.body).to.include({ stock: 0, image: null });
   });
 
-  it("refuses invalid fields with the original's messages, field by field", async () => {
+  it('refuses invalid fields with the storefront’s messages, field by field', async () => {
     const before = await server.services.db('products').count({ n: '*' }).first();
     const cases: Array<[Record<string, unknown>, string, string]> = [
       [{ name: 'ab' }, 'name', 'Ensure this field has at least 3 characters.'],

@@ -1,4 +1,4 @@
-// The seed through Cloudinary: the original's file format unchanged, each image uploaded by its
+// The seed through Cloudinary: products.json's format as it is, each image uploaded by its
 // URL (query string dropped) under products/<item id>, nothing duplicated or re-uploaded on a
 // re-run, failures reported and skipped, progress and a summary printed.
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ describe('catalogue seed through Cloudinary (real SDK, local fake upload API)', 
   it('uploads each image once by URL, re-runs change nothing, failures are skipped and reported', async () => {
     const prefix = unique('cl');
     const cdn = 'https://images.example-cdn.com/store';
-    const original = {
+    const catalogue = {
       products: [
         {
           id: `${prefix}-1`,
@@ -71,7 +71,7 @@ describe('catalogue seed through Cloudinary (real SDK, local fake upload API)', 
       ],
     };
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'catalogue-')), 'products.json');
-    writeFileSync(file, JSON.stringify(original));
+    writeFileSync(file, JSON.stringify(catalogue));
     const { db } = await testDatabase();
     const media = createMediaStore({
       cloudinary: {
@@ -125,8 +125,8 @@ describe('catalogue seed through Cloudinary (real SDK, local fake upload API)', 
     expect(cloudinary.uploads.map((upload) => upload.publicId).slice(2)).to.deep.equal([`products/${prefix}-4`]);
 
     // A new source image for an item: uploaded again under the same public id, the row updated.
-    original.products[0]!.image = `${cdn}/goku-v2.jpg?format=webp`;
-    writeFileSync(file, JSON.stringify(original));
+    catalogue.products[0]!.image = `${cdn}/goku-v2.jpg?format=webp`;
+    writeFileSync(file, JSON.stringify(catalogue));
     const fourth = await run();
     expect(fourth).to.deep.include({ created: 0, updated: 1, unchanged: 3 });
     expect(cloudinary.uploads.slice(3).map((upload) => [upload.publicId, upload.url])).to.deep.equal([
@@ -134,8 +134,8 @@ describe('catalogue seed through Cloudinary (real SDK, local fake upload API)', 
     ]);
 
     // An upload error (Cloudinary answers 500) fails that item only; the next run picks it up.
-    original.products[1]!.image = `${cdn}/bulma-v2.png`;
-    writeFileSync(file, JSON.stringify(original));
+    catalogue.products[1]!.image = `${cdn}/bulma-v2.png`;
+    writeFileSync(file, JSON.stringify(catalogue));
     cloudinary.failNext();
     const fifth = await run();
     expect(fifth).to.deep.include({ created: 0, updated: 0, unchanged: 3 });

@@ -1,0 +1,89 @@
+// The products resource: the public catalogue (a page of it, one product, both answered
+// conditionally) and staff's writes. A write stores an uploaded image first, then writes the row in
+// one statement. (The body parser removes the request's temporary files.)
+import { badRequest, notFound } from '../http/errors.js';
+import type { UploadedFile } from '../http/operation.js';
+import { pageOf, pagingHeaders } from '../http/paging.js';
+import type { Logger } from '../log.js';
+import type { OperationTable, Services } from '../services.js';
+import { conditionalReply } from './http-cache.js';
+import { fieldsFromInput, storeUploadedImage, type ProductPatch } from './product-input.js';
+import { Product, toProductResponse, type ProductFields, type ProductResponse } from './product.model.js';
+
+/** What a product write is given: the validated fields, the uploaded files, and where to store and log. */
+interface ProductWrite {
+  body: ProductPatch;
+  files: UploadedFile[];
+  services: Services;
+  log: Logger;
+}
+
+/** `defaults` under the fields of the body, the uploaded image (stored now) over both. */
+async function fieldsToWrite({ body, files, services, log }: ProductWrite, defaults: ProductFields): Promise<ProductFields> {
+  const fields = { ...defaults, ...fieldsFromInput(body) };
+  const uploaded = await storeUploadedImage(files, services.media, log);
+  return uploaded ? { ...fields, ...uploaded } : fields;
+}
+
+/** PUT replaces every field (stock and image fall back to 0 and none); PATCH changes the given ones. */
+const REPLACED_DEFAULTS: ProductFields = { stock: 0, image: null, image_source: null };
+
+async function changeProduct(id: number, write: ProductWrite, defaults: ProductFields): Promise<{ status: 200; body: ProductResponse }> {
+  const { db } = write.services;
+  // Answer 404 before storing an uploaded image for a product that does not exist.
+  if (!(await Product.exists(db, id))) throw notFound('Product not found.');
+  const fields = await fieldsToWrite(write, defaults);
+  // Not a schema rule: a multipart PATCH may carry nothing but the image file.
+  if (Object.keys(fields).length === 0) throw badRequest('Provide at least one field to change.');
+  const product = await Product.change(db, id, fields);
+  if (!product) throw notFound('Product not found.');
+  return { status: 200, body: toProductResponse(product) };
+}
+
+export const productOperations = {
+  listProducts: {
+    async handle({ query, headers, services, request }) {
+      const page = pageOf(query);
+      const { products, total } = await Product.page(services.db, query, page);
+      return conditionalReply(headers['If-None-Match'], products.map(toProductResponse), pagingHeaders(request.url, page, total));
+    },
+  },
+
+  getProduct: {
+    async handle({ params, headers, services }) {
+      const product = await Product.findShown(services.db, params.id);
+      if (!product) throw notFound('Product not found.');
+      return conditionalReply(headers['If-None-Match'], toProductResponse(product));
+    },
+  },
+
+  createProduct: {
+    staffOnly: true,
+    async handle(write) {
+      const fields = await fieldsToWrite(write, { stock: 0, image: null });
+      return { status: 201, body: toProductResponse(await Product.insertWithFreeSlug(write.services.db, fields)) };
+    },
+  },
+
+  replaceProduct: {
+    staffOnly: true,
+    async handle(write) {
+      return await changeProduct(write.params.id, write, REPLACED_DEFAULTS);
+    },
+  },
+
+  updateProduct: {
+    staffOnly: true,
+    async handle(write) {
+      return await changeProduct(write.params.id, write, {});
+    },
+  },
+
+  deleteProduct: {
+    staffOnly: true,
+    async handle({ params, services }) {
+      if (!(await Product.remove(services.db, params.id))) throw notFound('Product not found.');
+      return { status: 204, body: undefined };
+    },
+  },
+} satisfies Partial<OperationTable>;
