@@ -56,6 +56,3 @@ export function createServices(config: Config, db: Knex, log: Logger, options: S
     ),
   };
 }
-
-/** One operation of this application's table (for a module that declares a single operation). */
-export type Operation<Op extends keyof OperationTable> = OperationTable[Op];

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { SPEC_PATH } from '../http/api.js';
-import type { Operation } from '../services.js';
+import type { OperationTable } from '../services.js';
 
 const require = createRequire(import.meta.url);
 
@@ -56,24 +56,25 @@ function docsPage() {
   return page;
 }
 
-export const getOpenApiSpec: Operation<'getOpenApiSpec'> = {
-  async handle() {
-    const { yaml, etag } = specText();
-    return {
-      status: 200,
-      body: yaml,
-      headers: { 'Content-Type': 'application/yaml; charset=utf-8', ETag: etag, 'Cache-Control': 'public, max-age=300' },
-    };
+export const docsOperations = {
+  getOpenApiSpec: {
+    async handle() {
+      const { yaml, etag } = specText();
+      return {
+        status: 200,
+        body: yaml,
+        headers: { 'Content-Type': 'application/yaml; charset=utf-8', ETag: etag, 'Cache-Control': 'public, max-age=300' },
+      };
+    },
   },
-};
-
-export const getApiDocs: Operation<'getApiDocs'> = {
-  async handle() {
-    const { html, csp } = docsPage();
-    return {
-      status: 200,
-      body: html,
-      headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp, 'Cache-Control': 'public, max-age=300' },
-    };
+  getApiDocs: {
+    async handle() {
+      const { html, csp } = docsPage();
+      return {
+        status: 200,
+        body: html,
+        headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp, 'Cache-Control': 'public, max-age=300' },
+      };
+    },
   },
-};
+} satisfies Partial<OperationTable>;
