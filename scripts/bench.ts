@@ -7,7 +7,7 @@
 // p50, p99, non-2xx answers, socket errors, peak RSS of the server; throughput also as a ratio of
 // the bare server's. Writes a Markdown table and an SVG chart (docs/bench/ by default).
 //
-//   npm run bench -- [--duration 10] [--connections 32] [--skip-large] [--out docs/bench]
+//   npm run bench -- [--duration 12] [--turns 3] [--connections 32] [--skip-large] [--out docs/bench]
 //   npm run bench -- --base-url https://api.example.com   (a running deployment: the read-only
 //     scenarios; beside a local bare server only when DATABASE_URL is given)
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -29,9 +29,10 @@ const GENERATE_CATALOGUE_COMMAND = [process.execPath, '--import', 'tsx', 'script
 
 const { values } = parseArgs({
   options: {
-    duration: { type: 'string', default: '10' },
+    duration: { type: 'string', default: '12' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
+    turns: { type: 'string', default: '3' },
     'base-url': { type: 'string' },
     'admin-url': { type: 'string', default: process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     'large-count': { type: 'string', default: '100000' },
@@ -43,6 +44,7 @@ const { values } = parseArgs({
 const duration = Number(values.duration);
 const warmup = Number(values.warmup);
 const connections = Number(values.connections);
+const turns = Number(values.turns);
 const largeCount = Number(values['large-count']);
 
 const ADDRESS = {
@@ -63,6 +65,8 @@ interface Measurement {
   non2xx: number;
   socketErrors: number;
   peakRssMb: number | undefined;
+  /** Server CPU time per answered request: unlike req/s, barely moved by other work on the machine. */
+  cpuMsPerRequest: number | undefined;
 }
 
 // ---------------------------------------------------------------- processes
@@ -123,20 +127,46 @@ function run(command: string[], env: Record<string, string>): Promise<void> {
   });
 }
 
-/** Resident memory of a process and its descendants (cluster workers count too), in bytes. */
-function treeRss(pid: number): number {
-  let total = 0;
+/** A process and its descendants (cluster workers count too). */
+function processTree(pid: number): number[] {
+  const tree = [pid];
   try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    total += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
     for (const task of readdirSync(`/proc/${pid}/task`)) {
       const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-      for (const child of children ? children.split(' ') : []) total += treeRss(Number(child));
+      for (const child of children ? children.split(' ') : []) tree.push(...processTree(Number(child)));
     }
   } catch {
     // gone, or not Linux
   }
+  return tree;
+}
+
+/** Resident memory of a process tree, in bytes. */
+function treeRss(pid: number): number {
+  let total = 0;
+  for (const member of processTree(pid)) {
+    try {
+      total += Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${member}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+    } catch {
+      // gone
+    }
+  }
   return total;
+}
+
+/** CPU time (user + system) a process tree has used so far, in milliseconds (Linux counts in 1/100 s). */
+function treeCpuMs(pid: number): number {
+  let ticks = 0;
+  for (const member of processTree(pid)) {
+    try {
+      // The fields after the command name (which may hold spaces) start with the state: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${member}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone
+    }
+  }
+  return ticks * 10;
 }
 
 // ---------------------------------------------------------------- load
@@ -153,28 +183,64 @@ async function load(scenario: Scenario, seconds: number): Promise<autocannon.Res
   return autocannon({ url: scenario.url, connections, duration: seconds, requests: scenario.requests });
 }
 
-async function measure(scenario: Scenario): Promise<Measurement> {
-  if (warmup > 0) await load(scenario, warmup);
-  let peak = 0;
-  const sample = () => (peak = Math.max(peak, scenario.pid ? treeRss(scenario.pid) : 0));
+interface Round {
+  result: autocannon.Result;
+  peakRss: number;
+  cpuMs: number | undefined;
+}
+
+async function round(scenario: Scenario, seconds: number): Promise<Round> {
+  let peakRss = 0;
+  const sample = () => (peakRss = Math.max(peakRss, scenario.pid ? treeRss(scenario.pid) : 0));
   const sampler = setInterval(sample, 100);
   sample();
-  const result = await load(scenario, duration).finally(() => clearInterval(sampler));
+  const cpuBefore = scenario.pid ? treeCpuMs(scenario.pid) : 0;
+  const result = await load(scenario, seconds).finally(() => clearInterval(sampler));
+  return { result, peakRss, cpuMs: scenario.pid ? treeCpuMs(scenario.pid) - cpuBefore : undefined };
+}
+
+const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[Math.floor((numbers.length - 1) / 2)]!;
+
+function summary(scenario: Scenario, rounds: Round[]): Measurement {
+  const requests = rounds.reduce((sum, r) => sum + r.result.requests.total, 0);
+  const seconds = rounds.reduce((sum, r) => sum + r.result.duration, 0);
+  const cpuMs = scenario.pid ? rounds.reduce((sum, r) => sum + (r.cpuMs ?? 0), 0) : undefined;
   const measurement: Measurement = {
     scenario: scenario.name,
     target: scenario.target,
-    requestsPerSecond: result.requests.total / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    socketErrors: result.errors + result.timeouts,
-    peakRssMb: scenario.pid ? peak / 2 ** 20 : undefined,
+    requestsPerSecond: requests / seconds,
+    p50: median(rounds.map((r) => r.result.latency.p50)),
+    p99: median(rounds.map((r) => r.result.latency.p99)),
+    non2xx: rounds.reduce((sum, r) => sum + r.result.non2xx, 0),
+    socketErrors: rounds.reduce((sum, r) => sum + r.result.errors + r.result.timeouts, 0),
+    peakRssMb: scenario.pid ? Math.max(...rounds.map((r) => r.peakRss)) / 2 ** 20 : undefined,
+    cpuMsPerRequest: cpuMs === undefined || !requests ? undefined : cpuMs / requests,
   };
   console.log(
-    `${scenario.name.padEnd(40)} ${measurement.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${measurement.p50} ms  p99 ${measurement.p99} ms  ` +
-      `non-2xx ${measurement.non2xx}  socket errors ${measurement.socketErrors}${measurement.peakRssMb ? `  peak RSS ${measurement.peakRssMb.toFixed(0)} MB` : ''}`,
+    `${`${scenario.name}${scenario.target === 'bare' ? ' (bare)' : ''}`.padEnd(40)} ${measurement.requestsPerSecond.toFixed(0).padStart(6)} req/s  ` +
+      `p50 ${measurement.p50} ms  p99 ${measurement.p99} ms  non-2xx ${measurement.non2xx}  socket errors ${measurement.socketErrors}` +
+      `${measurement.cpuMsPerRequest ? `  CPU ${measurement.cpuMsPerRequest.toFixed(2)} ms/req` : ''}${measurement.peakRssMb ? `  peak RSS ${measurement.peakRssMb.toFixed(0)} MB` : ''}`,
   );
   return measurement;
+}
+
+async function measure(scenario: Scenario): Promise<Measurement> {
+  if (warmup > 0) await load(scenario, warmup);
+  return summary(scenario, [await round(scenario, duration)]);
+}
+
+/**
+ * Scenarios compared with each other, measured in turns (`--turns` short runs each, alternating),
+ * so that other work on the machine weighs on all of them alike. p50 and p99 are the turns' medians.
+ */
+async function measureInTurns(scenarios: Scenario[]): Promise<Measurement[]> {
+  if (warmup > 0) for (const scenario of scenarios) await load(scenario, warmup);
+  const rounds: Round[][] = scenarios.map(() => []);
+  for (let turn = 0; turn < turns; turn += 1) {
+    for (const [index, scenario] of scenarios.entries())
+      rounds[index]!.push(await round(scenario, Math.max(1, Math.round(duration / turns))));
+  }
+  return scenarios.map((scenario, index) => summary(scenario, rounds[index]!));
 }
 
 /** One request per call, cycling through `paths` (per connection, from a different start). */
@@ -256,14 +322,18 @@ function machine(postgres: string): string {
 
 function table(results: Measurement[], bareList: number | undefined): string {
   const ratio = (rps: number) => (bareList ? (rps / bareList).toFixed(2) : '—');
+  // As a throughput ratio: the bare list's CPU per request over this one's (what one core would serve).
+  const bareCpu = results.find((m) => m.target === 'bare')?.cpuMsPerRequest;
+  const cpuRatio = (cpu: number | undefined) => (bareCpu && cpu ? (bareCpu / cpu).toFixed(2) : '—');
   const lines = [
-    '| scenario | server | req/s | × bare list | p50 ms | p99 ms | non-2xx | socket errors | peak RSS MB |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | server | req/s | × bare list | p50 ms | p99 ms | non-2xx | socket errors | peak RSS MB | server CPU ms/req | × bare list CPU |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const m of results) {
     lines.push(
       `| ${m.scenario} | ${m.target === 'bare' ? 'bare node:http + pg' : 'this project'} | ${m.requestsPerSecond.toFixed(0)} | ${ratio(m.requestsPerSecond)} | ` +
-        `${m.p50} | ${m.p99} | ${m.non2xx} | ${m.socketErrors} | ${m.peakRssMb === undefined ? '—' : m.peakRssMb.toFixed(0)} |`,
+        `${m.p50} | ${m.p99} | ${m.non2xx} | ${m.socketErrors} | ${m.peakRssMb === undefined ? '—' : m.peakRssMb.toFixed(0)} | ` +
+        `${m.cpuMsPerRequest === undefined ? '—' : m.cpuMsPerRequest.toFixed(2)} | ${cpuRatio(m.cpuMsPerRequest)} |`,
     );
   }
   return lines.join('\n');
@@ -374,36 +444,22 @@ async function main(): Promise<void> {
       if (!products.length) throw new Error('the catalogue is empty');
       if (bare && local) await sameJson(`${bare.url}/api/products/`, `${appUrl}/api/products/`);
 
-      if (bare) {
-        results.push(
-          await measure({
-            name: `product list (${products.length} products)`,
-            target: 'bare',
-            url: bare.url,
-            pid: bare.process.pid,
-            requests: [{ method: 'GET', path: '/api/products/' }],
-          }),
-        );
-      }
+      // The list and detail are judged against the bare list: measured in turns with it.
       const appPid = app?.process.pid;
-      results.push(
-        await measure({
-          name: `product list (${products.length} products)`,
-          target: 'app',
-          url: appUrl,
-          pid: appPid,
-          requests: [{ method: 'GET', path: '/api/products/' }],
-        }),
-      );
-      results.push(
-        await measure({
+      const listName = `product list (${products.length} products)`;
+      const listRequest: autocannon.Request[] = [{ method: 'GET', path: '/api/products/' }];
+      const compared: Scenario[] = [
+        ...(bare ? [{ name: listName, target: 'bare' as const, url: bare.url, pid: bare.process.pid, requests: listRequest }] : []),
+        { name: listName, target: 'app', url: appUrl, pid: appPid, requests: listRequest },
+        {
           name: 'product detail',
           target: 'app',
           url: appUrl,
           pid: appPid,
           requests: cycling(products.map((p) => `/api/products/${p.id}/`)),
-        }),
-      );
+        },
+      ];
+      results.push(...(await measureInTurns(compared)));
 
       if (local && db) {
         const tokens: string[] = [];
@@ -485,7 +541,7 @@ async function main(): Promise<void> {
     const caption = `${when} UTC · ${duration} s per scenario after ${warmup} s warm-up · ${about}`;
     const markdown =
       `# Benchmark\n\n${when} UTC, \`npm run bench\`${baseUrl ? ` against ${baseUrl}` : ''}: ${connections} connections, ` +
-      `${duration} s per scenario after a ${warmup} s warm-up; the server ${local ? `started as \`${SERVER_COMMAND.slice(1).join(' ')}\`` : 'under test was already running'}.\n\n` +
+      `${duration} s per scenario after a ${warmup} s warm-up (the bare list, the list and the detail in ${turns} alternating turns); the server ${local ? `started as \`${SERVER_COMMAND.slice(1).join(' ')}\`` : 'under test was already running'}.\n\n` +
       `Machine: ${about}.\n\n${table(results, bareList)}\n\n![chart](results.svg)\n`;
     mkdirSync(values.out!, { recursive: true });
     writeFileSync(path.join(values.out!, 'results.md'), markdown);
