@@ -128,6 +128,8 @@ export function validationError(errors: ErrorObject[]): HttpError {
   const fields: FieldErrors = Object.fromEntries(byField);
   const [firstField, firstMessages] = [...byField][0] ?? ['non_field_errors', ['Invalid request.']];
   const first = firstField === 'non_field_errors' ? firstMessages[0]! : `${firstField}: ${firstMessages[0]}`;
-  const more = unlisted.size ? ` (${unlisted.size} more ${unlisted.size === 1 ? 'field has' : 'fields have'} errors; ${MAX_FIELDS} are listed.)` : '';
+  const more = unlisted.size
+    ? ` (${unlisted.size} more ${unlisted.size === 1 ? 'field has' : 'fields have'} errors; ${MAX_FIELDS} are listed.)`
+    : '';
   return new HttpError(400, 'validation_error', first + more, { fields });
 }
