@@ -344,13 +344,13 @@ function escapeXml(text: string): string {
 }
 
 /** Horizontal bars of req/s, labelled with the ratio to the bare server's list; the 0.7 target dashed. */
-function chart(results: Measurement[], bareList: number | undefined, caption: string): string {
+function chart(results: Measurement[], bareList: number | undefined, caption: string[]): string {
   const width = 860;
   const labelWidth = 300;
   const barArea = width - labelWidth - 150;
   const rowHeight = 30;
   const top = 40;
-  const height = top + results.length * rowHeight + 50;
+  const height = top + results.length * rowHeight + 35 + 15 * caption.length;
   const max = Math.max(...results.map((m) => m.requestsPerSecond), 1);
   const x = (rps: number) => labelWidth + (rps / max) * barArea;
   const parts = [
@@ -377,7 +377,10 @@ function chart(results: Measurement[], bareList: number | undefined, caption: st
       `<text x="${target}" y="${bottom + 16}" text-anchor="middle" fill="#d93025">0.7 × bare list (target for list and detail)</text>`,
     );
   }
-  parts.push(`<text x="10" y="${height - 10}" font-size="11" fill="#555">${escapeXml(caption)}</text>`, '</svg>');
+  caption.forEach((line, index) =>
+    parts.push(`<text x="10" y="${height - 10 - (caption.length - 1 - index) * 15}" font-size="11" fill="#555">${escapeXml(line)}</text>`),
+  );
+  parts.push('</svg>');
   return parts.join('\n') + '\n';
 }
 
@@ -388,7 +391,7 @@ async function main(): Promise<void> {
   const children: Child[] = [];
   const admin = new pg.Client({ connectionString: values['admin-url'] });
   await admin.connect();
-  const postgres = ((await admin.query('SHOW server_version')).rows[0] as { server_version: string }).server_version;
+  const postgres = ((await admin.query('SHOW server_version')).rows[0] as { server_version: string }).server_version.split(' ')[0];
   const about = machine(`PostgreSQL ${postgres}`) + (values.note ? `; ${values.note}` : '');
   console.log(about);
   const database = `store_bench_${process.pid}`;
@@ -538,7 +541,12 @@ async function main(): Promise<void> {
 
     const bareList = results.find((m) => m.target === 'bare')?.requestsPerSecond;
     const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
-    const caption = `${when} UTC · ${duration} s per scenario after ${warmup} s warm-up · ${about}`;
+    const [hardware, ...software] = about.split('; ');
+    const caption = [
+      `${when} UTC · ${duration} s per scenario after ${warmup} s warm-up · ${connections} connections`,
+      hardware!,
+      software.join(' · '),
+    ];
     const markdown =
       `# Benchmark\n\n${when} UTC, \`npm run bench\`${baseUrl ? ` against ${baseUrl}` : ''}: ${connections} connections, ` +
       `${duration} s per scenario after a ${warmup} s warm-up (the bare list, the list and the detail in ${turns} alternating turns); the server ${local ? `started as \`${SERVER_COMMAND.slice(1).join(' ')}\`` : 'under test was already running'}.\n\n` +
