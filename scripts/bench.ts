@@ -549,7 +549,7 @@ async function main(): Promise<void> {
     ];
     const markdown =
       `# Benchmark\n\n${when} UTC, \`npm run bench\`${baseUrl ? ` against ${baseUrl}` : ''}: ${connections} connections, ` +
-      `${duration} s per scenario after a ${warmup} s warm-up (the bare list, the list and the detail in ${turns} alternating turns); the server ${local ? `started as \`${SERVER_COMMAND.slice(1).join(' ')}\`` : 'under test was already running'}.\n\n` +
+      `${duration} s per scenario after a ${warmup} s warm-up (the bare list, the list and the detail in ${turns} alternating turns); the server ${local ? `started as \`${['node', ...SERVER_COMMAND.slice(1)].join(' ')}\`` : 'under test was already running'}.\n\n` +
       `Machine: ${about}.\n\n${table(results, bareList)}\n\n![chart](results.svg)\n`;
     mkdirSync(values.out!, { recursive: true });
     writeFileSync(path.join(values.out!, 'results.md'), markdown);
