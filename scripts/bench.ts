@@ -389,17 +389,19 @@ function chart(results: Measurement[], bareList: number | undefined, caption: st
 async function main(): Promise<void> {
   const results: Measurement[] = [];
   const children: Child[] = [];
-  const admin = new pg.Client({ connectionString: values['admin-url'] });
-  await admin.connect();
-  const postgres = ((await admin.query('SHOW server_version')).rows[0] as { server_version: string }).server_version.split(' ')[0];
-  const about = machine(`PostgreSQL ${postgres}`) + (values.note ? `; ${values.note}` : '');
+  // The local PostgreSQL is needed only to create the bench's database (not to measure a deployment).
+  const admin = values['base-url'] ? undefined : new pg.Client({ connectionString: values['admin-url'] });
+  await admin?.connect();
+  const version = admin ? ((await admin.query('SHOW server_version')).rows[0] as { server_version: string }).server_version : undefined;
+  const postgres = version ? `PostgreSQL ${version.split(' ')[0]}` : "the deployment's own database";
+  const about = machine(postgres) + (values.note ? `; ${values.note}` : '');
   console.log(about);
   const database = `store_bench_${process.pid}`;
   let created = false;
   const stopAll = async () => {
     await Promise.all(children.map(stop));
-    if (created) await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    if (created) await admin!.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin?.end();
   };
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
@@ -408,7 +410,7 @@ async function main(): Promise<void> {
     const local = !baseUrl;
     let databaseUrl = process.env.DATABASE_URL;
     if (local) {
-      await admin.query(`CREATE DATABASE ${database}`);
+      await admin!.query(`CREATE DATABASE ${database}`);
       created = true;
       const url = new URL(values['admin-url']!);
       url.pathname = `/${database}`;
