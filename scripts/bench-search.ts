@@ -1,5 +1,5 @@
 // `npm run bench:search`: latency of catalogue searches and filtered lists through the whole HTTP
-// stack (Koa, openapi-backend validation, the list handler with its count, ETag), against the
+// stack (Koa, routing and validation, the list handler with its count, ETag), against the
 // database in DATABASE_URL (or the embedded one in DATA_DIR). Fill it first with
 // `npm run catalogue:generate -- --count 100000`. Prints p50/p95/max per query and the plan
 // PostgreSQL chooses for a search, without forcing any index.

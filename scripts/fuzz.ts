@@ -285,7 +285,7 @@ async function main() {
     };
   }
 
-  const ops = server.app.api.router.getOperations();
+  const ops = server.app.api.operations;
   const STAFF_OPS = new Set(['createProduct', 'replaceProduct', 'updateProduct', 'deleteProduct', 'updateOrderStatus']);
   const LEGIT_503 = new Set(['googleLogin', 'createOrder', 'verifyPayment', 'stripeWebhook', 'updateOrderStatus', 'getHealth']);
 

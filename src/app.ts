@@ -9,12 +9,10 @@ import { SESSION_COOKIES } from './accounts/cookies.js';
 import { cartOperations } from './cart/index.js';
 import { catalogueOperations } from './catalogue/index.js';
 import { allowedHosts } from './http/allowed-hosts.js';
-import { createApi } from './http/api.js';
+import { createApi, type Api } from './http/api.js';
 import { corsForFrontend } from './http/cors.js';
 import { csrfProtection } from './http/csrf.js';
-import { malformedPathParameters } from './http/hostile-input.js';
-import { bodyParsing, errorBoundary, requestContext } from './http/middleware.js';
-import { routingMethod, type Api } from './http/routing.js';
+import { errorBoundary, requestContext } from './http/middleware.js';
 import { orderOperations } from './orders/index.js';
 import { platformOperations } from './platform/index.js';
 import type { OperationTable, Services } from './services.js';
@@ -49,19 +47,6 @@ export async function createApp(services: Services, table: OperationTable = oper
   koa.use(corsForFrontend(services.config.frontendOrigins));
   koa.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
   koa.use(csrfProtection({ trustedOrigins: services.config.frontendOrigins, sessionCookies: SESSION_COOKIES }));
-  koa.use(bodyParsing(api));
-  koa.use(malformedPathParameters(api));
-  koa.use(async (ctx) => {
-    await api.handleRequest(
-      {
-        method: routingMethod(ctx),
-        path: ctx.path,
-        body: ctx.request.body,
-        query: ctx.query as Record<string, string | string[]>,
-        headers: ctx.headers as Record<string, string | string[]>,
-      },
-      ctx,
-    );
-  });
+  koa.use(api.routes);
   return { koa, api };
 }

@@ -1,11 +1,11 @@
 // The spec is the only source of rules, also outside HTTP requests: the catalogue import and
 // createsuperuser check their input against the same component schemas of openapi.yaml the API
 // validates requests with (ProductInput, RegisterRequest), with the same messages per field.
-import $RefParser from '@apidevtools/json-schema-ref-parser';
+import { dereference } from '@apidevtools/json-schema-ref-parser';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { components } from '../generated/openapi.js';
-import { SPEC_PATH } from './http/api.js';
+import { SPEC_PATH } from './http/spec.js';
 import type { FieldErrors } from './http/errors.js';
 import { validationError } from './http/validation-errors.js';
 
@@ -17,7 +17,7 @@ let validators: Promise<(name: SchemaName) => ValidateFunction> | undefined;
 
 function loadValidators(): Promise<(name: SchemaName) => ValidateFunction> {
   validators ??= (async () => {
-    const spec = (await $RefParser.dereference(SPEC_PATH)) as { components: { schemas: Record<string, object> } };
+    const spec = (await dereference(SPEC_PATH)) as { components: { schemas: Record<string, object> } };
     // Like the request validation: every error reported, formats checked, the spec's own
     // keywords (x-error-message, example...) allowed.
     const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });

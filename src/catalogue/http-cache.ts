@@ -1,7 +1,9 @@
 // Conditional GETs for the public catalogue. The ETag is a hash of exactly what the client would
 // receive (body, total count and links), so it changes whenever any listed product changes, and
-// an If-None-Match that still matches answers 304 with no body.
+// an If-None-Match that still matches answers 304 with no body. The body's JSON text is made once
+// (jsonText): hashed here, and sent as it is.
 import { createHash } from 'node:crypto';
+import { jsonText } from '../http/json-body.js';
 
 /**
  * Browsers and shared caches (a CDN) may reuse a catalogue answer for a minute; after that they
@@ -12,7 +14,7 @@ export const CATALOGUE_CACHE_CONTROL = 'public, max-age=60, must-revalidate';
 
 export function etagOf(...parts: unknown[]): string {
   const hash = createHash('sha1');
-  for (const part of parts) hash.update(JSON.stringify(part) ?? '').update('\u0000');
+  for (const part of parts) hash.update(jsonText(part)).update('\u0000');
   // Weak: equal JSON, not necessarily equal bytes (a proxy may compress it).
   return `W/"${hash.digest('base64url')}"`;
 }

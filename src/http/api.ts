@@ -1,21 +1,22 @@
-// openapi-backend turns openapi.yaml into the router and the request validator. Every operation
-// of the spec is dispatched here to the handler registered under its operationId; start-up fails
-// when the spec and the handler table disagree. Who a request comes from is the application's
+// The API: every operation of openapi.yaml routed to the handler registered under its
+// operationId; start-up fails when the spec and the handler table disagree. Everything an
+// operation needs on the request path (its route, body parser, compiled validators, security
+// requirement) is prepared here once, at start-up. Who a request comes from is the application's
 // business: it is asked through `authenticate`, once per request, only for secured operations.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { RouterContext } from '@koa/router';
 import type Koa from 'koa';
-import { OpenAPIBackend, type Context } from 'openapi-backend';
-import addFormats from 'ajv-formats';
-import { forbidden, HttpError, notAuthenticated } from './errors.js';
-import { refuseUnstorableText } from './hostile-input.js';
-import type { OperationEnv, OperationId, OperationSpec, OperationTable } from './operation.js';
+import { forbidden, notAuthenticated } from './errors.js';
+import { refuseMalformedPathParameters, refuseUnstorableText } from './hostile-input.js';
+import { bodyParsing } from './middleware.js';
+import type { OperationEnv, OperationId, OperationSpec, OperationTable, RequestInfo } from './operation.js';
+import { serializedText } from './json-body.js';
 import { requestInfo, uploadedFiles } from './request.js';
-import type { Api } from './routing.js';
-import type { RequestInfo } from './operation.js';
+import { bodySchemaOf, requestValidatorCompiler } from './request-validation.js';
+import { parameterNames, routeTable, type OperationMiddleware } from './routing.js';
+import { loadSpec, type SpecOperation } from './spec.js';
 import { validationError } from './validation-errors.js';
 
-export const SPEC_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../openapi.yaml');
+export { SPEC_PATH } from './spec.js';
 
 export type AuthResult<User> = { user: User } | { user: null; reason: string };
 
@@ -25,129 +26,123 @@ export interface ApiOptions<Env extends OperationEnv> {
   authenticate(request: RequestInfo): Promise<AuthResult<Env['user']>>;
 }
 
-function allowedMethods(api: Api, requestPath: string): string[] {
-  const methods = api.router
-    .getOperations()
-    .filter(
-      (candidate) =>
-        api.router.matchOperation({ method: candidate.method, path: requestPath, headers: {} })?.operationId === candidate.operationId,
-    )
-    .map((candidate) => candidate.method.toUpperCase());
-  if (methods.includes('GET')) methods.push('HEAD');
-  return [...new Set(methods)];
+export interface Api {
+  /** The middleware that routes, validates and answers every request for the API. */
+  routes: Koa.Middleware;
+  /** The spec's operations, as routed. */
+  operations: readonly SpecOperation[];
 }
 
 function reply(ctx: Koa.Context, status: number, body: unknown, headers: Record<string, string> = {}): void {
   ctx.set(headers);
   ctx.status = status;
-  if (status !== 204 && status !== 304) ctx.body = body;
-}
-
-/** The request's header parameters under the names the spec gives them. */
-function declaredHeaders(c: Context, ctx: Koa.Context): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const parameter of c.operation.parameters ?? []) {
-    if ('in' in parameter && parameter.in === 'header') {
-      const value = ctx.get(parameter.name);
-      if (value !== '') headers[parameter.name] = value;
-    }
+  if (status === 204 || status === 304) return;
+  const text = serializedText(body);
+  if (text === undefined) {
+    ctx.body = body;
+    return;
   }
-  return headers;
+  ctx.type = 'application/json';
+  ctx.body = text;
 }
 
-export async function createApi<Env extends OperationEnv>(table: OperationTable<Env>, options: ApiOptions<Env>): Promise<Api> {
-  const api = new OpenAPIBackend({
-    definition: SPEC_PATH,
-    strict: true,
-    validate: true,
-    coerceTypes: true,
-    // The spec keeps the original backend's trailing slashes; paths are matched exactly.
-    ignoreTrailingSlashes: false,
-    ajvOpts: { allErrors: true, verbose: true },
-    customizeAjv: (ajv) => {
-      addFormats.default(ajv);
-      return ajv;
-    },
-  });
-  await api.init();
+/** A copy of the query the validator may coerce in place (Koa keeps its parsed query per request). */
+function queryOf(ctx: Koa.Context): Record<string, unknown> {
+  // fromEntries defines own properties: a parameter named "__proto__" stays a parameter (and is refused as unknown).
+  return Object.fromEntries(Object.entries(ctx.query).map(([name, value]) => [name, Array.isArray(value) ? [...value] : value]));
+}
 
-  const specIds = new Set(api.router.getOperations().map((candidate) => candidate.operationId as string));
-  const tableIds = Object.keys(table);
+function checkTable(operations: SpecOperation[], table: object): void {
+  const specIds = new Set(operations.map((operation) => operation.operationId));
   const missing = [...specIds].filter((id) => !(id in table));
-  const unknown = tableIds.filter((id) => !specIds.has(id));
+  const unknown = Object.keys(table).filter((id) => !specIds.has(id));
   if (missing.length || unknown.length) {
     throw new Error(
       `openapi.yaml and the handlers disagree: ${missing.length ? `no handler for ${missing.join(', ')}` : ''}` +
         `${missing.length && unknown.length ? '; ' : ''}${unknown.length ? `not in the spec: ${unknown.join(', ')}` : ''}`,
     );
   }
+}
 
-  // The security handlers of both schemes and the operation itself ask; the answer is worked out once.
+export async function createApi<Env extends OperationEnv>(table: OperationTable<Env>, options: ApiOptions<Env>): Promise<Api> {
+  const operations = await loadSpec();
+  checkTable(operations, table);
+  const compileValidator = requestValidatorCompiler();
+
+  // Asked by the security check and by the handler's `user`: worked out once per request.
   const authenticate = (ctx: Koa.Context): Promise<AuthResult<Env['user']>> => {
     const state = ctx.state as { auth?: Promise<AuthResult<Env['user']>> };
     state.auth ??= options.authenticate(requestInfo(ctx));
     return state.auth;
   };
 
-  const run = <Op extends OperationId>(spec: OperationSpec<Op, Env>) => {
-    return async (c: Context, ctx: Koa.Context) => {
-      // Only an operation with a security requirement has a user to load (its security handler
-      // already did, memoised); a public one answers without the session lookup, even when the
-      // storefront's cookies come along.
-      const secured = Boolean(spec.staffOnly || c.operation.security?.length);
-      const user = secured ? (await authenticate(ctx)).user : null;
+  const operationMiddleware = (operation: SpecOperation): OperationMiddleware => {
+    const spec = table[operation.operationId as OperationId] as OperationSpec<OperationId, Env>;
+    const pathParameters = parameterNames(operation.path);
+    const validate = compileValidator(operation);
+    // A security requirement of no scheme (`{}`) makes signing in optional.
+    const signInRequired = operation.security.length > 0 && !operation.security.some((requirement) => !Object.keys(requirement).length);
+    // Only an operation with a security requirement has a user to load; a public one answers
+    // without the session lookup, even when the storefront's cookies come along.
+    const loadsUser = Boolean(spec.staffOnly) || operation.security.length > 0;
+    const headerParameters = operation.parameters.filter((parameter) => parameter.in === 'header').map(({ name }) => name);
+    const cookieParameters = operation.parameters.filter((parameter) => parameter.in === 'cookie').map(({ name }) => name);
+
+    const answer = async (ctx: RouterContext): Promise<void> => {
+      refuseMalformedPathParameters(pathParameters, ctx.captures ?? []);
+      let user: Env['user'] | null = null;
+      if (loadsUser) {
+        const result = await authenticate(ctx);
+        user = result.user;
+        if (signInRequired && !result.user) throw notAuthenticated('reason' in result ? result.reason : undefined);
+      }
+
+      const params: Record<string, unknown> = { ...ctx.params };
+      const query = queryOf(ctx);
+      const header: Record<string, string> = {};
+      const headers: Record<string, string> = {};
+      for (const name of headerParameters) {
+        const value = ctx.get(name);
+        if (ctx.req.headers[name.toLowerCase()] !== undefined) header[name.toLowerCase()] = value;
+        // The handler gets them under the spec's names.
+        if (value !== '') headers[name] = value;
+      }
+      const cookie: Record<string, string> = {};
+      for (const name of cookieParameters) {
+        const value = ctx.cookies.get(name);
+        if (value !== undefined) cookie[name] = value;
+      }
+      const body = (ctx.request as { body?: unknown }).body;
+      const errors = validate({ path: params, query, header, cookie, body, mediaType: ctx.request.type.trim().toLowerCase() });
+      if (errors) throw validationError(errors);
+
       if (spec.staffOnly) {
         if (!user) throw notAuthenticated();
         if (!user.is_staff) throw forbidden('Only staff can do this.');
       }
-      // openapi-backend validates coerced copies of the parameters but hands the handler the path
-      // parameters as raw text ("1e3" passes as the integer 1000, then reaches SQL as "1e3"): the
-      // handler gets the values the spec judged.
-      const params = { ...c.request.params, ...(c.validation?.coerced?.params ?? {}) };
-      const query = c.request.query;
-      const body = c.request.requestBody;
       refuseUnstorableText(spec.opaqueBody ? { params, query } : { params, query, body });
-      const result = await spec.handle({
+      const result: { status: number; body?: unknown; headers?: Record<string, string> } = await spec.handle({
         params: params as never,
         query: query as never,
-        headers: declaredHeaders(c, ctx) as never,
+        headers: headers as never,
         body: body as never,
         files: uploadedFiles(ctx),
         request: requestInfo(ctx),
         log: ctx.state.log,
-        // Authenticated operations never get here without a user (the security handlers ran first).
+        // Operations that require a session never get here without a user.
         user: user as never,
         services: options.services,
       });
       reply(ctx, Number(result.status), result.body, result.headers);
     };
+
+    if (!operation.requestBody) return answer;
+    const parse = bodyParsing(operation.requestBody.content, bodySchemaOf(operation));
+    return (ctx) => parse(ctx, () => answer(ctx)) as Promise<void>;
   };
 
-  for (const [operationId, spec] of Object.entries(table)) {
-    api.register(operationId, run(spec as OperationSpec<OperationId, Env>));
-  }
-
-  const checkSession = async (_c: Context, ctx: Koa.Context) => (await authenticate(ctx)).user !== null;
-  api.registerSecurityHandler('cookieAuth', checkSession);
-  api.registerSecurityHandler('bearerAuth', checkSession);
-
-  api.register({
-    notFound: () => {
-      throw new HttpError(404, 'not_found', 'Not found.');
-    },
-    methodNotAllowed: (c: Context) => {
-      const allowed = allowedMethods(api, c.request.path);
-      throw new HttpError(405, 'method_not_allowed', `Method "${c.request.method.toUpperCase()}" not allowed.`, {
-        headers: { Allow: allowed.join(', ') },
-      });
-    },
-    unauthorizedHandler: async (_c: Context, ctx: Koa.Context) => {
-      const result = await authenticate(ctx);
-      throw notAuthenticated('reason' in result ? result.reason : undefined);
-    },
-    validationFail: (c: Context) => {
-      throw validationError(c.validation.errors ?? []);
-    },
-  });
-  return api;
+  const routes = routeTable(
+    operations.map((operation) => ({ path: operation.path, method: operation.method, run: operationMiddleware(operation) })),
+  );
+  return { routes, operations };
 }

@@ -4,10 +4,8 @@
 //   sequence for encoding UTF8: 0x00"), so any string that reaches a query would fail there;
 // - text holding an unpaired UTF-16 surrogate (e.g. JSON "\ud800"): not Unicode, and silently
 //   turned into U+FFFD when encoded for the database — stored data would differ from what was sent;
-// - a path whose percent-encoding does not decode (`/api/products/%ZZ/`): openapi-backend's router
-//   throws a URIError while extracting the path parameters.
-import type Koa from 'koa';
-import { matchRequest, type Api } from './routing.js';
+// - a path parameter whose percent-encoding does not decode (`/api/products/%ZZ/`): it has no text
+//   to hand over (the router would pass the raw segment on as if it were the value).
 import { fieldError } from './errors.js';
 
 const NUL_MESSAGE = 'Text may not contain NUL (\\u0000) characters.';
@@ -57,24 +55,12 @@ function decodes(segment: string): boolean {
 }
 
 /**
- * A path that matches an operation but whose parameter segment is not valid percent-encoding
- * answers 400 naming the parameter (unknown paths stay 404, as openapi-backend answers them).
+ * Throws 400 naming the first path parameter whose percent-encoding is malformed. `raw` are the
+ * path's segments captured for `names`, still encoded. (An unknown path stays 404: it never
+ * matched a route.)
  */
-export function malformedPathParameters(api: Api): Koa.Middleware {
-  return async (ctx, next) => {
-    if (!decodes(ctx.path)) {
-      const operation = matchRequest(api, ctx);
-      if (operation) {
-        const template = operation.path.split('/');
-        const actual = ctx.path.split('/');
-        const name =
-          template
-            .map((part, index) => (/^\{.+\}$/.test(part) && !decodes(actual[index] ?? '') ? part.slice(1, -1) : undefined))
-            .find(Boolean) ?? 'path';
-        const message = 'Malformed percent-encoding in the URL.';
-        throw fieldError(name, message);
-      }
-    }
-    await next();
-  };
+export function refuseMalformedPathParameters(names: readonly string[], raw: readonly string[]): void {
+  for (let index = 0; index < names.length; index += 1) {
+    if (!decodes(raw[index] ?? '')) throw fieldError(names[index]!, 'Malformed percent-encoding in the URL.');
+  }
 }

@@ -1,11 +1,11 @@
-// The Koa middleware in front of openapi-backend: request ids and structured logs, the error
-// boundary that renders every failure in the one error shape, and body parsing with limits.
+// The Koa middleware around the API's routes: request ids and structured logs, the error boundary
+// that renders every failure in the one error shape, and each operation's body parsing with limits.
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type Koa from 'koa';
 import { koaBody } from 'koa-body';
 import type { Logger } from '../log.js';
-import { matchRequest, type Api } from './routing.js';
+import type { MediaType } from './spec.js';
 import { HttpError } from './errors.js';
 
 export const JSON_BODY_LIMIT = '1mb';
@@ -92,39 +92,36 @@ function hasBody(ctx: Koa.Context): boolean {
   return Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
 }
 
+const parseBody = koaBody({
+  json: true,
+  jsonLimit: JSON_BODY_LIMIT,
+  jsonStrict: true,
+  urlencoded: false,
+  text: false,
+  multipart: true,
+  includeUnparsed: true,
+  formidable: { maxFileSize: IMAGE_SIZE_LIMIT, maxFiles: 1, maxFields: 50, allowEmptyFiles: false },
+  onError: (error) => {
+    throw bodyParsingError(error);
+  },
+});
+
 /**
- * Parses the body only for an operation that declares one, and only in a media type the spec
- * lists for it (415 otherwise). The raw text is kept (see rawBody) for the Stripe webhook's signature check.
+ * The body parser of an operation that declares a body: only in a media type the spec lists for
+ * it (415 otherwise). The raw text is kept (see rawBody) for the Stripe webhook's signature check.
+ * `formSchema` is the schema form fields are coerced to (see coerceFormFields).
  */
-export function bodyParsing(api: Api): Koa.Middleware {
-  const parse = koaBody({
-    json: true,
-    jsonLimit: JSON_BODY_LIMIT,
-    jsonStrict: true,
-    urlencoded: false,
-    text: false,
-    multipart: true,
-    includeUnparsed: true,
-    formidable: { maxFileSize: IMAGE_SIZE_LIMIT, maxFiles: 1, maxFields: 50, allowEmptyFiles: false },
-    onError: (error) => {
-      throw bodyParsingError(error);
-    },
-  });
+export function bodyParsing(content: Record<string, MediaType>, formSchema: unknown): Koa.Middleware {
+  const mediaTypes = Object.keys(content);
+  const refusal = (mediaType: string) =>
+    new HttpError(415, 'unsupported_media_type', `Unsupported media type "${mediaType || 'none'}"; send ${mediaTypes.join(' or ')}.`);
   return async (ctx, next) => {
-    const operation = matchRequest(api, ctx);
-    const content = operation?.requestBody && 'content' in operation.requestBody ? operation.requestBody.content : undefined;
-    if (!content || !hasBody(ctx)) return next();
+    if (!hasBody(ctx)) return next();
     const mediaType = (ctx.request.type || '').toLowerCase();
-    if (!Object.keys(content).includes(mediaType)) {
-      throw new HttpError(
-        415,
-        'unsupported_media_type',
-        `Unsupported media type "${mediaType || 'none'}"; send ${Object.keys(content).join(' or ')}.`,
-      );
-    }
-    if (mediaType !== 'multipart/form-data') return parse(ctx, next);
-    await parse(ctx, async () => {
-      coerceFormFields(ctx.request.body, content['application/json']?.schema);
+    if (!mediaTypes.includes(mediaType)) throw refusal(mediaType);
+    if (mediaType !== 'multipart/form-data') return parseBody(ctx, next);
+    await parseBody(ctx, async () => {
+      coerceFormFields(ctx.request.body, formSchema);
       try {
         await next();
       } finally {
@@ -142,8 +139,8 @@ async function removeUploadedFiles(ctx: Koa.Context): Promise<void> {
 }
 
 /**
- * openapi-backend validates every request body against the operation's FIRST content schema (the
- * JSON one), and form fields are always text. Numbers and booleans written as text are turned into
+ * A body is validated against the operation's JSON schema whatever its media type (see
+ * bodySchemaOf), and form fields are always text. Numbers and booleans written as text are turned into
  * the JSON schema's types here, so one schema (with its bounds and messages) judges both media
  * types. Text that is not a number stays text and fails validation with the usual message.
  */

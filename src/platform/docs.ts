@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { SPEC_PATH } from '../http/api.js';
+import { SPEC_PATH } from '../http/spec.js';
 import type { OperationTable } from '../services.js';
 
 const require = createRequire(import.meta.url);

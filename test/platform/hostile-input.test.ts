@@ -108,6 +108,18 @@ describe('Hostile input', () => {
     });
   });
 
+  it('answers a body of 100,000 unknown keys with the first 20 fields and a count of the rest', async () => {
+    const body: Record<string, unknown> = { email: 'someone@example.com', password: 'whatever-password' };
+    for (let key = 0; key < 100_000; key += 1) body[key.toString(36)] = 0;
+    const response = await shopper.post('/api/auth/login/', body);
+    expect(response.status).to.equal(400);
+    expect(response.body.code).to.equal('validation_error');
+    const listed = Object.keys(response.body.fields);
+    expect(listed).to.have.length(20);
+    for (const field of listed) expect(response.body.fields[field]).to.deep.equal(['Unknown field.']);
+    expect(response.body.error).to.equal(`${listed[0]}: Unknown field. (99980 more fields have errors; 20 are listed.)`);
+  });
+
   describe('the URL', () => {
     it('answers 400 naming the path parameter whose percent-encoding is malformed', async () => {
       for (const bad of ['%ZZ', '%E0%A4%A', '%ED%A0%80']) {

@@ -29,6 +29,37 @@ describe('HTTP contract', () => {
     expect(response.headers.get('allow')).to.equal('GET, HEAD');
   });
 
+  it('lists every method of the path in Allow, HEAD with GET, also on templated paths and for OPTIONS', async () => {
+    const product = await client.request('POST', '/api/products/1/');
+    expect(product.status).to.equal(405);
+    expect(product.body).to.deep.equal({ error: 'Method "POST" not allowed.', code: 'method_not_allowed' });
+    expect(product.headers.get('allow')!.split(', ').sort()).to.deep.equal(['DELETE', 'GET', 'HEAD', 'PATCH', 'PUT']);
+    const login = await client.get('/api/auth/login/');
+    expect(login.status).to.equal(405);
+    expect(login.headers.get('allow')).to.equal('POST');
+    const options = await client.request('OPTIONS', '/api/cart/');
+    expect(options.status).to.equal(405);
+    expect(options.headers.get('allow')).to.equal('GET, HEAD');
+  });
+
+  it('matches paths exactly as the spec writes them: trailing slash and case', async () => {
+    for (const path of ['/api/products', '/api/products/1', '/healthz/', '/API/products/', '/api/products//', '/api/products/1/extra/']) {
+      const response = await client.get(path);
+      expect(response.status, path).to.equal(404);
+      expect(response.body, path).to.deep.equal({ error: 'Not found.', code: 'not_found' });
+    }
+  });
+
+  it('prefers a literal path over a template that also matches it', async () => {
+    // POST /api/products/create/ is createProduct (401 without a session), not product "create";
+    // GET on it is getProduct, whose id must be an integer.
+    const create = await client.post('/api/products/create/', { name: 'x' });
+    expect(create.status).to.equal(401);
+    const read = await client.get('/api/products/create/');
+    expect(read.status).to.equal(400);
+    expect(read.body.fields).to.have.property('id');
+  });
+
   it('answers HEAD like GET, without a body', async () => {
     const health = await client.request('HEAD', '/healthz');
     expect(health.status).to.equal(200);
