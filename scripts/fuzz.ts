@@ -8,11 +8,10 @@
 // 20 s. `FUZZ_STRIPE=1` also configures Stripe (a local fake) and sends signed hostile webhook
 // events. Exits 1 when anything was found.
 import http from 'node:http';
-import Stripe from 'stripe';
 import { startServer, dropTestDatabase, type TestServer } from '../test/support/server.js';
 import { makeUser, makeProduct, accessTokenFor } from '../test/support/factories.js';
-import { specViolations } from '../test/support/spec.js';
-import { FakeStripe, stripeEnv, WEBHOOK_SECRET } from '../test/support/fake-stripe.js';
+import { specViolations } from '../testing/spec.js';
+import { FakeStripe, stripeEnv, stripeSignature } from '../testing/fakes/stripe.js';
 
 const ORIGIN = 'http://localhost:5173';
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
@@ -906,7 +905,7 @@ async function main() {
           ? { ...(v as object), id: (v as any).id === 'evt_fuzz' ? `evt_fuzz_${n++}` : (v as any).id }
           : v,
       );
-      const sig = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+      const sig = stripeSignature(payload);
       await check(
         base,
         {

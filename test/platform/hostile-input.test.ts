@@ -2,9 +2,8 @@
 // error schema, never a 500, and writes nothing. Each case was a 500 before (found by fuzzing).
 import { connect } from 'node:net';
 import { expect } from 'chai';
-import Stripe from 'stripe';
 import { clientAs, makeProduct, makeUser } from '../support/factories.js';
-import { FakeStripe, stripeEnv, WEBHOOK_SECRET } from '../support/fake-stripe.js';
+import { FakeStripe, stripeEnv, stripeSignature } from '../../testing/fakes/stripe.js';
 import { startServer, type TestServer } from '../support/server.js';
 import type { Client } from '../support/client.js';
 import { ADDRESS } from '../orders/support.js';
@@ -214,7 +213,7 @@ describe('Hostile input', () => {
         origin: null,
         headers: {
           'content-type': 'application/json',
-          'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
+          'stripe-signature': stripeSignature(payload),
         },
       });
     };
@@ -265,7 +264,7 @@ describe('Hostile input', () => {
       origin: null,
       headers: {
         'content-type': 'application/json',
-        'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
+        'stripe-signature': stripeSignature(payload),
       },
     });
     expect(response.status).to.equal(200);
