@@ -5,7 +5,8 @@
 // Uses DATABASE_URL, or the embedded database in DATA_DIR (./data) when it is unset.
 import 'dotenv/config';
 import { parseArgs } from 'node:util';
-import { createDatabase } from '../src/db.js';
+import { configOrExit, loadDatabaseConfig } from '../src/config.js';
+import { createDatabase, missingDatabaseProblem } from '../src/db.js';
 
 const { values } = parseArgs({
   options: {
@@ -96,7 +97,13 @@ const PHRASES = words([
 ]);
 
 async function main(): Promise<void> {
-  const db = createDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? 'data' });
+  const config = configOrExit(() => loadDatabaseConfig());
+  const missing = await missingDatabaseProblem(config);
+  if (missing) {
+    console.error(missing);
+    process.exit(1);
+  }
+  const db = createDatabase(config);
   try {
     await db.migrate.latest();
     if (values.remove) {
