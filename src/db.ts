@@ -22,7 +22,7 @@ export interface DatabaseOptions {
 }
 
 export function isEmbedded(db: Knex): boolean {
-  return db.client.config.client === ClientPgLite;
+  return (db.client as Knex.Client).config.client === ClientPgLite;
 }
 
 export function knexConfig(options: DatabaseOptions): Knex.Config {

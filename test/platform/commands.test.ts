@@ -93,8 +93,9 @@ describe('the operator’s commands and a bad configuration', function () {
   describe('on PostgreSQL', () => {
     let serverUrl: URL;
     before(function () {
-      if (!process.env.DATABASE_URL) this.skip();
-      serverUrl = new URL(process.env.DATABASE_URL!);
+      const url = process.env.DATABASE_URL;
+      if (!url) return this.skip();
+      serverUrl = new URL(url);
     });
 
     it('a database that does not exist is named with the command that creates it', async () => {

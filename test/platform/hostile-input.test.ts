@@ -27,7 +27,7 @@ describe('Hostile input', () => {
     await stripe.close();
   });
   const db = () => server.services.db;
-  const count = async (table: string) => Number(((await db()(table).count({ n: '*' })) as Array<{ n: string | number }>)[0]!.n);
+  const count = async (table: string) => Number((await db()(table).count<Array<{ n: string | number }>>({ n: '*' }))[0]!.n);
 
   describe('NUL characters (PostgreSQL refuses them in text)', () => {
     it('refuses one in a JSON body string with 400 naming the field, and creates nothing', async () => {

@@ -72,25 +72,27 @@ export class FakeStripe {
   ) {}
 
   static async start(): Promise<FakeStripe> {
-    let fake: FakeStripe | undefined;
-    const server = http.createServer((request, response) => {
+    const server = http.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const fake = new FakeStripe(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
       let body = '';
       request.setEncoding('utf8');
       request.on('data', (chunk: string) => (body += chunk));
-      request.on('end', async () => {
-        if (request.method === 'POST' && request.url === '/v1/checkout/sessions') await fake!.waitIfHeld();
-        const reply = fake!.handle(request, body);
-        if (!reply) {
-          request.socket.destroy(); // "connection reset": Stripe unreachable
-          return;
-        }
-        response.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': id('req') });
-        response.end(JSON.stringify(reply.body));
-      });
+      request.on('end', () => void fake.answer(request, response, body));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    fake = new FakeStripe(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     return fake;
+  }
+
+  private async answer(request: http.IncomingMessage, response: http.ServerResponse, body: string): Promise<void> {
+    if (request.method === 'POST' && request.url === '/v1/checkout/sessions') await this.waitIfHeld();
+    const reply = this.handle(request, body);
+    if (!reply) {
+      request.socket.destroy(); // "connection reset": Stripe unreachable
+      return;
+    }
+    response.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': id('req') });
+    response.end(JSON.stringify(reply.body));
   }
 
   /** The next Checkout Session creation fails with this Stripe error. */
