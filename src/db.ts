@@ -95,7 +95,7 @@ export function pgConstraint(error: unknown): string | undefined {
 }
 
 /** What to tell an operator whose DATABASE_URL names a database the server does not have. */
-export function missingDatabaseMessage(databaseUrl: string): string {
+function missingDatabaseMessage(databaseUrl: string): string {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.replace(/^\//, '')) || decodeURIComponent(url.username) || 'postgres';
   const where = `${url.hostname || 'localhost'}:${url.port || '5432'}`;
