@@ -1,5 +1,5 @@
-// Issue 2, point 8 and its "Done when": `npm start` with nothing configured migrates a new embedded
-// database, loads the catalogue into it and serves the API, the spec and the docs. Runs the real
+// A fresh clone works: `npm start` with nothing configured migrates a new embedded database, loads
+// the catalogue into it and serves the API, the spec and the docs. Runs the real
 // entry point (src/main.ts) in a child process with an empty environment of settings and a fresh
 // DATA_DIR; a restart does not load the catalogue a second time.
 import { spawn, type ChildProcess } from 'node:child_process';
