@@ -1,7 +1,7 @@
 // `npm run lint`: typescript-eslint's type-aware recommended rules, import hygiene, and the layers
-// of src/ (README, Architecture) as import restrictions. Import cycles are checked by
-// dependency-cruiser (.dependency-cruiser.cjs), which counts type-only imports too; import-x's
-// no-cycle skips them by design.
+// of src/ (which folder may import which) as import restrictions. import-x/no-cycle reports a
+// cycle at its import, but skips type-only imports by design; the cycle check that counts them is
+// dependency-cruiser's (.dependency-cruiser.cjs), the second half of `npm run lint`.
 import js from '@eslint/js';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
