@@ -5,7 +5,8 @@
 // Uses DATABASE_URL, or the embedded database in DATA_DIR (./data) when it is unset.
 import 'dotenv/config';
 import { parseArgs } from 'node:util';
-import { createDatabase } from '../src/db.js';
+import { configOrExit, loadDatabaseConfig } from '../src/config.js';
+import { createDatabase, missingDatabaseProblem } from '../src/db.js';
 
 const { values } = parseArgs({
   options: {
@@ -96,7 +97,13 @@ const PHRASES = words([
 ]);
 
 async function main(): Promise<void> {
-  const db = createDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? 'data' });
+  const config = configOrExit(() => loadDatabaseConfig());
+  const missing = await missingDatabaseProblem(config);
+  if (missing) {
+    console.error(missing);
+    process.exit(1);
+  }
+  const db = createDatabase(config);
   try {
     await db.migrate.latest();
     if (values.remove) {
@@ -110,7 +117,7 @@ async function main(): Promise<void> {
       const to = Math.min(count, from + batch - 1);
       // Deterministic variety from the row number: names and descriptions combine word lists,
       // prices spread over 99–4998.99, categories alternate, creation times go back one minute per row.
-      const result = await db.raw(
+      const result = await db.raw<{ rowCount?: number; affectedRows?: number }>(
         `INSERT INTO products (name, slug, price, category, image, description, stock, source_id, created_at, updated_at)
          SELECT name, 'gen-' || g || '-' || lower(replace(name, ' ', '-')), price, category, NULL, description, g % 200, 'gen-' || g, created, created
          FROM (
@@ -125,8 +132,7 @@ async function main(): Promise<void> {
          ON CONFLICT (source_id) DO NOTHING`,
         [from, to],
       );
-      inserted +=
-        (result as { rowCount?: number; affectedRows?: number }).rowCount ?? (result as { affectedRows?: number }).affectedRows ?? 0;
+      inserted += result.rowCount ?? result.affectedRows ?? 0;
       const progress = `generated ${to}/${count} (${inserted} new) in ${((Date.now() - started) / 1000).toFixed(1)} s`;
       // One line rewritten in place on a terminal; plain lines in a log (no control characters).
       if (process.stdout.isTTY) process.stdout.write(`\r  ${progress}\x1b[K`);

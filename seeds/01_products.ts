@@ -3,10 +3,10 @@
 import 'dotenv/config';
 import type { Knex } from 'knex';
 import { seedCatalogue, CATALOGUE_FILE } from '../src/catalogue/seed-catalogue.js';
+import { configOrExit, loadSeedConfig } from '../src/config.js';
 import { createMediaStore } from '../src/services.js';
-import { cloudinaryConfig } from '../src/config.js';
 
 export async function seed(knex: Knex): Promise<void> {
-  const media = createMediaStore({ cloudinary: cloudinaryConfig(process.env), dataDir: process.env.DATA_DIR ?? 'data' });
-  await seedCatalogue(knex, { file: process.env.CATALOGUE_FILE?.trim() || CATALOGUE_FILE, media });
+  const config = configOrExit(() => loadSeedConfig());
+  await seedCatalogue(knex, { file: config.catalogueFile ?? CATALOGUE_FILE, media: createMediaStore(config) });
 }

@@ -1,5 +1,8 @@
-// Configuration is read once, from the environment (and an optional .env file loaded by main.ts),
-// into one typed object. A bad value stops start-up with one line naming the variable.
+// Configuration comes from the environment (and an optional .env file loaded by each command) into
+// typed sections. A command loads the sections it needs: the server all of them, the knex CLI and
+// createsuperuser the database, the seed the database and media. A bad configuration is reported
+// whole — one line per bad variable — and no secret is ever echoed back: secret variables are
+// never shown, and a URL is shown with its password masked.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,11 +13,25 @@ export interface RateLimit {
   text: string;
 }
 
-export interface Config {
-  port: number;
+export interface DatabaseConfig {
   /** PostgreSQL connection string; undefined means the embedded PGlite database in dataDir. */
   databaseUrl: string | undefined;
   dataDir: string;
+}
+
+export interface MediaConfig {
+  dataDir: string;
+  /** Media on Cloudinary; undefined keeps images under dataDir. */
+  cloudinary: { cloudName: string; apiKey: string; apiSecret: string; apiBase: string | undefined } | undefined;
+}
+
+export interface SeedConfig extends DatabaseConfig, MediaConfig {
+  /** The catalogue file the seed imports; undefined means the project's products.json. */
+  catalogueFile: string | undefined;
+}
+
+export interface Config extends DatabaseConfig, MediaConfig {
+  port: number;
   secretKey: string;
   debug: boolean;
   /** Hosts accepted in the Host header; empty means any (local development). */
@@ -24,14 +41,13 @@ export interface Config {
   /** The first FRONTEND_URL, used to build links (payment success page, e-mail links). */
   frontendUrl: string;
   currency: string;
+  // STRIPE_PUBLISHABLE_KEY is the storefront's setting: the backend never reads it.
   stripe: {
     secretKey: string | undefined;
-    publishableKey: string | undefined;
     webhookSecret: string | undefined;
     apiBase: URL | undefined;
     checkoutExpiryMinutes: number;
   };
-  cloudinary: { cloudName: string; apiKey: string; apiSecret: string; apiBase: string | undefined } | undefined;
   google: { clientId: string | undefined; certsUrl: string | undefined };
   mail: { smtpUrl: string | undefined; from: string };
   throttle: { login: RateLimit; register: RateLimit; verification: RateLimit; passwordReset: RateLimit };
@@ -41,75 +57,144 @@ export interface Config {
   trustProxy: boolean;
 }
 
+/** Every problem of a configuration, one line each: `Configuration error: VARIABLE problem`. */
 export class ConfigError extends Error {
-  constructor(variable: string, problem: string) {
-    super(`Configuration error: ${variable} ${problem}`);
+  constructor(readonly problems: string[]) {
+    super(problems.map((problem) => `Configuration error: ${problem}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
 
 type Env = Record<string, string | undefined>;
 
-function text(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const value = text(env, name);
-  if (value === undefined) return fallback;
-  if (/^(true|1|yes|on)$/i.test(value)) return true;
-  if (/^(false|0|no|off)$/i.test(value)) return false;
-  throw new ConfigError(name, `must be True or False, got "${value}"`);
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const value = text(env, name);
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${value}"`);
-  }
-  return Number(value);
-}
-
-function url(name: string, value: string, protocols: string[]): URL {
-  let parsed: URL;
+/**
+ * A URL as it may be shown: any password (`user:password@`, or libpq's `?password=`) replaced by
+ * `***`, also in text that does not parse.
+ */
+function maskUrl(value: string): string {
   try {
-    parsed = new URL(value);
+    const parsed = new URL(value);
+    if (parsed.password || parsed.searchParams.has('password')) {
+      if (parsed.password) parsed.password = '***';
+      if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
+      return parsed.href;
+    }
   } catch {
-    throw new ConfigError(name, `must be a URL, got "${value}"`);
+    // Not a URL: masked below like one.
   }
-  if (!protocols.includes(parsed.protocol)) {
-    throw new ConfigError(name, `must be a ${protocols.join(' or ')} URL, got "${value}"`);
+  // `[scheme://]user:password@...`, written in a way the URL parser does not take apart.
+  return value.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?[^:@/]*:).*@/i, '$1***@');
+}
+
+/** Reads variables, collecting every problem rather than stopping at the first. */
+class EnvReader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly env: Env) {}
+
+  problem(variable: string, text: string): void {
+    this.problems.push(`${variable} ${text}`);
   }
-  return parsed;
+
+  text(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value ? value : undefined;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.text(name);
+    if (value === undefined) return fallback;
+    if (/^(true|1|yes|on)$/i.test(value)) return true;
+    if (/^(false|0|no|off)$/i.test(value)) return false;
+    this.problem(name, `must be True or False, got "${value}"`);
+    return fallback;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.text(name);
+    if (value === undefined) return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.problem(name, `must be a whole number from ${min} to ${max}, got "${value}"`);
+      return fallback;
+    }
+    return Number(value);
+  }
+
+  /** A URL with one of the protocols; undefined (and a problem) when it is not one. */
+  url(name: string, value: string, protocols: string[]): URL | undefined {
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      this.problem(name, `must be a URL, got "${maskUrl(value)}"`);
+      return undefined;
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      this.problem(name, `must be a ${protocols.join(' or ')} URL, got "${maskUrl(value)}"`);
+      return undefined;
+    }
+    return parsed;
+  }
+
+  optionalUrl(name: string, protocols: string[]): URL | undefined {
+    const value = this.text(name);
+    return value === undefined ? undefined : this.url(name, value, protocols);
+  }
+
+  /** A value that is never shown, whatever is wrong with it. */
+  secret(name: string, minLength = 1): string | undefined {
+    const value = this.text(name);
+    if (value !== undefined && value.length < minLength) {
+      this.problem(name, `must be at least ${minLength} characters long`);
+      return undefined;
+    }
+    return value;
+  }
+
+  rateLimit(name: string, fallback: string): RateLimit {
+    const value = this.text(name) ?? fallback;
+    const parsed = parseRateLimit(value);
+    if (typeof parsed === 'string') {
+      this.problem(name, parsed);
+      return parseRateLimit(fallback) as RateLimit;
+    }
+    return parsed;
+  }
 }
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
-/** Parses rate limits written like `5/15m` or `20/1h`. */
-export function parseRateLimit(name: string, value: string): RateLimit {
+/** Parses rate limits written like `5/15m` or `20/1h`; a string says what is wrong. */
+function parseRateLimit(value: string): RateLimit | string {
   const match = /^(\d+)\s*\/\s*(\d*)([smhd])$/.exec(value.trim());
-  if (!match || Number(match[1]) < 1) {
-    throw new ConfigError(name, `must look like 5/15m or 20/1h, got "${value}"`);
-  }
+  if (!match || Number(match[1]) < 1) return `must look like 5/15m or 20/1h, got "${value}"`;
   const windowSeconds = Number(match[2] || '1') * UNIT_SECONDS[match[3]!]!;
-  if (windowSeconds < 1) throw new ConfigError(name, `needs a window of at least one second, got "${value}"`);
+  if (windowSeconds < 1) return `needs a window of at least one second, got "${value}"`;
   return { limit: Number(match[1]), windowSeconds, text: value.trim() };
 }
 
-function rateLimit(env: Env, name: string, fallback: string): RateLimit {
-  return parseRateLimit(name, text(env, name) ?? fallback);
+// ---------------------------------------------------------------- sections
+
+function dataDir(read: EnvReader): string {
+  return path.resolve(read.text('DATA_DIR') ?? 'data');
 }
 
-export function cloudinaryConfig(env: Env): Config['cloudinary'] {
-  const apiBase = text(env, 'CLOUDINARY_API_BASE');
-  if (apiBase) url('CLOUDINARY_API_BASE', apiBase, ['http:', 'https:']);
-  const cloudinaryUrl = text(env, 'CLOUDINARY_URL');
+function database(read: EnvReader): DatabaseConfig {
+  const databaseUrl = read.text('DATABASE_URL');
+  if (databaseUrl) read.url('DATABASE_URL', databaseUrl, ['postgres:', 'postgresql:']);
+  return { databaseUrl, dataDir: dataDir(read) };
+}
+
+function cloudinary(read: EnvReader): MediaConfig['cloudinary'] {
+  const apiBase = read.text('CLOUDINARY_API_BASE');
+  if (apiBase) read.url('CLOUDINARY_API_BASE', apiBase, ['http:', 'https:']);
+  const cloudinaryUrl = read.text('CLOUDINARY_URL');
   if (cloudinaryUrl) {
-    const parsed = url('CLOUDINARY_URL', cloudinaryUrl, ['cloudinary:']);
+    const parsed = read.url('CLOUDINARY_URL', cloudinaryUrl, ['cloudinary:']);
+    if (!parsed) return undefined;
     if (!parsed.username || !parsed.password || !parsed.hostname) {
-      throw new ConfigError('CLOUDINARY_URL', 'must look like cloudinary://API_KEY:API_SECRET@CLOUD_NAME');
+      read.problem('CLOUDINARY_URL', 'must look like cloudinary://API_KEY:API_SECRET@CLOUD_NAME');
+      return undefined;
     }
     return {
       cloudName: parsed.hostname,
@@ -118,26 +203,95 @@ export function cloudinaryConfig(env: Env): Config['cloudinary'] {
       apiBase,
     };
   }
-  const trio = ['CLOUDINARY_CLOUD_NAME', 'CLOUDINARY_API_KEY', 'CLOUDINARY_API_SECRET'] as const;
-  const values = trio.map((name) => text(env, name));
-  if (values.every((value) => value === undefined)) return undefined;
-  const missing = trio.filter((_, index) => values[index] === undefined);
-  if (missing.length) throw new ConfigError(missing[0]!, 'is missing (the CLOUDINARY_* trio must be set together)');
-  return { cloudName: values[0]!, apiKey: values[1]!, apiSecret: values[2]!, apiBase };
+  const cloudName = read.text('CLOUDINARY_CLOUD_NAME');
+  const apiKey = read.text('CLOUDINARY_API_KEY');
+  const apiSecret = read.secret('CLOUDINARY_API_SECRET');
+  if (cloudName && apiKey && apiSecret) return { cloudName, apiKey, apiSecret, apiBase };
+  if (cloudName || apiKey || apiSecret) {
+    const given = { CLOUDINARY_CLOUD_NAME: cloudName, CLOUDINARY_API_KEY: apiKey, CLOUDINARY_API_SECRET: apiSecret };
+    for (const [name, value] of Object.entries(given)) {
+      if (value === undefined) read.problem(name, 'is missing (the CLOUDINARY_* trio must be set together)');
+    }
+  }
+  return undefined;
+}
+
+function media(read: EnvReader): MediaConfig {
+  return { dataDir: dataDir(read), cloudinary: cloudinary(read) };
+}
+
+/** The server's settings; secretKey is undefined when the embedded database may generate one. */
+function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: string | undefined } {
+  const databaseSection = database(read);
+  const mediaSection = media(read);
+  const secretKey = read.secret('SECRET_KEY', 16);
+  if (!read.text('SECRET_KEY') && databaseSection.databaseUrl) read.problem('SECRET_KEY', 'is required when DATABASE_URL is set');
+
+  const frontendList = (read.text('FRONTEND_URL') ?? 'http://localhost:5173')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (!frontendList.length) read.problem('FRONTEND_URL', 'must name at least one storefront origin');
+  const frontendOrigins = frontendList.flatMap((entry) => read.url('FRONTEND_URL', entry, ['http:', 'https:'])?.origin ?? []);
+
+  const currency = (read.text('CURRENCY') ?? 'inr').toLowerCase();
+  if (!/^[a-z]{3}$/.test(currency)) read.problem('CURRENCY', `must be a three-letter ISO code, got "${currency}"`);
+
+  const logLevel = read.text('LOG_LEVEL') ?? 'info';
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (!levels.includes(logLevel)) read.problem('LOG_LEVEL', `must be one of ${levels.join(', ')}, got "${logLevel}"`);
+
+  const googleCertsUrl = read.text('GOOGLE_CERTS_URL');
+  if (googleCertsUrl) read.url('GOOGLE_CERTS_URL', googleCertsUrl, ['http:', 'https:']);
+  const smtpUrl = read.text('SMTP_URL');
+  if (smtpUrl) read.url('SMTP_URL', smtpUrl, ['smtp:', 'smtps:']);
+
+  return {
+    ...databaseSection,
+    ...mediaSection,
+    port: read.integer('PORT', 8000, 0, 65535),
+    secretKey,
+    debug: read.bool('DEBUG', false),
+    allowedHosts: (read.text('ALLOWED_HOSTS') ?? '')
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter(Boolean),
+    frontendOrigins,
+    frontendUrl: (frontendList[0] ?? '').replace(/\/+$/, ''),
+    currency,
+    stripe: {
+      secretKey: read.secret('STRIPE_SECRET_KEY'),
+      webhookSecret: read.secret('STRIPE_WEBHOOK_SECRET'),
+      apiBase: read.optionalUrl('STRIPE_API_BASE', ['http:', 'https:']),
+      checkoutExpiryMinutes: read.integer('STRIPE_CHECKOUT_EXPIRY_MINUTES', 30, 30, 1440),
+    },
+    google: { clientId: read.text('GOOGLE_CLIENT_ID'), certsUrl: googleCertsUrl },
+    mail: { smtpUrl, from: read.text('MAIL_FROM') ?? 'Store <no-reply@localhost>' },
+    throttle: {
+      login: read.rateLimit('THROTTLE_LOGIN', '5/15m'),
+      register: read.rateLimit('THROTTLE_REGISTER', '20/1h'),
+      verification: read.rateLimit('THROTTLE_VERIFICATION', '5/1h'),
+      passwordReset: read.rateLimit('THROTTLE_PASSWORD_RESET', '5/1h'),
+    },
+    requireEmailVerification: read.bool('REQUIRE_EMAIL_VERIFICATION', false),
+    logLevel,
+    trustProxy: read.bool('TRUST_PROXY', false),
+  };
+}
+
+function load<T>(env: Env, sections: (read: EnvReader) => T): T {
+  const read = new EnvReader(env);
+  const value = sections(read);
+  if (read.problems.length) throw new ConfigError(read.problems);
+  return value;
 }
 
 /**
- * SECRET_KEY signs every session token. On a real database it must be given; on the embedded one
+ * SECRET_KEY signs every session token. On PostgreSQL it must be given; on the embedded database
  * (local use) a random key is generated once and kept in the data directory so sessions survive
  * restarts.
  */
-function secretKey(env: Env, databaseUrl: string | undefined, dataDir: string): string {
-  const given = text(env, 'SECRET_KEY');
-  if (given) {
-    if (given.length < 16) throw new ConfigError('SECRET_KEY', 'must be at least 16 characters long');
-    return given;
-  }
-  if (databaseUrl) throw new ConfigError('SECRET_KEY', 'is required when DATABASE_URL is set');
+function generatedSecretKey(dataDir: string): string {
   const file = path.join(dataDir, 'secret_key');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
@@ -146,62 +300,31 @@ function secretKey(env: Env, databaseUrl: string | undefined, dataDir: string): 
   return generated;
 }
 
+/** The database settings alone (the knex CLI, createsuperuser): no SECRET_KEY needed. */
+export function loadDatabaseConfig(env: Env = process.env): DatabaseConfig {
+  return load(env, database);
+}
+
+/** The catalogue seed's settings: the database, where media go, and the file to import. */
+export function loadSeedConfig(env: Env = process.env): SeedConfig {
+  return load(env, (read) => ({ ...database(read), ...media(read), catalogueFile: read.text('CATALOGUE_FILE') }));
+}
+
+/** Everything the server needs. */
 export function loadConfig(env: Env = process.env): Config {
-  const databaseUrl = text(env, 'DATABASE_URL');
-  if (databaseUrl) url('DATABASE_URL', databaseUrl, ['postgres:', 'postgresql:']);
-  const dataDir = path.resolve(text(env, 'DATA_DIR') ?? 'data');
+  const config = load(env, server);
+  return { ...config, secretKey: config.secretKey ?? generatedSecretKey(config.dataDir) };
+}
 
-  const frontendList = (text(env, 'FRONTEND_URL') ?? 'http://localhost:5173')
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean);
-  const frontendOrigins = frontendList.map((entry) => url('FRONTEND_URL', entry, ['http:', 'https:']).origin);
-
-  const currency = (text(env, 'CURRENCY') ?? 'inr').toLowerCase();
-  if (!/^[a-z]{3}$/.test(currency)) throw new ConfigError('CURRENCY', `must be a three-letter ISO code, got "${currency}"`);
-
-  const stripeApiBase = text(env, 'STRIPE_API_BASE');
-  const googleCertsUrl = text(env, 'GOOGLE_CERTS_URL');
-  if (googleCertsUrl) url('GOOGLE_CERTS_URL', googleCertsUrl, ['http:', 'https:']);
-  const smtpUrl = text(env, 'SMTP_URL');
-  if (smtpUrl) url('SMTP_URL', smtpUrl, ['smtp:', 'smtps:']);
-
-  const logLevel = text(env, 'LOG_LEVEL') ?? 'info';
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
-    throw new ConfigError('LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`);
+/** For commands: the configuration, or its problems on stderr and exit status 1. */
+export function configOrExit<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
   }
-
-  return {
-    port: integer(env, 'PORT', 8000, 0, 65535),
-    databaseUrl,
-    dataDir,
-    secretKey: secretKey(env, databaseUrl, dataDir),
-    debug: bool(env, 'DEBUG', false),
-    allowedHosts: (text(env, 'ALLOWED_HOSTS') ?? '')
-      .split(',')
-      .map((host) => host.trim().toLowerCase())
-      .filter(Boolean),
-    frontendOrigins,
-    frontendUrl: frontendList[0]!.replace(/\/+$/, ''),
-    currency,
-    stripe: {
-      secretKey: text(env, 'STRIPE_SECRET_KEY'),
-      publishableKey: text(env, 'STRIPE_PUBLISHABLE_KEY'),
-      webhookSecret: text(env, 'STRIPE_WEBHOOK_SECRET'),
-      apiBase: stripeApiBase ? url('STRIPE_API_BASE', stripeApiBase, ['http:', 'https:']) : undefined,
-      checkoutExpiryMinutes: integer(env, 'STRIPE_CHECKOUT_EXPIRY_MINUTES', 30, 30, 1440),
-    },
-    cloudinary: cloudinaryConfig(env),
-    google: { clientId: text(env, 'GOOGLE_CLIENT_ID'), certsUrl: googleCertsUrl },
-    mail: { smtpUrl, from: text(env, 'MAIL_FROM') ?? 'Store <no-reply@localhost>' },
-    throttle: {
-      login: rateLimit(env, 'THROTTLE_LOGIN', '5/15m'),
-      register: rateLimit(env, 'THROTTLE_REGISTER', '20/1h'),
-      verification: rateLimit(env, 'THROTTLE_VERIFICATION', '5/1h'),
-      passwordReset: rateLimit(env, 'THROTTLE_PASSWORD_RESET', '5/1h'),
-    },
-    requireEmailVerification: bool(env, 'REQUIRE_EMAIL_VERIFICATION', false),
-    logLevel,
-    trustProxy: bool(env, 'TRUST_PROXY', false),
-  };
 }

@@ -8,6 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
+import pg from 'pg';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -21,7 +22,7 @@ export interface DatabaseOptions {
 }
 
 export function isEmbedded(db: Knex): boolean {
-  return db.client.config.client === ClientPgLite;
+  return (db.client as Knex.Client).config.client === ClientPgLite;
 }
 
 export function knexConfig(options: DatabaseOptions): Knex.Config {
@@ -79,6 +80,8 @@ export const PG = {
   checkViolation: '23514',
   serializationFailure: '40001',
   deadlockDetected: '40P01',
+  /** The database named in the connection string does not exist. */
+  invalidCatalogName: '3D000',
 } as const;
 
 export function pgErrorCode(error: unknown): string | undefined {
@@ -89,4 +92,38 @@ export function pgErrorCode(error: unknown): string | undefined {
 export function pgConstraint(error: unknown): string | undefined {
   const constraint = (error as { constraint?: unknown } | null)?.constraint;
   return typeof constraint === 'string' ? constraint : undefined;
+}
+
+/** What to tell an operator whose DATABASE_URL names a database the server does not have. */
+function missingDatabaseMessage(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, '')) || decodeURIComponent(url.username) || 'postgres';
+  const where = `${url.hostname || 'localhost'}:${url.port || '5432'}`;
+  const options = [
+    url.hostname ? `-h ${url.hostname}` : '',
+    url.port ? `-p ${url.port}` : '',
+    url.username ? `-U ${decodeURIComponent(url.username)}` : '',
+  ].filter(Boolean);
+  return (
+    `Configuration error: DATABASE_URL names the database "${name}", which does not exist on ${where}; ` +
+    `create it with: createdb ${[...options, name].join(' ')}`
+  );
+}
+
+/**
+ * Connects once, before a command that needs the database, so that a database that does not
+ * exist is reported with the command that creates it. Any other failure is left to the command,
+ * which reports it when it connects. Nothing to check on the embedded database.
+ */
+export async function missingDatabaseProblem({ databaseUrl }: { databaseUrl?: string | undefined }): Promise<string | undefined> {
+  if (!databaseUrl) return undefined;
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+    return undefined;
+  } catch (error) {
+    return pgErrorCode(error) === PG.invalidCatalogName ? missingDatabaseMessage(databaseUrl) : undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

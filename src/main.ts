@@ -6,30 +6,23 @@ import { forgetEndedSessions } from './accounts/housekeeping.js';
 import { createApp } from './app.js';
 import { catalogueIsEmpty } from './catalogue/import.js';
 import { seedCatalogue } from './catalogue/seed-catalogue.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { createDatabase } from './db.js';
+import { configOrExit, loadConfig } from './config.js';
+import { createDatabase, missingDatabaseProblem } from './db.js';
 import { answerMalformedRequests } from './http/client-errors.js';
 import { createLogger } from './log.js';
 import { sweepAbandonedCheckouts } from './orders/payment-sweeper.js';
 import { startHousekeeping } from './platform/housekeeping.js';
 import { createServices } from './services.js';
 
-function readConfig(): Config {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
 async function main(): Promise<void> {
-  const config = readConfig();
+  const config = configOrExit(() => loadConfig());
+  const missing = await missingDatabaseProblem(config);
+  if (missing) {
+    console.error(missing);
+    process.exit(1);
+  }
   const log = createLogger(config.logLevel);
-  const db = createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = createDatabase(config);
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
 
   const [, applied] = (await db.migrate.latest()) as [number, string[]];

@@ -1,6 +1,7 @@
 // `npm run createsuperuser -- --email E --password P`: creates a staff user, or promotes the
 // existing account with that email to staff and sets its password. Prompts for whatever flag is
-// missing. Uses the server's configuration and database, migrated first.
+// missing. Uses the server's database (DATABASE_URL, or the embedded one in DATA_DIR), migrated
+// first; it needs no other setting.
 import 'dotenv/config';
 import { stdin, stdout } from 'node:process';
 import { createInterface } from 'node:readline/promises';
@@ -9,8 +10,8 @@ import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import { hashPassword } from '../accounts/passwords.js';
 import { User } from '../accounts/user.model.js';
-import { ConfigError, loadConfig } from '../config.js';
-import { createDatabase } from '../db.js';
+import { ConfigError, loadDatabaseConfig } from '../config.js';
+import { createDatabase, missingDatabaseProblem } from '../db.js';
 import { checkAgainstSchema } from '../spec-schemas.js';
 
 export class SuperuserInputError extends Error {}
@@ -70,10 +71,16 @@ async function prompt(values: { email?: string | undefined; password?: string | 
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { email: { type: 'string' }, password: { type: 'string' } } });
-  const config = loadConfig();
+  const config = loadDatabaseConfig();
   const { email, password } = await prompt(values);
   await checkSuperuserInput({ email, password });
-  const db = createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const missing = await missingDatabaseProblem(config);
+  if (missing) {
+    console.error(missing);
+    process.exitCode = 1;
+    return;
+  }
+  const db = createDatabase(config);
   try {
     await db.migrate.latest();
     const user = await createSuperuser(db, { email, password });

@@ -19,8 +19,9 @@ export function createMailer(config: Config, log: Logger): Mailer {
   const { smtpUrl, from } = config.mail;
   if (!smtpUrl) {
     return {
-      async send(mail, requestLog) {
+      send(mail, requestLog) {
         (requestLog ?? log).info({ mail: { from, ...mail } }, 'mail not sent (SMTP_URL is not set); written to the log instead');
+        return Promise.resolve();
       },
     };
   }

@@ -148,7 +148,7 @@ export class StripeGateway {
   }
 }
 
-export function checkoutIdempotencyKey(orderId: number): string {
+function checkoutIdempotencyKey(orderId: number): string {
   return `checkout-session-order-${orderId}`;
 }
 

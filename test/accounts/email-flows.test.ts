@@ -12,7 +12,8 @@ import { loadConfig } from '../../src/config.js';
 import { makeUser, unique } from '../support/factories.js';
 import type { Client } from '../support/client.js';
 import { TEST_SECRET, type TestServer } from '../support/server.js';
-import { clientFrom, startAccountsServer, startMailServer, tokenFromLink, type MailServer } from './support.js';
+import { startMailServer, tokenFromLink, type MailServer } from '../../testing/fakes/smtp.js';
+import { clientFrom, startAccountsServer } from './support.js';
 
 describe('accounts: email verification and password reset', () => {
   let mail: MailServer;

@@ -5,7 +5,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
 import { makeUser, unique } from '../support/factories.js';
 import type { TestServer } from '../support/server.js';
-import { clientFrom, GOOGLE_CLIENT_ID, randomIp, startAccountsServer, startGoogleCerts, type GoogleCerts } from './support.js';
+import { GOOGLE_CLIENT_ID, startGoogleCerts, type GoogleCerts } from '../../testing/fakes/google-certs.js';
+import { clientFrom, randomIp, startAccountsServer } from './support.js';
 
 describe('accounts: Google sign-in', () => {
   let google: GoogleCerts;

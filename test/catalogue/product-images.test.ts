@@ -3,7 +3,7 @@
 // not configured; type checked by magic bytes (415), size limited (413), upload failures 502.
 import { expect } from 'chai';
 import { staffClient, unique } from '../support/factories.js';
-import { startFakeCloudinary, type FakeCloudinary } from '../support/fake-cloudinary.js';
+import { startFakeCloudinary, type FakeCloudinary } from '../../testing/fakes/cloudinary.js';
 import { startServer, type TestServer } from '../support/server.js';
 import type { Client } from '../support/client.js';
 

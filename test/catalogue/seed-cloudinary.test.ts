@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { createMediaStore } from '../../src/services.js';
 import { seedCatalogue } from '../../src/catalogue/seed-catalogue.js';
 import { unique } from '../support/factories.js';
-import { startFakeCloudinary, type FakeCloudinary } from '../support/fake-cloudinary.js';
+import { startFakeCloudinary, type FakeCloudinary } from '../../testing/fakes/cloudinary.js';
 import { testDatabase } from '../support/server.js';
 
 describe('catalogue seed through Cloudinary (real SDK, local fake upload API)', () => {

@@ -4,7 +4,8 @@
 import { expect } from 'chai';
 import { sweepAbandonedCheckouts } from '../../src/orders/payment-sweeper.js';
 import { makeProduct, shopper, signedInUser, staffClient, unique } from '../support/factories.js';
-import { checkoutEvent, deliver, fakeStripeForSuite, stripeEnv } from '../support/fake-stripe.js';
+import { checkoutEvent, stripeEnv } from '../../testing/fakes/stripe.js';
+import { deliver, fakeStripeForSuite } from '../support/stripe.js';
 import { serverForSuite } from '../support/server.js';
 import type { Client } from '../support/client.js';
 import { ADDRESS, orderRow, stockOf } from '../orders/support.js';

@@ -6,7 +6,8 @@ import type { Knex } from 'knex';
 import { isEmbedded } from '../../src/db.js';
 import type { TestResponse } from '../support/client.js';
 import { makeProduct, shopper, signedInUser, staffClient, unique } from '../support/factories.js';
-import { fakeStripeForSuite, stripeEnv } from '../support/fake-stripe.js';
+import { stripeEnv } from '../../testing/fakes/stripe.js';
+import { fakeStripeForSuite } from '../support/stripe.js';
 import { serverForSuite } from '../support/server.js';
 import { ADDRESS, cartLines, fillCart, orderRow, stockOf } from '../orders/support.js';
 

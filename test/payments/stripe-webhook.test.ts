@@ -2,7 +2,8 @@
 // order that owns the session, only for the right amount, never moving a paid order backwards.
 import { expect } from 'chai';
 import { makeProduct, shopper } from '../support/factories.js';
-import { checkoutEvent, deliver, fakeStripeForSuite, stripeEnv } from '../support/fake-stripe.js';
+import { checkoutEvent, stripeEnv } from '../../testing/fakes/stripe.js';
+import { deliver, fakeStripeForSuite } from '../support/stripe.js';
 import { serverForSuite } from '../support/server.js';
 import type { Client } from '../support/client.js';
 import { ADDRESS, orderRow, stockOf } from '../orders/support.js';

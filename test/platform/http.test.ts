@@ -1,5 +1,5 @@
 // The HTTP contract every operation shares: unknown paths, wrong methods, bad bodies, bad
-// parameters, request ids, and the operations still waiting for their handler.
+// parameters, request ids, authentication, the spec and docs, and the health check.
 import { expect } from 'chai';
 import knexFactory from 'knex';
 import { createApp } from '../../src/app.js';

@@ -35,7 +35,7 @@ async function settle(lines: LogLine[], count: number): Promise<void> {
   for (let tries = 0; lines.length < count && tries < 100; tries += 1) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
-describe('logs and unwritten handlers', () => {
+describe('logs and the handler table', () => {
   const suite = serverForSuite();
 
   it('puts the request id on every line a request logs: the access line and what the handler logs', async () => {

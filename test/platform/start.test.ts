@@ -1,5 +1,5 @@
-// Issue 2, point 8 and its "Done when": `npm start` with nothing configured migrates a new embedded
-// database, loads the catalogue into it and serves the API, the spec and the docs. Runs the real
+// A fresh clone works: `npm start` with nothing configured migrates a new embedded database, loads
+// the catalogue into it and serves the API, the spec and the docs. Runs the real
 // entry point (src/main.ts) in a child process with an empty environment of settings and a fresh
 // DATA_DIR; a restart does not load the catalogue a second time.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,8 +31,8 @@ async function start(dataDir: string, port: number): Promise<{ child: ChildProce
   Object.assign(env, { PORT: String(port), DATA_DIR: dataDir, DOTENV_CONFIG_PATH: path.join(dataDir, 'none.env') });
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   await new Promise<void>((resolve, reject) => {
     const timer = setInterval(() => {
       if (output.includes('store backend listening')) {

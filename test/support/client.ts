@@ -1,7 +1,7 @@
 // An HTTP client for tests with a cookie jar (like a browser with credentials: 'include') that
 // checks every response it receives against openapi.yaml and fails the test on any mismatch.
 import { expect } from 'chai';
-import { specViolations } from './spec.js';
+import { specViolations } from '../../testing/spec.js';
 
 export interface TestResponse<T = any> {
   status: number;

@@ -1,10 +1,10 @@
 // Checks a response against openapi.yaml: the status must be one the operation documents, the
 // media type one it lists, the JSON body must match the schema and required headers be present.
-// Every response the test client receives goes through here.
+// Every response the test client and the fuzzer receive goes through here.
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { OpenAPIBackend, type Operation } from 'openapi-backend';
-import { SPEC_PATH } from '../../src/http/api.js';
+import { SPEC_PATH } from '../src/http/api.js';
 
 let backend: Promise<OpenAPIBackend> | undefined;
 let errorSchema: ValidateFunction | undefined;

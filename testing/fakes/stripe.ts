@@ -1,5 +1,5 @@
-// A small Stripe-compatible HTTP server for the tests: the real stripe SDK is pointed at it with
-// STRIPE_API_BASE. It speaks the API's wire format (form-encoded requests with bracketed keys,
+// A small Stripe-compatible HTTP server for tests and scripts: the real stripe SDK is pointed at it
+// with STRIPE_API_BASE. It speaks the API's wire format (form-encoded requests with bracketed keys,
 // Bearer secret key, Idempotency-Key replay, `{"error": {...}}` failures) for the Checkout Session
 // calls the backend makes, and lets a test decide what happened to a session (paid, unpaid,
 // expired, another amount). Webhook payloads are signed with the SDK's own test-header helper.
@@ -8,10 +8,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import qs from 'qs';
 import Stripe from 'stripe';
-import type { Client, TestResponse } from './client.js';
 
-export const STRIPE_TEST_KEY = 'sk_test_fake_0123456789';
-export const WEBHOOK_SECRET = 'whsec_test_0123456789abcdef';
+const STRIPE_TEST_KEY = 'sk_test_fake_0123456789';
+const WEBHOOK_SECRET = 'whsec_test_0123456789abcdef';
 
 export type FakeSession = {
   id: string;
@@ -73,25 +72,27 @@ export class FakeStripe {
   ) {}
 
   static async start(): Promise<FakeStripe> {
-    let fake: FakeStripe | undefined;
-    const server = http.createServer((request, response) => {
+    const server = http.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const fake = new FakeStripe(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
       let body = '';
       request.setEncoding('utf8');
       request.on('data', (chunk: string) => (body += chunk));
-      request.on('end', async () => {
-        if (request.method === 'POST' && request.url === '/v1/checkout/sessions') await fake!.waitIfHeld();
-        const reply = fake!.handle(request, body);
-        if (!reply) {
-          request.socket.destroy(); // "connection reset": Stripe unreachable
-          return;
-        }
-        response.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': id('req') });
-        response.end(JSON.stringify(reply.body));
-      });
+      request.on('end', () => void fake.answer(request, response, body));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    fake = new FakeStripe(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     return fake;
+  }
+
+  private async answer(request: http.IncomingMessage, response: http.ServerResponse, body: string): Promise<void> {
+    if (request.method === 'POST' && request.url === '/v1/checkout/sessions') await this.waitIfHeld();
+    const reply = this.handle(request, body);
+    if (!reply) {
+      request.socket.destroy(); // "connection reset": Stripe unreachable
+      return;
+    }
+    response.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': id('req') });
+    response.end(JSON.stringify(reply.body));
   }
 
   /** The next Checkout Session creation fails with this Stripe error. */
@@ -269,35 +270,12 @@ export function checkoutEvent(type: string, session: object, eventId = id('evt')
   };
 }
 
-/** Delivers an event to the webhook like Stripe: raw JSON body signed with the webhook secret. */
-export function deliver(
-  client: Client,
-  event: object,
-  options: { secret?: string; signature?: string | null } = {},
-): Promise<TestResponse> {
-  const payload = JSON.stringify(event);
-  const signature =
-    options.signature === undefined
-      ? Stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET })
-      : options.signature;
-  return client.post('/api/orders/webhook/', undefined, {
-    rawBody: payload,
-    origin: null,
-    headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'stripe-signature': signature }) },
-  });
-}
-
 /** Server settings that point the app's Stripe SDK at the fake. */
 export function stripeEnv(fake: FakeStripe): Record<string, string> {
   return { STRIPE_SECRET_KEY: STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: fake.url };
 }
 
-/** A fake Stripe for a describe block: started before its first test, closed after its last. */
-export function fakeStripeForSuite(): { stripe: FakeStripe } {
-  const suite = {} as { stripe: FakeStripe };
-  before(async () => {
-    suite.stripe = await FakeStripe.start();
-  });
-  after(() => suite.stripe.close());
-  return suite;
+/** The Stripe-Signature header Stripe would send with this payload (the SDK's own test helper). */
+export function stripeSignature(payload: string, secret = WEBHOOK_SECRET): string {
+  return Stripe.webhooks.generateTestHeaderString({ payload, secret });
 }

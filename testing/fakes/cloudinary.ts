@@ -32,7 +32,7 @@ export interface FakeCloudinary {
 }
 
 /** Cloudinary's request signature: sorted `key=value` pairs joined by `&`, then the secret, SHA-1. */
-export function cloudinarySignature(params: Record<string, string>, secret: string): string {
+function cloudinarySignature(params: Record<string, string>, secret: string): string {
   const toSign = Object.entries(params)
     .filter(([, value]) => value !== '')
     .sort(([a], [b]) => a.localeCompare(b))

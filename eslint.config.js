@@ -1,0 +1,139 @@
+// `npm run lint`: typescript-eslint's type-aware recommended rules, import hygiene, and the layers
+// of src/ (which folder may import which) as import restrictions. import-x/no-cycle reports a
+// cycle at its import, but skips type-only imports by design; the cycle check that counts them is
+// dependency-cruiser's (.dependency-cruiser.cjs), the second half of `npm run lint`.
+import js from '@eslint/js';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+
+const DOMAINS = ['accounts', 'catalogue', 'cart', 'orders', 'platform'];
+const ADAPTERS = ['payments', 'media', 'mail'];
+const src = (name) => `./src/${name}`;
+const others = (domain) => DOMAINS.filter((other) => other !== domain).map(src);
+/** Top-level files of src/ that assemble the application. */
+const COMPOSITION = ['./src/services.ts', './src/app.ts', './src/main.ts', './src/cli'];
+
+/** import-x/no-restricted-paths zones: `target` must not import `from`. */
+const layers = [
+  {
+    target: src('http'),
+    from: [...DOMAINS.map(src), ...ADAPTERS.map(src), ...COMPOSITION],
+    message: 'src/http is generic: it gets what it needs of the app through createApi, never from a domain, an adapter or the composition.',
+  },
+  ...ADAPTERS.map((adapter) => ({
+    target: src(adapter),
+    from: [...DOMAINS.map(src), ...COMPOSITION],
+    message: 'An adapter knows its outside service only, no domain.',
+  })),
+  {
+    target: ['./src/config.ts', './src/db.ts', './src/log.ts', './src/money.ts'],
+    from: [...DOMAINS.map(src), ...ADAPTERS.map(src), src('http'), ...COMPOSITION],
+    message: 'The foundation modules import nothing of the app built on them.',
+  },
+  {
+    target: './src/services.ts',
+    from: others('accounts'),
+    message: 'services.ts bundles adapters and names no domain.',
+  },
+  {
+    // The Google ID-token verifier is an adapter that lives with the accounts.
+    target: './src/services.ts',
+    from: src('accounts'),
+    except: ['./google-verifier.ts'],
+    message: 'services.ts bundles adapters and names no domain.',
+  },
+  { target: src('accounts'), from: others('accounts'), message: 'accounts imports no other domain.' },
+  { target: src('catalogue'), from: others('catalogue'), message: 'catalogue imports no other domain.' },
+  { target: src('platform'), from: others('platform'), message: 'platform imports no other domain.' },
+  {
+    target: src('cart'),
+    from: [src('orders'), src('accounts'), src('platform')],
+    message: 'Domains depend one way: orders → cart → catalogue.',
+  },
+  { target: src('orders'), from: [src('platform')], message: 'Domains depend one way: orders → cart → catalogue.' },
+  {
+    target: './src',
+    from: ['./test', './testing', './scripts', './seeds', './migrations'],
+    message: 'The application never imports its tests, test tools or scripts.',
+  },
+  {
+    target: './testing',
+    from: ['./test', './scripts'],
+    message: 'testing/ is shared by tests and scripts and imports neither.',
+  },
+];
+
+export default tseslint.config(
+  { ignores: ['generated/', 'node_modules/', 'data/', 'dist/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  importX.flatConfigs.recommended,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.js'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      // Packages are resolved, never parsed: their exports are the type checker's business.
+      'import-x/ignore': ['node_modules'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      // NodeNext imports name the compiled file (`./x.js`) of a TypeScript source (`./x.ts`).
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'], extensionAlias: { '.js': ['.ts', '.js'] } })],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { maxDepth: '∞' }],
+      'import-x/no-self-import': 'error',
+      'import-x/no-useless-path-segments': 'error',
+      'import-x/no-restricted-paths': ['error', { zones: layers }],
+      // The TypeScript compiler checks these, with the types the resolver cannot see.
+      'import-x/named': 'off',
+      'import-x/namespace': 'off',
+      'import-x/default': 'off',
+      'import-x/no-named-as-default-member': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // Operation handlers and test hooks implement interfaces that return promises; one that has
+      // nothing to wait for is still written `async` rather than wrapping its answer by hand.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    // orders may name the accounts' types (the signed-in user) but calls none of their code.
+    files: ['src/orders/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/accounts/*'],
+              allowTypeImports: true,
+              message: 'orders → accounts is allowed for types only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // A test reads response bodies as `any` on purpose (TestResponse<T = any>): the test client has
+    // already checked each one against openapi.yaml, and an assertion on a wrong property fails
+    // the test.
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+);
