@@ -53,10 +53,8 @@ async function main(): Promise<void> {
       );
     }
     const { sql, bindings } = Product.query(db).select('id').matching({ search: 'Style number 54321.' }).toKnexQuery().toSQL();
-    const plan = await db.raw(`EXPLAIN ANALYZE ${sql}`, bindings as never);
-    console.log(
-      `\nPlan of a search (no index forced):\n${(plan.rows as Array<Record<string, string>>).map((row) => `  ${row['QUERY PLAN']}`).join('\n')}`,
-    );
+    const plan = (await db.raw(`EXPLAIN ANALYZE ${sql}`, bindings as never)) as { rows: Array<Record<string, string>> };
+    console.log(`\nPlan of a search (no index forced):\n${plan.rows.map((row) => `  ${row['QUERY PLAN']}`).join('\n')}`);
   } finally {
     await server.close();
   }

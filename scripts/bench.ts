@@ -96,7 +96,7 @@ async function start(command: string[], env: Record<string, string>, readyPath: 
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -412,7 +412,7 @@ async function main(): Promise<void> {
     if (local) {
       await admin!.query(`CREATE DATABASE ${database}`);
       created = true;
-      const url = new URL(values['admin-url']!);
+      const url = new URL(values['admin-url']);
       url.pathname = `/${database}`;
       databaseUrl = url.toString();
     }
@@ -553,9 +553,9 @@ async function main(): Promise<void> {
       `# Benchmark\n\n${when} UTC, \`npm run bench\`${baseUrl ? ` against ${baseUrl}` : ''}: ${connections} connections, ` +
       `${duration} s per scenario after a ${warmup} s warm-up (the bare list, the list and the detail in ${turns} alternating turns); the server ${local ? `started as \`${['node', ...SERVER_COMMAND.slice(1)].join(' ')}\`` : 'under test was already running'}.\n\n` +
       `Machine: ${about}.\n\n${table(results, bareList)}\n\n![chart](results.svg)\n`;
-    mkdirSync(values.out!, { recursive: true });
-    writeFileSync(path.join(values.out!, 'results.md'), markdown);
-    writeFileSync(path.join(values.out!, 'results.svg'), chart(results, bareList, caption));
+    mkdirSync(values.out, { recursive: true });
+    writeFileSync(path.join(values.out, 'results.md'), markdown);
+    writeFileSync(path.join(values.out, 'results.svg'), chart(results, bareList, caption));
     console.log(`\n${table(results, bareList)}\n\nwritten to ${values.out}/results.md and results.svg`);
   } finally {
     await stopAll();

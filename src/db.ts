@@ -89,11 +89,6 @@ export function pgErrorCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-export function pgConstraint(error: unknown): string | undefined {
-  const constraint = (error as { constraint?: unknown } | null)?.constraint;
-  return typeof constraint === 'string' ? constraint : undefined;
-}
-
 /** What to tell an operator whose DATABASE_URL names a database the server does not have. */
 function missingDatabaseMessage(databaseUrl: string): string {
   const url = new URL(databaseUrl);

@@ -4,7 +4,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { OpenAPIBackend, type Operation } from 'openapi-backend';
-import { SPEC_PATH } from '../src/http/api.js';
+import { SPEC_PATH } from '../src/http/spec.js';
 
 let backend: Promise<OpenAPIBackend> | undefined;
 let errorSchema: ValidateFunction | undefined;

@@ -10,9 +10,9 @@ import { jsonText } from '../http/json-body.js';
  * must ask again, and an unchanged answer costs a 304. Stock and prices are re-checked when an
  * order is placed, so a minute-old page is harmless.
  */
-export const CATALOGUE_CACHE_CONTROL = 'public, max-age=60, must-revalidate';
+const CATALOGUE_CACHE_CONTROL = 'public, max-age=60, must-revalidate';
 
-export function etagOf(...parts: unknown[]): string {
+function etagOf(...parts: unknown[]): string {
   const hash = createHash('sha1');
   for (const part of parts) hash.update(jsonText(part)).update('\u0000');
   // Weak: equal JSON, not necessarily equal bytes (a proxy may compress it).
@@ -20,7 +20,7 @@ export function etagOf(...parts: unknown[]): string {
 }
 
 /** RFC 9110 weak comparison against every tag of If-None-Match (or `*`). */
-export function isNotModified(ifNoneMatch: string | undefined, etag: string): boolean {
+function isNotModified(ifNoneMatch: string | undefined, etag: string): boolean {
   const header = ifNoneMatch;
   if (!header) return false;
   if (header.trim() === '*') return true;

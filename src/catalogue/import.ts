@@ -81,7 +81,7 @@ async function normaliseItem(raw: unknown, index: number): Promise<CatalogueItem
 export async function readCatalogueFile(file: string): Promise<unknown[]> {
   const parsed = JSON.parse(await readFile(file, 'utf8')) as { products?: unknown };
   if (!parsed || !Array.isArray(parsed.products)) throw new Error(`${file}: expected {"products": [...]}`);
-  return parsed.products;
+  return parsed.products as unknown[];
 }
 
 export interface ImportOptions {
@@ -120,7 +120,7 @@ export async function importCatalogue(db: Knex, rawItems: unknown[], options: Im
 }
 
 /** products.json's image URLs carry resizing parameters (`?format=webp&w=300`); the upload takes the full-size image. */
-export function withoutQuery(url: string): string {
+function withoutQuery(url: string): string {
   return url.replace(/[?#].*$/, '');
 }
 

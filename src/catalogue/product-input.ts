@@ -13,7 +13,6 @@ import { sniffImageFormat } from '../media/image-type.js';
 import { MediaStoreError, type MediaStore } from '../media/media-store.js';
 import type { Category, ProductFields } from './product.model.js';
 
-export type ProductInput = components['schemas']['ProductInput'];
 export type ProductPatch = components['schemas']['ProductPatch'];
 
 const IMAGE_TYPES_MESSAGE = 'Upload a valid image: JPEG, PNG, WebP or GIF.';

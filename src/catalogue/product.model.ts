@@ -101,9 +101,9 @@ export class ProductQueryBuilder<M extends Model, R = M[]> extends QueryBuilder<
     const search = filters.search?.trim();
     if (search) {
       const pattern = likePattern(search);
-      this.where((either) =>
-        either.whereRaw("name ILIKE ? ESCAPE '\\'", [pattern]).orWhereRaw("description ILIKE ? ESCAPE '\\'", [pattern]),
-      );
+      this.where((either) => {
+        either.whereRaw("name ILIKE ? ESCAPE '\\'", [pattern]).orWhereRaw("description ILIKE ? ESCAPE '\\'", [pattern]);
+      });
     }
     if (filters.category) this.where('category', filters.category.toLowerCase());
     if (filters.min_price !== undefined) this.where('price', '>=', formatMoney(filters.min_price));
@@ -139,7 +139,9 @@ export class Product extends Model {
 
   static override modifiers: Modifiers = {
     /** For relations (a cart line's product): what the API shows of it. */
-    shown: (query) => query.select(...SHOWN_COLUMNS),
+    shown: (query) => {
+      query.select(...SHOWN_COLUMNS);
+    },
   };
 
   /** The product as the API shows it, or undefined. */

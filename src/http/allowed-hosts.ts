@@ -4,7 +4,7 @@
 import type Koa from 'koa';
 import { HttpError } from './errors.js';
 
-export function hostAllowed(hostname: string, allowed: string[]): boolean {
+function hostAllowed(hostname: string, allowed: string[]): boolean {
   const host = hostname.toLowerCase().replace(/\.$/, '');
   return allowed.some(
     (entry) => entry === '*' || entry === host || (entry.startsWith('.') && (host === entry.slice(1) || host.endsWith(entry))),

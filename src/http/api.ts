@@ -16,7 +16,6 @@ import { parameterNames, routeTable, type OperationMiddleware } from './routing.
 import { loadSpec, type SpecOperation } from './spec.js';
 import { validationError } from './validation-errors.js';
 
-export { SPEC_PATH } from './spec.js';
 
 export type AuthResult<User> = { user: User } | { user: null; reason: string };
 
@@ -123,8 +122,8 @@ export async function createApi<Env extends OperationEnv>(table: OperationTable<
       refuseUnstorableText(spec.opaqueBody ? { params, query } : { params, query, body });
       const result: { status: number; body?: unknown; headers?: Record<string, string> } = await spec.handle({
         params: params as never,
-        query: query as never,
-        headers: headers as never,
+        query: query,
+        headers: headers,
         body: body as never,
         files: uploadedFiles(ctx),
         request: requestInfo(ctx),

@@ -18,7 +18,7 @@ export interface CsrfOptions {
   sessionCookies: string[];
 }
 
-export function originTrusted(ctx: Koa.Context, trustedOrigins: Set<string>): boolean {
+function originTrusted(ctx: Koa.Context, trustedOrigins: Set<string>): boolean {
   const origin = ctx.get('origin');
   // The API's own origin, built from protocol and Host (Koa's ctx.origin is the Origin header).
   if (origin) return origin === `${ctx.protocol}://${ctx.host}` || trustedOrigins.has(origin);

@@ -8,8 +8,8 @@ import type { Logger } from '../log.js';
 import type { MediaType } from './spec.js';
 import { HttpError } from './errors.js';
 
-export const JSON_BODY_LIMIT = '1mb';
-export const IMAGE_SIZE_LIMIT = 5 * 1024 * 1024;
+const JSON_BODY_LIMIT = '1mb';
+const IMAGE_SIZE_LIMIT = 5 * 1024 * 1024;
 
 declare module 'koa' {
   interface DefaultState {
@@ -116,10 +116,16 @@ export function bodyParsing(content: Record<string, MediaType>, formSchema: unkn
   const refusal = (mediaType: string) =>
     new HttpError(415, 'unsupported_media_type', `Unsupported media type "${mediaType || 'none'}"; send ${mediaTypes.join(' or ')}.`);
   return async (ctx, next) => {
-    if (!hasBody(ctx)) return next();
+    if (!hasBody(ctx)) {
+      await next();
+      return;
+    }
     const mediaType = (ctx.request.type || '').toLowerCase();
     if (!mediaTypes.includes(mediaType)) throw refusal(mediaType);
-    if (mediaType !== 'multipart/form-data') return parseBody(ctx, next);
+    if (mediaType !== 'multipart/form-data') {
+      await parseBody(ctx, next);
+      return;
+    }
     await parseBody(ctx, async () => {
       coerceFormFields(ctx.request.body, formSchema);
       try {
@@ -144,7 +150,7 @@ async function removeUploadedFiles(ctx: Koa.Context): Promise<void> {
  * the JSON schema's types here, so one schema (with its bounds and messages) judges both media
  * types. Text that is not a number stays text and fails validation with the usual message.
  */
-export function coerceFormFields(body: unknown, schema: unknown): void {
+function coerceFormFields(body: unknown, schema: unknown): void {
   if (!body || typeof body !== 'object') return;
   const properties = ((schema ?? {}) as { properties?: Record<string, { type?: unknown }> }).properties ?? {};
   const fields = body as Record<string, unknown>;

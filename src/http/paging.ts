@@ -2,7 +2,7 @@
 // `limit`/`offset`, the total is announced in X-Total-Count and neighbours in an RFC 8288 Link.
 import type { Knex } from 'knex';
 
-export const DEFAULT_LIMIT = 100;
+const DEFAULT_LIMIT = 100;
 
 export interface Page {
   limit: number;

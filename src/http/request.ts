@@ -9,7 +9,7 @@ import type { Cookies, RequestInfo, UploadedFile } from './operation.js';
  * the proxy in front: text that is not an IP address (set by a client talking to the app
  * directly) counts as the connection's own address instead.
  */
-export function clientIp(ctx: Koa.Context): string {
+function clientIp(ctx: Koa.Context): string {
   return isIP(ctx.ip) ? ctx.ip : (ctx.socket.remoteAddress ?? 'unknown');
 }
 

@@ -10,14 +10,14 @@ import { HttpError } from './errors.js';
  * The method a request is routed with: HEAD is answered as GET (Koa sends no body for a HEAD
  * answer), so `curl -I` and monitoring probes work on every readable resource.
  */
-export function routingMethod(ctx: Koa.Context): string {
+function routingMethod(ctx: Koa.Context): string {
   return ctx.method === 'HEAD' ? 'GET' : ctx.method;
 }
 
 const PARAMETER = /^\{(.+)\}$/;
 
 /** `/api/products/{id}/` as @koa/router (path-to-regexp) writes it: `/api/products/:id/`, literal text escaped. */
-export function routerPath(template: string): string {
+function routerPath(template: string): string {
   return template
     .split(/(\{[^}]+\})/)
     .map((part) => {
@@ -95,5 +95,7 @@ export function routeTable(routes: Route[]): Koa.Middleware {
     const allowed = allowList(matched.flatMap((layer) => allowedByRoute.get(layer.path as string) ?? []));
     throw new HttpError(405, 'method_not_allowed', `Method "${ctx.method}" not allowed.`, { headers: { Allow: allowed.join(', ') } });
   };
-  return (ctx) => dispatch(ctx as never, async () => notRouted(ctx));
+  return async (ctx) => {
+    await dispatch(ctx as never, async () => notRouted(ctx));
+  };
 }

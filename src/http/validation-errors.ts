@@ -82,7 +82,7 @@ function describe(error: ErrorObject): string {
 }
 
 /** How many fields a validation error lists; the rest are counted in the message. */
-export const MAX_FIELDS = 20;
+const MAX_FIELDS = 20;
 
 /**
  * Combinators report their branches' errors too; when a field failed an anyOf/oneOf, say that

@@ -43,7 +43,9 @@ export class OrderItem extends Model {
 
   static override modifiers: Modifiers = {
     /** Lines in the order the shopper's cart listed them. */
-    inLineOrder: (query) => query.orderBy('id'),
+    inLineOrder: (query) => {
+      query.orderBy('id');
+    },
   };
 
   /** Stores the lines of a new order (one INSERT). */
