@@ -21,7 +21,12 @@ async function errorValidator(): Promise<ValidateFunction> {
   return errorSchema;
 }
 
-function specBackend(): Promise<OpenAPIBackend> {
+/**
+ * Builds the checker (seconds of compiling on a busy machine). Done once before any test runs:
+ * done lazily inside a test, it blocks the event loop of the in-process server long enough for
+ * its keep-alive timer to close sockets the client is about to reuse.
+ */
+export function specBackend(): Promise<OpenAPIBackend> {
   backend ??= (async () => {
     const api = new OpenAPIBackend({
       definition: SPEC_PATH,
