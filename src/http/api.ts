@@ -16,7 +16,6 @@ import { parameterNames, routeTable, type OperationMiddleware } from './routing.
 import { loadSpec, type SpecOperation } from './spec.js';
 import { validationError } from './validation-errors.js';
 
-
 export type AuthResult<User> = { user: User } | { user: null; reason: string };
 
 export interface ApiOptions<Env extends OperationEnv> {
