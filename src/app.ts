@@ -15,6 +15,7 @@ import { csrfProtection } from './http/csrf.js';
 import { errorBoundary, requestContext } from './http/middleware.js';
 import { orderOperations } from './orders/index.js';
 import { platformOperations } from './platform/index.js';
+import { requestMetrics } from './runtime/metrics.js';
 import type { OperationTable, Services } from './services.js';
 
 /** Every operation of openapi.yaml, by operationId: one missing is a type error. */
@@ -40,6 +41,7 @@ export async function createApp(services: Services, table: OperationTable = oper
   const koa = new Koa({ proxy: services.config.trustProxy, maxIpsCount: 1 });
   koa.silent = true; // errors are logged by the error boundary, with the request id
 
+  koa.use(requestMetrics());
   koa.use(requestContext(services.log));
   koa.use(errorBoundary());
   koa.use(allowedHosts(services.config.allowedHosts));

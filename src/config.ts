@@ -55,6 +55,12 @@ export interface Config extends DatabaseConfig, MediaConfig {
   logLevel: string;
   /** Trust X-Forwarded-* headers (behind a reverse proxy): client IPs for throttling, https for cookies. */
   trustProxy: boolean;
+  /** Worker processes on PostgreSQL (WEB_CONCURRENCY); undefined means one per core. */
+  webConcurrency: number | undefined;
+  /** How long a stopping server waits for requests in flight before cutting them off. */
+  shutdownTimeoutSeconds: number;
+  /** The Prometheus endpoint; undefined (METRICS_PORT unset) means none. */
+  metrics: { port: number; host: string; token: string | undefined } | undefined;
 }
 
 /** Every problem of a configuration, one line each: `Configuration error: VARIABLE problem`. */
@@ -246,6 +252,13 @@ function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: strin
   const smtpUrl = read.text('SMTP_URL');
   if (smtpUrl) read.url('SMTP_URL', smtpUrl, ['smtp:', 'smtps:']);
 
+  const metricsPort = read.text('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 9464, 1, 65535);
+  const metricsHost = read.text('METRICS_HOST') ?? '127.0.0.1';
+  const metricsToken = read.secret('METRICS_TOKEN', 16);
+  if (metricsPort === undefined && (read.text('METRICS_TOKEN') || read.text('METRICS_HOST'))) {
+    read.problem('METRICS_PORT', 'is required when METRICS_TOKEN or METRICS_HOST is set (the metrics are served on a port of their own)');
+  }
+
   return {
     ...databaseSection,
     ...mediaSection,
@@ -276,6 +289,9 @@ function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: strin
     requireEmailVerification: read.bool('REQUIRE_EMAIL_VERIFICATION', false),
     logLevel,
     trustProxy: read.bool('TRUST_PROXY', false),
+    webConcurrency: read.text('WEB_CONCURRENCY') === undefined ? undefined : read.integer('WEB_CONCURRENCY', 1, 1, 256),
+    shutdownTimeoutSeconds: read.integer('SHUTDOWN_TIMEOUT', 10, 1, 3600),
+    metrics: metricsPort === undefined ? undefined : { port: metricsPort, host: metricsHost, token: metricsToken },
   };
 }
 

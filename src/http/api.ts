@@ -134,9 +134,12 @@ export async function createApi<Env extends OperationEnv>(table: OperationTable<
       reply(ctx, Number(result.status), result.body, result.headers);
     };
 
-    if (!operation.requestBody) return answer;
-    const parse = bodyParsing(operation.requestBody.content, bodySchemaOf(operation));
-    return (ctx) => parse(ctx, () => answer(ctx)) as Promise<void>;
+    const parse = operation.requestBody ? bodyParsing(operation.requestBody.content, bodySchemaOf(operation)) : undefined;
+    return (ctx) => {
+      // Which operation a request was routed to, for whoever counts requests (the metrics).
+      ctx.state.operationId = operation.operationId;
+      return parse ? (parse(ctx, () => answer(ctx)) as Promise<void>) : answer(ctx);
+    };
   };
 
   const routes = routeTable(
