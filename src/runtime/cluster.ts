@@ -33,9 +33,12 @@ export async function runPrimary(config: Config, count: number, log: Logger): Pr
     process.exit(code);
   };
 
+  const listening = new Set<number>();
   cluster.on('listening', (worker) => {
-    if (!everListening) log.info({ workers: count }, 'all set: workers serving');
     everListening = true;
+    listening.add(worker.id);
+    // Once, when the first `count` workers are up (replacements come and go later).
+    if (listening.size === count) log.info({ workers: count }, 'all set: workers serving');
     log.debug({ worker: worker.id, pid: worker.process.pid }, 'worker listening');
   });
 
