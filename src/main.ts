@@ -12,12 +12,13 @@ import { availableParallelism } from 'node:os';
 import { configOrExit, loadConfig, type Config } from './config.js';
 import { createDatabase, missingDatabaseProblem } from './db.js';
 import { createLogger, type Logger } from './log.js';
-import { runPrimary } from './runtime/cluster.js';
 import { processMetrics, serveMetrics, startProcessMetrics } from './runtime/metrics.js';
-import { prepareDatabase, serve } from './runtime/serve.js';
+import { prepareDatabase } from './runtime/prepare.js';
 
 /** Serves until told to stop; then exits 0, or 1 when requests in flight had to be cut off. */
 async function serveUntilStopped(config: Config, log: Logger, metricsServer?: Server): Promise<void> {
+  // The application's modules are loaded where requests are served, never by the cluster's primary.
+  const { serve } = await import('./runtime/serve.js');
   const db = createDatabase(config);
   if (cluster.isPrimary) await prepareDatabase(config, db, log);
   const serving = await serve(config, db, log);
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
   } finally {
     await db.destroy();
   }
+  const { runPrimary } = await import('./runtime/cluster.js');
   await runPrimary(config, config.webConcurrency ?? availableParallelism(), log);
 }
 

@@ -1,12 +1,9 @@
 // One serving process: the API on PORT, the housekeeping chores, and a graceful stop. It is the
-// whole server on the embedded database, and each worker of the cluster on PostgreSQL. What runs
-// once per deployment before serving (migrations, seeding an empty catalogue) is `prepareDatabase`.
+// whole server on the embedded database, and each worker of the cluster on PostgreSQL.
 import { createServer, type Server } from 'node:http';
 import type { Knex } from 'knex';
 import { forgetEndedSessions } from '../accounts/housekeeping.js';
 import { createApp } from '../app.js';
-import { catalogueIsEmpty } from '../catalogue/import.js';
-import { seedCatalogue } from '../catalogue/seed-catalogue.js';
 import type { Config } from '../config.js';
 import { answerMalformedRequests } from '../http/client-errors.js';
 import type { Logger } from '../log.js';
@@ -15,17 +12,6 @@ import { startHousekeeping } from '../platform/housekeeping.js';
 import { createServices } from '../services.js';
 import { instrumentPool } from './metrics.js';
 import { drainable } from './shutdown.js';
-
-/** Applies the migrations and loads products.json into an empty catalogue. */
-export async function prepareDatabase(config: Config, db: Knex, log: Logger): Promise<void> {
-  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
-  const [, applied] = (await db.migrate.latest()) as [number, string[]];
-  log.info({ database: where, applied }, applied.length ? 'migrations applied' : 'database schema up to date');
-  if (await catalogueIsEmpty(db)) {
-    const services = createServices(config, db, log);
-    await seedCatalogue(db, { media: services.media, print: (line) => log.info(line.trim()) });
-  }
-}
 
 export interface Serving {
   server: Server;
