@@ -13,7 +13,7 @@ export type RefundReason = NonNullable<RefundResponse['reason']>;
 export type RefundedLine = RefundResponse['items'][number];
 
 /** Refund statuses that no longer count in the order's refunded amount. */
-export const VOID_REFUND_STATUSES: readonly RefundStatus[] = ['failed', 'canceled'];
+const VOID_REFUND_STATUSES: readonly RefundStatus[] = ['failed', 'canceled'];
 
 export interface OrderRefundRow {
   id: number;

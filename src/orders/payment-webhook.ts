@@ -53,12 +53,14 @@ async function applyRefundEvent(services: Services, event: Stripe.Event, request
   const object = event.data.object as { object?: unknown; id?: unknown };
   const expected = event.type === 'refund.updated' ? 'refund' : 'charge';
   if (object.object !== expected || !storable(object.id, 255)) return { status: 200 as const, body: { status: 'ignored' as const } };
+  const refund = event.type === 'refund.updated' ? toRefundView(object as Stripe.Refund) : undefined;
+  const charge = event.type === 'charge.refunded' ? toRefundedChargeView(object as Stripe.Charge) : undefined;
+  // Only Stripe-made ids reach the database, and only text it can store.
+  if (charge?.paymentIntentId && !storable(charge.paymentIntentId, 255))
+    return { status: 200 as const, body: { status: 'ignored' as const } };
   const log = requestLog.child({ stripeEvent: event.id, type: event.type });
   const applied = await StripeEvent.applyOnce(services.db, event, async (trx) => {
-    const orderId =
-      event.type === 'refund.updated'
-        ? await applyRefundUpdate(trx, toRefundView(object as Stripe.Refund), log)
-        : await applyChargeRefunded(trx, toRefundedChargeView(object as Stripe.Charge), log);
+    const orderId = refund ? await applyRefundUpdate(trx, refund, log) : await applyChargeRefunded(trx, charge!, log);
     log.info({ orderId }, 'Stripe refund event applied');
     return orderId;
   });

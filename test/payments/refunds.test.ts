@@ -165,4 +165,24 @@ describe('POST /api/orders/{id}/refund/', () => {
     await deliver(anonymous, checkoutEvent('charge.refunded', fake.stripe.charge(order.paymentIntentId)));
     expect(await orderRow(suite.db, order.orderId)).to.include({ refunded_amount: '1248.50', payment_status: 'refunded' });
   });
+
+  it('ignores refund events it cannot use without failing: a refund of no order, an object of another type, unstorable ids', async () => {
+    const unknown = await deliver(
+      anonymous,
+      checkoutEvent('refund.updated', { id: 're_test_nobody', object: 'refund', status: 'failed', amount: 100 }),
+    );
+    expect(unknown.body).to.deep.equal({ status: 'success' });
+    const wrongObject = await deliver(anonymous, checkoutEvent('charge.refunded', { id: 'cs_test_x', object: 'checkout.session' }));
+    expect(wrongObject.body).to.deep.equal({ status: 'ignored' });
+    const hostile = await deliver(
+      anonymous,
+      checkoutEvent('charge.refunded', { id: 'ch_test_x', object: 'charge', payment_intent: 'pi_\u0000', amount_refunded: 5 }),
+    );
+    expect(hostile.body).to.deep.equal({ status: 'ignored' });
+    const strangerPayment = await deliver(
+      anonymous,
+      checkoutEvent('charge.refunded', { id: 'ch_test_y', object: 'charge', payment_intent: 'pi_test_nobody', amount_refunded: 'lots' }),
+    );
+    expect(strangerPayment.status).to.equal(200);
+  });
 });
