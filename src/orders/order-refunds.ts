@@ -102,11 +102,11 @@ const storedStatus = (status: RefundView['status']): RefundStatus =>
  * 502 when Stripe refuses or cannot be reached (nothing is refunded then), 503 without Stripe.
  */
 export async function refundOrder(services: Services, order: OrderRow, ask: RefundAsk, log: Logger): Promise<{ refund: OrderRefund }> {
-  const stripe = services.stripe;
-  if (!stripe) throw serviceUnavailable('Stripe is not configured; card payments cannot be refunded.');
   if (order.payment_method !== 'stripe' || !['paid', 'partially_refunded'].includes(order.payment_status)) {
     throw conflict('Only a paid card order can be refunded.');
   }
+  const stripe = services.stripe;
+  if (!stripe) throw serviceUnavailable('Stripe is not configured; card payments cannot be refunded.');
   const statuses = ask.requireUnshipped ? (['paid'] as const) : REFUNDABLE;
   const { items, amount } = pricedRefund(order, await OrderItem.linesOf(services.db, order.id), ask);
   const paymentIntentId = await paymentIntentOf(stripe, order, log);
