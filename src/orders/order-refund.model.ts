@@ -57,18 +57,32 @@ export class OrderRefund extends Model {
       .returning('*');
   }
 
-  /** Stores Stripe's answer to our request: its refund id and status. */
-  static async recordStripeAnswer(trx: Knex.Transaction, id: number, stripeRefundId: string, status: RefundStatus): Promise<OrderRefund> {
-    return await OrderRefund.query(trx)
-      .patchAndFetchById(id, { stripe_refund_id: stripeRefundId, status, updated_at: fn.now() } as unknown as Partial<OrderRefund>)
-      .throwIfNotFound();
+  /**
+   * Stores Stripe's answer to our request (its refund id, when it made one, and status) while the
+   * refund is still `requested`: one conditional UPDATE, so of two callers holding the same answer
+   * (the request and the sweeper) exactly one applies it. Undefined for the other.
+   */
+  static async recordStripeAnswer(
+    trx: Knex.Transaction,
+    id: number,
+    stripeRefundId: string | null,
+    status: RefundStatus,
+  ): Promise<OrderRefund | undefined> {
+    const changed = (await OrderRefund.query(trx)
+      .patch({ stripe_refund_id: stripeRefundId, status, updated_at: fn.now() } as unknown as Partial<OrderRefund>)
+      .where({ id, status: 'requested' })
+      .returning('*')) as unknown as OrderRefund[];
+    return changed[0];
   }
 
-  /** Marks a refund Stripe never took (it refused, or could not be reached) as failed. */
-  static async markFailed(trx: Knex.Transaction, id: number): Promise<void> {
-    await OrderRefund.query(trx)
-      .findById(id)
-      .patch({ status: 'failed', updated_at: fn.now() } as unknown as Partial<OrderRefund>);
+  /** Refunds still waiting for Stripe's answer, requested between `since` and `before`. */
+  static async unanswered(db: Knex, before: Date, since: Date): Promise<OrderRefund[]> {
+    return await OrderRefund.query(db)
+      .where({ status: 'requested' })
+      .where('created_at', '<', before)
+      .where('created_at', '>=', since)
+      .orderBy('id')
+      .limit(100);
   }
 
   /**

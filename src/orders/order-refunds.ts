@@ -11,10 +11,10 @@
 // and a fully refunded order that has not shipped is cancelled.
 import type { Knex } from 'knex';
 import { Product } from '../catalogue/product.model.js';
-import { conflict, fieldError, notFound, serviceUnavailable } from '../http/errors.js';
+import { badGateway, conflict, fieldError, notFound, serviceUnavailable } from '../http/errors.js';
 import type { Logger } from '../log.js';
 import { formatMinorUnits, toMinorUnits } from '../money.js';
-import type { RefundedChargeView, RefundView, StripeGateway } from '../payments/stripe-gateway.js';
+import { PaymentProviderError, type RefundedChargeView, type RefundView, type StripeGateway } from '../payments/stripe-gateway.js';
 import type { OperationTable, Services } from '../services.js';
 import { notifyCustomer } from './order-mail.js';
 import { OrderItem, type OrderItemRow } from './order-item.model.js';
@@ -118,21 +118,50 @@ export async function refundOrder(services: Services, order: OrderRow, ask: Refu
     return await OrderRefund.request(trx, { orderId: order.id, amount, reason: ask.reason, items, requestedBy: ask.requestedBy });
   });
 
+  const refund = await askStripe(services, stripe, order, reserved, paymentIntentId, log);
+  if (refund.status === 'requested') {
+    // No answer from Stripe: the refund may or may not have been made. It stays reserved, and the
+    // sweeper asks again with the same Idempotency-Key (Stripe then answers what it did).
+    throw badGateway('Stripe did not answer; the refund will be completed automatically. Please check the order again in a few minutes.');
+  }
+  if (refund.status === 'failed' || refund.status === 'canceled') throw paymentProviderFailed();
+  return { refund };
+}
+
+/**
+ * Asks Stripe to make a reserved refund and applies its answer, exactly once: only the caller
+ * that moves the refund out of `requested` applies it (the request that reserved it, or the
+ * sweeper repeating a request whose answer was lost). Answers the refund as it then stands.
+ */
+async function askStripe(
+  services: Services,
+  stripe: StripeGateway,
+  order: OrderRow,
+  reserved: OrderRefund,
+  paymentIntentId: string,
+  log: Logger,
+): Promise<OrderRefund> {
+  const amount = toMinorUnits(reserved.amount);
   let answer: RefundView;
   try {
-    answer = await stripe.createRefund({ paymentIntentId, amount, orderId: order.id, refundId: reserved.id, reason: ask.reason });
+    answer = await stripe.createRefund({ paymentIntentId, amount, orderId: order.id, refundId: reserved.id, reason: reserved.reason });
   } catch (error) {
-    log.error({ err: error, orderId: order.id, refundId: reserved.id }, 'Stripe refused or did not answer the refund; nothing refunded');
-    await services.db.transaction(async (trx) => {
-      await releaseReservation(trx, reserved);
-      await OrderRefund.markFailed(trx, reserved.id);
+    const definite = error instanceof PaymentProviderError && error.httpStatus !== undefined && error.httpStatus < 500;
+    if (!definite) {
+      log.error({ err: error, orderId: order.id, refundId: reserved.id }, 'Stripe did not answer the refund; it stays reserved');
+      return reserved;
+    }
+    log.error({ err: error, orderId: order.id, refundId: reserved.id }, 'Stripe refused the refund; nothing refunded');
+    return await services.db.transaction(async (trx) => {
+      if (await OrderRefund.recordStripeAnswer(trx, reserved.id, null, 'failed')) await releaseReservation(trx, reserved);
+      return (await OrderRefund.query(trx).findById(reserved.id))!;
     });
-    throw paymentProviderFailed();
   }
 
   const status = storedStatus(answer.status);
-  const refund = await services.db.transaction(async (trx) => {
+  const applied = await services.db.transaction(async (trx) => {
     const stored = await OrderRefund.recordStripeAnswer(trx, reserved.id, answer.id, status);
+    if (!stored) return undefined; // the other caller applied Stripe's answer
     if (status === 'failed' || status === 'canceled') {
       await releaseReservation(trx, stored);
       return stored;
@@ -142,18 +171,55 @@ export async function refundOrder(services: Services, order: OrderRow, ask: Refu
     if (now.status === 'paid') {
       // Not shipped: the refunded goods are still here and go back on sale; an order refunded in
       // full has nothing left to ship.
-      await Product.giveBackStock(trx, await OrderItem.stockOfLines(trx, order.id, items));
+      await Product.giveBackStock(trx, await OrderItem.stockOfLines(trx, order.id, stored.items));
       if (now.payment_status === 'refunded') await Order.moveStatus(trx, order.id, ['paid'], 'cancelled');
     }
     return stored;
   });
+  if (!applied) return (await OrderRefund.query(services.db).findById(reserved.id))!;
   if (status === 'failed' || status === 'canceled') {
-    log.error({ orderId: order.id, refundId: refund.id, stripeRefund: answer.id, status }, 'Stripe did not make the refund');
-    throw paymentProviderFailed();
+    log.error({ orderId: order.id, refundId: applied.id, stripeRefund: answer.id, status }, 'Stripe did not make the refund');
+  } else {
+    log.info({ orderId: order.id, refundId: applied.id, stripeRefund: answer.id, amount: applied.amount }, 'order refunded');
+    notifyCustomer(services, order.id, 'refunded', log);
   }
-  log.info({ orderId: order.id, refundId: refund.id, stripeRefund: answer.id, amount: refund.amount }, 'order refunded');
-  notifyCustomer(services, order.id, 'refunded', log);
-  return { refund };
+  return applied;
+}
+
+/** Stripe keeps an Idempotency-Key for 24 hours: after that a repeated request could refund twice. */
+const RETRY_WINDOW_SECONDS = 23 * 3600;
+/** A refund request still unanswered after this is taken to have lost its answer. */
+const UNANSWERED_SECONDS = 300;
+
+/**
+ * Completes refunds whose request never got Stripe's answer (Stripe unreachable, or the process
+ * died in between): asks again with the same Idempotency-Key and applies the answer. Older than
+ * Stripe keeps keys, it is left to a person (logged). Answers how many were settled.
+ */
+export async function settleUnansweredRefunds(services: Services, now: Date): Promise<number> {
+  const stripe = services.stripe;
+  if (!stripe) return 0;
+  const { db, log } = services;
+  const before = (seconds: number) => new Date(now.getTime() - seconds * 1000);
+  for (const stale of await OrderRefund.unanswered(db, before(RETRY_WINDOW_SECONDS), before(RETRY_WINDOW_SECONDS + 3600))) {
+    log.error(
+      { orderId: stale.order_id, refundId: stale.id },
+      'a refund has had no answer from Stripe for a day; check it in the Stripe Dashboard',
+    );
+  }
+  let settled = 0;
+  for (const reserved of await OrderRefund.unanswered(db, before(UNANSWERED_SECONDS), before(RETRY_WINDOW_SECONDS))) {
+    const order = (await Order.findBy(db, { id: reserved.order_id }))!;
+    let paymentIntentId;
+    try {
+      paymentIntentId = await paymentIntentOf(stripe, order, log);
+    } catch {
+      continue; // Stripe unreachable: next time
+    }
+    const refund = await askStripe(services, stripe, order, reserved, paymentIntentId, log);
+    if (refund.status !== 'requested') settled += 1;
+  }
+  return settled;
 }
 
 /**

@@ -2,6 +2,7 @@
 // full or by line through Stripe's Refunds API; never more than was paid (also when requests
 // race); refunded lines not yet shipped go back to stock; Stripe's later verdicts are applied once.
 import { expect } from 'chai';
+import { sweepAbandonedCheckouts } from '../../src/orders/payment-sweeper.js';
 import { checkoutEvent, stripeEnv } from '../../testing/fakes/stripe.js';
 import { makeProduct, shopper, staffClient } from '../support/factories.js';
 import { serverForSuite } from '../support/server.js';
@@ -184,5 +185,35 @@ describe('POST /api/orders/{id}/refund/', () => {
       checkoutEvent('charge.refunded', { id: 'ch_test_y', object: 'charge', payment_intent: 'pi_test_nobody', amount_refunded: 'lots' }),
     );
     expect(strangerPayment.status).to.equal(200);
+  });
+
+  it('keeps a refund Stripe did not answer reserved, and the sweeper completes it with the same Idempotency-Key', async () => {
+    const order = await paidOrder();
+    fake.stripe.setUnreachable(true);
+    let lost;
+    try {
+      lost = await staff.post(`/api/orders/${order.orderId}/refund/`, { items: [{ id: order.socksLine.id }] });
+    } finally {
+      fake.stripe.setUnreachable(false);
+    }
+    expect(lost.status).to.equal(502);
+    // Reserved, not refunded: a second refund cannot take the same money meanwhile.
+    expect(await orderRow(suite.db, order.orderId)).to.include({ refunded_amount: '250.50', payment_status: 'paid' });
+    const [pending] = (await suite.db('order_refunds').where({ order_id: order.orderId })) as Array<{ id: number; status: string }>;
+    expect(pending!.status).to.equal('requested');
+
+    // Not yet: a request this young may still be waiting for its answer.
+    await sweepAbandonedCheckouts(suite.server.services);
+    expect((await suite.db('order_refunds').where({ id: pending!.id }).first()).status).to.equal('requested');
+    const swept = await sweepAbandonedCheckouts(suite.server.services, new Date(Date.now() + 10 * 60 * 1000));
+    expect(swept.refunds).to.equal(1);
+    expect((await suite.db('order_refunds').where({ id: pending!.id }).first()).status).to.equal('succeeded');
+    expect(await orderRow(suite.db, order.orderId)).to.include({ refunded_amount: '250.50', payment_status: 'partially_refunded' });
+    expect(await stockOf(suite.db, order.socks.id)).to.equal(10);
+    const sent = stripeRefundsOf(order.paymentIntentId);
+    // (The lost attempt never reached Stripe; had it, the same key would have replayed its answer.)
+    expect(sent.map((request) => request.idempotencyKey)).to.deep.equal([`refund-${pending!.id}`]);
+    // Settled once: the next sweep leaves it alone.
+    expect((await sweepAbandonedCheckouts(suite.server.services, new Date(Date.now() + 20 * 60 * 1000))).refunds).to.equal(0);
   });
 });
