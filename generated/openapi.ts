@@ -704,7 +704,7 @@ export interface paths {
         put?: never;
         /**
          * The customer cancels their own order while it is still processing
-         * @description Owner only (another user's order answers 404). Allowed while the order is processing — a cash order not yet shipped, or a paid card order not yet shipped; the stock comes back exactly once, and a paid card order is refunded in full through Stripe (`refund_info` says so; it is null when nothing was paid). Anything else answers 409 (a pending card checkout expires by itself or can be abandoned; shipped orders cannot be cancelled). When Stripe refuses or cannot be reached the order stays as it was: 502.
+         * @description Owner only (another user's order answers 404). Allowed while the order is processing — a cash order not yet shipped, or a paid card order not yet shipped; the stock comes back exactly once, and a paid card order is refunded in full through Stripe (`refund_info` says so; it is null when nothing was paid). Anything else answers 409 (a pending card checkout expires by itself or can be abandoned; shipped orders cannot be cancelled). When Stripe refuses the refund the order stays as it was: 502 (as for staff refunds, a refund Stripe did not answer is completed a few minutes later).
          */
         post: operations["cancelOrder"];
         delete?: never;
@@ -727,7 +727,7 @@ export interface paths {
         put?: never;
         /**
          * Refund a paid card order in full or by line (staff only)
-         * @description Refunds through Stripe's Refunds API. Without `items`, everything not yet refunded is refunded; with `items`, those lines (each `quantity` defaults to the line's whole unrefunded quantity). The amount is reserved on the order first with one conditional statement (the database refuses a refunded amount above the total), so concurrent requests can never refund more than was paid: the loser answers 409. Refunded lines not yet shipped go back to stock; refunding everything of an order not yet shipped cancels it. Stripe's answer is final only with its webhooks (`charge.refunded`, `refund.updated`): a refund Stripe later reports failed gives its amount back to the order. Only paid card orders are refunded here (409 otherwise); 502 when Stripe refuses or cannot be reached (nothing is refunded then), 503 without Stripe.
+         * @description Refunds through Stripe's Refunds API. Without `items`, everything not yet refunded is refunded; with `items`, those lines (each `quantity` defaults to the line's whole unrefunded quantity). The amount is reserved on the order first with one conditional statement (the database refuses a refunded amount above the total), so concurrent requests can never refund more than was paid: the loser answers 409. Refunded lines not yet shipped go back to stock; refunding everything of an order not yet shipped cancels it. Stripe's answer is final only with its webhooks (`charge.refunded`, `refund.updated`): a refund Stripe later reports failed gives its amount back to the order. Only paid card orders are refunded here (409 otherwise); 503 without Stripe. 502 when Stripe refuses (nothing is refunded, the reservation is given back) or does not answer: then the refund stays `requested` and reserved, and the server asks Stripe again a few minutes later with the same Idempotency-Key, applying whatever Stripe did once.
          */
         post: operations["refundOrder"];
         delete?: never;
