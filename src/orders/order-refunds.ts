@@ -166,6 +166,8 @@ async function askStripe(
       await releaseReservation(trx, stored);
       return stored;
     }
+    // This UPDATE locks the order row until commit, so the status read next cannot change under
+    // us (a concurrent shipment either committed before it or waits for us).
     await Order.markRefunded(trx, order.id);
     const now = (await Order.findBy(trx, { id: order.id }))!;
     if (now.status === 'paid') {
