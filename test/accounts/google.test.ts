@@ -3,7 +3,14 @@
 // sign real RS256 ID tokens with.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
 import { OneTimeToken } from '../../src/accounts/one-time-token.model.js';
+import { hashPassword } from '../../src/accounts/passwords.js';
+import { createApp } from '../../src/app.js';
+import { createServices } from '../../src/services.js';
+import { Client } from '../support/client.js';
 import { signToken } from '../../src/accounts/tokens.js';
 import { makeUser, unique } from '../support/factories.js';
 import { TEST_SECRET, type TestServer } from '../support/server.js';
@@ -95,6 +102,33 @@ describe('accounts: Google sign-in', () => {
     // Signing in again only links: the owner's own sessions stay.
     expect((await signIn(google.idToken({ email, email_verified: true }))).status).to.equal(200);
     expect((await owner.get('/api/auth/me/')).status).to.equal(200);
+  });
+
+  it('says so in the log when it takes an account over', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const log = pino(
+      { level: 'info', base: undefined },
+      { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    );
+    const { koa } = await createApp(createServices(server.services.config, server.services.db, log));
+    const listening: Server = await new Promise((resolve) => {
+      const started = koa.listen(0, '127.0.0.1', () => resolve(started));
+    });
+    try {
+      const email = `${unique('logged')}@gmail.com`;
+      const squatter = await makeUser(server.services.db, {
+        email,
+        email_verified: false,
+        password: await hashPassword('squatter-password'),
+      });
+      const client = new Client(`http://127.0.0.1:${(listening.address() as AddressInfo).port}`, { 'x-forwarded-for': randomIp() });
+      expect((await client.post('/api/auth/google/', { id_token: google.idToken({ email, email_verified: true }) })).status).to.equal(200);
+      const warning = lines.find((line) => typeof line.msg === 'string' && line.msg.startsWith('Google sign-in took over an account'));
+      expect(warning, JSON.stringify(lines)).to.deep.include({ level: 40, userId: squatter.id });
+    } finally {
+      listening.closeAllConnections();
+      await new Promise((resolve) => listening.close(resolve));
+    }
   });
 
   it('gives a working session', async () => {
