@@ -32,7 +32,7 @@ export const operations = {
  * What a 503 for an unreachable database tells clients: long enough not to hammer a database that
  * is restarting, short enough that a storefront retrying once it has passed finds it back.
  */
-export const RETRY_AFTER_SECONDS = 5;
+const RETRY_AFTER_SECONDS = 5;
 
 export interface App {
   koa: Koa;

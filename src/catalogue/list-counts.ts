@@ -44,7 +44,7 @@ export async function pageWithTotal(
   page: { limit: number; offset: number },
 ): Promise<{ products: Product[]; total: number }> {
   let counts = countsOf.get(db);
-  if (!counts) countsOf.set(db, (counts = new Map()));
+  if (!counts) countsOf.set(db, (counts = new Map<string, KeptCount>()));
   const key = keyOf(filters);
   const kept = counts.get(key);
   if (kept) {
