@@ -23,17 +23,14 @@ interface Answer {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('a database outage under traffic', function () {
+const missing = ownPostgresUnavailable();
+
+(missing ? describe.skip : describe)(`a database outage under traffic${missing ? ` (pending: ${missing})` : ''}`, function () {
   this.timeout(180_000);
   let postgres: OwnPostgres | undefined;
   let server: ServerProcess | undefined;
 
-  before(async function () {
-    const missing = ownPostgresUnavailable();
-    if (missing) {
-      this.test!.parent!.title += ` (pending: ${missing})`;
-      this.skip();
-    }
+  before(async () => {
     postgres = await startOwnPostgres();
     server = await startServerProcess({
       DATABASE_URL: postgres.url,
