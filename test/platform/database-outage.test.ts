@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import pg from 'pg';
 import type { Client, TestResponse } from '../support/client.js';
 import { ownPostgresUnavailable, startOwnPostgres, type OwnPostgres } from '../support/own-postgres.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { startServerProcess, type ServerProcess } from '../support/spawned-server.js';
 import { ADDRESS } from '../orders/support.js';
 
 const REQUEST_TIMEOUT_MS = 3000;

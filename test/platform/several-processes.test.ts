@@ -7,7 +7,7 @@ import { openSession } from '../../src/accounts/session-tokens.js';
 import { checkoutEvent, FakeStripe, stripeEnv } from '../../testing/fakes/stripe.js';
 import type { Client } from '../support/client.js';
 import { makeProduct, makeUser, unique } from '../support/factories.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { startServerProcess, type ServerProcess } from '../support/spawned-server.js';
 import { TEST_SECRET, testDatabase } from '../support/server.js';
 import { deliver } from '../support/stripe.js';
 import { randomIp } from '../accounts/support.js';
