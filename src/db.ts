@@ -20,15 +20,19 @@ export interface DatabaseOptions {
   /** Embedded database in memory only (tests). */
   inMemory?: boolean;
   poolMax?: number;
-  /** PostgreSQL only: how long to wait for a connection, a free one of the pool, a statement. */
+  /**
+   * PostgreSQL only: how long to wait for a connection, a free one of the pool, a statement.
+   * Without them (a database that does not answer would otherwise hold a request for as long as
+   * the operating system takes to give up on a TCP connection, minutes), commands' generous ones.
+   */
   databaseTimeouts?: DatabaseTimeouts;
 }
 
 /**
- * Without them, a database that does not answer holds every request for as long as the operating
- * system takes to give up on a TCP connection (minutes), and Knex waits 60 s for a pool connection.
+ * Commands (the knex CLI, createsuperuser, the catalogue generator) give none: a migration or an
+ * import may take long, and there is no request to answer in time. The server gives the settings.
  */
-const DEFAULT_TIMEOUTS: DatabaseTimeouts = { connectMs: 5000, acquireMs: 5000, statementMs: 10_000 };
+const COMMAND_TIMEOUTS: DatabaseTimeouts = { connectMs: 10_000, acquireMs: 60_000, statementMs: 0 };
 
 export function isEmbedded(db: Knex): boolean {
   return (db.client as Knex.Client).config.client === ClientPgLite;
@@ -40,7 +44,7 @@ export function knexConfig(options: DatabaseOptions): Knex.Config {
     seeds: { directory: path.join(root, 'seeds'), loadExtensions: ['.ts'] },
   };
   if (options.databaseUrl) {
-    const timeouts = options.databaseTimeouts ?? DEFAULT_TIMEOUTS;
+    const timeouts = options.databaseTimeouts ?? COMMAND_TIMEOUTS;
     return {
       client: 'pg',
       connection: {
