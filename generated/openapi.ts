@@ -1263,7 +1263,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description A dependency (database, Google certificates, configuration) is unavailable (`service_unavailable`). When the database is unreachable or the request ran out of time, `Retry-After` says when to try again; nothing was written. */
+        /** @description A dependency (database, Google certificates, configuration) is unavailable (`service_unavailable`). When the database is unreachable or the request ran out of time, `Retry-After` says when to try again. */
         ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];

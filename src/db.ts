@@ -57,6 +57,13 @@ export function knexConfig(options: DatabaseOptions): Knex.Config {
         keepAlive: true,
       },
       acquireConnectionTimeout: timeouts.acquireMs,
+      log: {
+        // While the database is down Knex would print a stack per failed connection attempt on
+        // stderr; the request that failed is logged (as JSON, with its id) where it is answered 503.
+        warn: (message: string) => {
+          if (!message.startsWith('Acquire connection error')) console.warn(message);
+        },
+      },
       pool: {
         min: 0,
         max: options.poolMax ?? 10,
