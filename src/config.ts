@@ -30,8 +30,23 @@ export interface SeedConfig extends DatabaseConfig, MediaConfig {
   catalogueFile: string | undefined;
 }
 
+/** How long the server waits on the database before a request is answered 503 instead (milliseconds; 0: no limit). */
+export interface DatabaseTimeouts {
+  /** Opening a connection to PostgreSQL. */
+  connectMs: number;
+  /** Waiting for a free connection of the pool. */
+  acquireMs: number;
+  /** One statement (PostgreSQL's statement_timeout). */
+  statementMs: number;
+}
+
 export interface Config extends DatabaseConfig, MediaConfig {
   port: number;
+  /** Connections of this process's pool (PostgreSQL). */
+  poolMax: number;
+  databaseTimeouts: DatabaseTimeouts;
+  /** The time from a request's arrival to its answer, after which it is answered 503. */
+  requestTimeoutMs: number;
   secretKey: string;
   debug: boolean;
   /** Hosts accepted in the Host header; empty means any (local development). */
@@ -265,10 +280,20 @@ function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: strin
   const smtpUrl = read.text('SMTP_URL');
   if (smtpUrl) read.url('SMTP_URL', smtpUrl, ['smtp:', 'smtps:']);
 
+  const databaseTimeouts = {
+    connectMs: read.integer('DATABASE_CONNECT_TIMEOUT_MS', 5000, 0, 600_000),
+    acquireMs: read.integer('DATABASE_ACQUIRE_TIMEOUT_MS', 5000, 1, 600_000),
+    statementMs: read.integer('DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 0, 86_400_000),
+  };
+  const requestTimeoutMs = read.integer('REQUEST_TIMEOUT_MS', 15_000, 1, 600_000);
+
   return {
     ...databaseSection,
     ...mediaSection,
     port: read.integer('PORT', 8000, 0, 65535),
+    poolMax: read.integer('DATABASE_POOL_MAX', 10, 1, 1000),
+    databaseTimeouts,
+    requestTimeoutMs,
     secretKey,
     debug: read.bool('DEBUG', false),
     allowedHosts: (read.text('ALLOWED_HOSTS') ?? '')
