@@ -106,7 +106,7 @@ export interface paths {
         put?: never;
         /**
          * Log in with email and password
-         * @description Wrong email or password answers 400 `Invalid credentials`. Failed attempts are throttled (429).
+         * @description Wrong email or password answers 400 `Invalid credentials`. Attempts are throttled (429) per email and client address, and per email whatever the address; a successful login clears both counts.
          */
         post: operations["login"];
         delete?: never;
@@ -126,7 +126,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with a Google ID token
-         * @description Verifies the ID token for the configured Google client id and creates the user on first sight (`created: true`), or links to the existing account with that email. The token's `email_verified` must be true. Missing token answers 400 `Missing id_token`; a bad token (signature, audience, issuer, expiry) 400 `Invalid Google token`; Google's signing certificates unreachable, or `GOOGLE_CLIENT_ID` not configured, 503.
+         * @description Verifies the ID token for the configured Google client id and creates the user on first sight (`created: true`), or links to the existing account with that email. The token's `email_verified` must be true. When the existing account's email was never verified, whoever registered it may not be its owner: the account is taken over for the Google identity — its password is cleared (the owner can set one through password reset), every other session and every outstanding password-reset link of it is ended, and its names become Google's. Missing token answers 400 `Missing id_token`; a bad token (signature, audience, issuer, expiry) 400 `Invalid Google token`; Google's signing certificates unreachable, or `GOOGLE_CLIENT_ID` not configured, 503.
          */
         post: operations["googleLogin"];
         delete?: never;
@@ -145,10 +145,50 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Renew the access cookie from the refresh cookie
-         * @description Reads the `refresh` cookie, rotates it and sets a new `access` cookie. No cookie answers 401 `No refresh cookie`; an invalid, expired, revoked or reused refresh token answers 401.
+         * Renew the session's tokens (refresh cookie, or a refresh token in the body)
+         * @description Rotates the refresh token and issues a new access token. The refresh token is the body's `refresh` when one is sent — the new pair is then answered in the body and no cookie is set — and otherwise the `refresh` cookie, answered with new cookies (and, with `AUTH_TOKENS_IN_BODY=True`, also in the body). Neither answers 401 `No refresh cookie`; an invalid, expired, revoked or reused refresh token answers 401. A rotated token presented again within `REFRESH_REUSE_GRACE_SECONDS` (two tabs refreshing at once) still gets a new pair of the same session; presented later, it is a replay and ends the whole session.
          */
         post: operations["refreshSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/token/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in with email and password, tokens in the body
+         * @description For clients that cannot keep cookies: the same login as `POST /api/auth/login/` (same throttling, same `Invalid credentials`), answering the new session's tokens in the body and setting no cookie. Send the access token as `Authorization: Bearer <access>` (no Origin or CSRF rules apply to it); renew with `POST /api/auth/token/refresh/`; end the session with `POST /api/auth/logout/`.
+         */
+        post: operations["obtainTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/token/refresh/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a refresh token for a new pair, in the body
+         * @description Rotates the refresh token exactly as `POST /api/auth/refresh/` does (reuse detection and its grace included) and answers the new pair. An invalid, expired, revoked or reused refresh token answers 401.
+         */
+        post: operations["refreshTokens"];
         delete?: never;
         options?: never;
         head?: never;
@@ -166,7 +206,7 @@ export interface paths {
         put?: never;
         /**
          * End the session
-         * @description Always answers 200 `Logged out`, revokes the login session named by the refresh cookie, the access cookie or a Bearer token (its refresh and access tokens stop working at once) and deletes both cookies. A cookie-carrying call from an untrusted origin answers 403.
+         * @description Always answers 200 `Logged out`, revokes the login session named by the refresh cookie, the access cookie, a Bearer token or the body's `refresh` (its refresh and access tokens stop working at once) and deletes both cookies. A cookie-carrying call from an untrusted origin answers 403.
          */
         post: operations["logout"];
         delete?: never;
@@ -240,7 +280,7 @@ export interface paths {
         put?: never;
         /**
          * Email a password-reset link
-         * @description Always answers 200 with the same message, whether or not the email is known.
+         * @description Always answers 200 with the same message, whether or not the email is known. Limited per email and per client address (429).
          */
         post: operations["requestPasswordReset"];
         delete?: never;
@@ -260,7 +300,7 @@ export interface paths {
         put?: never;
         /**
          * Set a new password with the emailed token
-         * @description An invalid, expired or already used token answers 400. All sessions of the user are revoked.
+         * @description An invalid, expired or already used token answers 400; the token is checked before the new password is hashed. All sessions of the user and all their other reset links are ended. Limited per client address (429).
          */
         post: operations["confirmPasswordReset"];
         delete?: never;
@@ -827,11 +867,63 @@ export interface components {
         };
         UserEnvelope: {
             user: components["schemas"]["User"];
+            access?: components["schemas"]["AccessToken"];
+            refresh?: components["schemas"]["RefreshToken"];
+        };
+        /**
+         * @description The session's access JWT (1 hour), for `Authorization: Bearer`. In sign-in answers only with `AUTH_TOKENS_IN_BODY=True`.
+         * @example eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJhY2Nlc3MifQ.c2lnbmF0dXJl
+         */
+        AccessToken: string;
+        /**
+         * @description The session's refresh JWT (7 days), exchanged for a new pair at `POST /api/auth/token/refresh/`. In sign-in answers only with `AUTH_TOKENS_IN_BODY=True`.
+         * @example eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJyZWZyZXNoIn0.c2lnbmF0dXJl
+         */
+        RefreshToken: string;
+        /**
+         * @example {
+         *       "access": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJhY2Nlc3MifQ.c2lnbmF0dXJl",
+         *       "refresh": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJyZWZyZXNoIn0.c2lnbmF0dXJl"
+         *     }
+         */
+        TokenPair: {
+            access: components["schemas"]["AccessToken"];
+            refresh: components["schemas"]["RefreshToken"];
+        };
+        /**
+         * @description Optional; without `refresh` the refresh cookie is used.
+         * @example {
+         *       "refresh": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJyZWZyZXNoIn0.c2lnbmF0dXJl"
+         *     }
+         */
+        RefreshRequest: {
+            refresh?: string;
+        };
+        /**
+         * @example {
+         *       "refresh": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJyZWZyZXNoIn0.c2lnbmF0dXJl"
+         *     }
+         */
+        RefreshTokenRequest: {
+            refresh: string;
+        };
+        /**
+         * @example {
+         *       "message": "Token refreshed"
+         *     }
+         */
+        RefreshResult: {
+            /** @example Token refreshed */
+            message: string;
+            access?: components["schemas"]["AccessToken"];
+            refresh?: components["schemas"]["RefreshToken"];
         };
         GoogleLoginResult: {
             user: components["schemas"]["User"];
             /** @description True when this sign-in created the account. */
             created: boolean;
+            access?: components["schemas"]["AccessToken"];
+            refresh?: components["schemas"]["RefreshToken"];
         };
         /**
          * @example {
@@ -1481,10 +1573,11 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description A dependency (database, Google certificates, configuration) is unavailable (`service_unavailable`). */
+        /** @description A dependency (database, Google certificates, configuration) is unavailable, or too many password hashes are running or waiting in this server process (`PASSWORD_HASH_CONCURRENCY`, `PASSWORD_HASH_QUEUE`) (`service_unavailable`). When the database is unreachable, the request ran out of time or the password hashing is busy, `Retry-After` says when to try again. */
         ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
@@ -1520,7 +1613,7 @@ export interface components {
         XRequestId: string;
         /** @description The `access` and `refresh` session cookies (`HttpOnly; Path=/`), set or cleared. */
         SetCookie: string;
-        /** @description Number of items matching the query, ignoring `limit`/`offset`. */
+        /** @description Number of items matching the query, ignoring `limit`/`offset`. Always exact. For the product list it is not counted on every request: each server process keeps the count of each filter combination and counts again only after the catalogue changed (a product created, deleted, or its name, description, category or price changed; stock changes do not alter any count). The database numbers catalogue versions, so the cached counts of every process follow a write made through any of them. */
         XTotalCount: number;
         /** @description RFC 8288 links to the `next`, `prev`, `first` and `last` pages. */
         Link: string;
@@ -1661,6 +1754,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     login: {
@@ -1692,6 +1786,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     googleLogin: {
@@ -1733,9 +1828,13 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
         responses: {
-            /** @description Session renewed; cookies set. */
+            /** @description Session renewed; cookies set, or the new tokens in the body. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -1743,12 +1842,77 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Message"];
+                    "application/json": components["schemas"]["RefreshResult"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    obtainTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Logged in; the session's tokens. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    refreshTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The new access and refresh tokens (the one sent is used up). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     logout: {
@@ -1758,7 +1922,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
         responses: {
             /** @description Logged out; cookies cleared. */
             200: {
@@ -1773,6 +1941,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getMe: {
@@ -1796,6 +1967,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     verifyEmail: {
@@ -1825,6 +1997,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     resendVerification: {
@@ -1850,6 +2023,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     requestPasswordReset: {
@@ -1880,6 +2054,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     confirmPasswordReset: {
@@ -1909,6 +2084,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listProducts: {
@@ -1950,6 +2127,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createProduct: {
@@ -1983,6 +2161,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getProduct: {
@@ -2015,6 +2194,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     replaceProduct: {
@@ -2051,6 +2231,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteProduct: {
@@ -2077,6 +2258,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateProduct: {
@@ -2113,6 +2295,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getCart: {
@@ -2136,6 +2319,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     addToCart: {
@@ -2167,6 +2351,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateCartItem: {
@@ -2201,6 +2386,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     removeCartItem: {
@@ -2229,6 +2415,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     clearCart: {
@@ -2253,6 +2440,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getWishlist: {
@@ -2276,6 +2464,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     addToWishlist: {
@@ -2307,6 +2496,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     removeWishlistItem: {
@@ -2335,6 +2525,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listAddresses: {
@@ -2358,6 +2549,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createAddress: {
@@ -2388,6 +2580,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteAddress: {
@@ -2414,6 +2607,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateAddress: {
@@ -2448,6 +2642,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createOrder: {
@@ -2584,6 +2779,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listAllOrders: {
