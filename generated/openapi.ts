@@ -662,25 +662,36 @@ export interface components {
          */
         MoneyInput: string | number;
         /**
+         * @description Machine code of an error, for programs: `validation_error` (400, with `fields`), `bad_request` (a request the HTTP layer cannot read: malformed HTTP, a Host not allowed, a body that does not inflate, a malformed Stripe event), `invalid_json` (a body that is not JSON), `insufficient_stock`, `email_not_verified`, `invalid_signature`, `checkout_limit` (a shop's limit against stock hoarding), `not_authenticated` (401), `forbidden` (403), `not_found` (404), `method_not_allowed` (405), `request_timeout` (408), `conflict`, `price_changed`, `idempotency_key_reused`, `request_in_progress` (409), `payload_too_large` (413), `unsupported_media_type` (415), `headers_too_large` (431), `throttled` (429), `internal_error` (500, a bug), `bad_gateway` (502), `service_unavailable` (503). Clients should treat a code they do not know like its status.
+         * @enum {string}
+         */
+        ErrorCode: "validation_error" | "bad_request" | "invalid_json" | "insufficient_stock" | "email_not_verified" | "invalid_signature" | "checkout_limit" | "not_authenticated" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "price_changed" | "idempotency_key_reused" | "request_in_progress" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "throttled" | "internal_error" | "bad_gateway" | "service_unavailable";
+        /**
+         * @description The one error shape. `error` is for people, `code` for programs, `fields` lists the messages of each refused field. Compatibility members for clients written against the original Django REST framework backend: `detail` repeats `error` (DRF's member; on a 401 it is DRF's exact text, `Authentication credentials were not provided.` without credentials and `Given token not valid for any token type` for a bad or expired token), and each field of `fields` is also a top-level member holding its messages (`{"email": ["Enter a valid email address."]}`), except a field named like one of this shape's own members, which is listed under `fields` only.
          * @example {
          *       "error": "Only 3 item(s) available in stock.",
-         *       "code": "insufficient_stock"
+         *       "code": "insufficient_stock",
+         *       "detail": "Only 3 item(s) available in stock."
          *     }
          */
         Error: {
             /** @description Human-readable message, fit to show to the shopper. */
             error: string;
-            /** @description Machine code: validation_error, not_authenticated, forbidden, not_found, method_not_allowed, conflict, payload_too_large, unsupported_media_type, throttled, service_unavailable, insufficient_stock, price_changed, bad_gateway, email_not_verified, invalid_signature, idempotency_key_reused, request_in_progress, invalid_json (a body that is not JSON), bad_request (a request the HTTP layer cannot read: malformed HTTP, a Host not allowed, a body that does not inflate, a malformed Stripe event), headers_too_large (431: headers or URL over the server's limit), request_timeout (408). */
-            code: string;
+            code: components["schemas"]["ErrorCode"];
+            /** @description The same text as `error` (Django REST framework's member). */
+            detail: string;
             /** @description Per-field messages for validation errors. */
             fields?: {
                 [key: string]: string[];
             };
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @example {
          *       "error": "Prices changed since you added these items. Please review your cart.",
          *       "code": "price_changed",
+         *       "detail": "Prices changed since you added these items. Please review your cart.",
          *       "current_prices": [
          *         {
          *           "id": 12,
@@ -692,8 +703,10 @@ export interface components {
          */
         PriceConflictError: {
             error: string;
-            /** @description Always `price_changed`. */
-            code: string;
+            /** @enum {string} */
+            code: "price_changed";
+            /** @description The same text as `error` (Django REST framework's member). */
+            detail: string;
             fields?: {
                 [key: string]: string[];
             };
@@ -1124,9 +1137,13 @@ export interface components {
                  * @example {
                  *       "error": "Invalid request.",
                  *       "code": "validation_error",
+                 *       "detail": "Invalid request.",
+                 *       "quantity": [
+                 *         "Ensure this value is less than or equal to 99."
+                 *       ],
                  *       "fields": {
                  *         "quantity": [
-                 *           "must be <= 99"
+                 *           "Ensure this value is less than or equal to 99."
                  *         ]
                  *       }
                  *     }
@@ -1144,7 +1161,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Authentication credentials were not provided.",
-                 *       "code": "not_authenticated"
+                 *       "code": "not_authenticated",
+                 *       "detail": "Authentication credentials were not provided."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1160,7 +1178,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Request origin is not trusted.",
-                 *       "code": "forbidden"
+                 *       "code": "forbidden",
+                 *       "detail": "Request origin is not trusted."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1176,7 +1195,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Not found.",
-                 *       "code": "not_found"
+                 *       "code": "not_found",
+                 *       "detail": "Not found."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1192,7 +1212,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Cannot change status from delivered to cancelled.",
-                 *       "code": "conflict"
+                 *       "code": "conflict",
+                 *       "detail": "Cannot change status from delivered to cancelled."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1208,7 +1229,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Request body too large.",
-                 *       "code": "payload_too_large"
+                 *       "code": "payload_too_large",
+                 *       "detail": "Request body too large."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1224,7 +1246,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Content-Type must be application/json.",
-                 *       "code": "unsupported_media_type"
+                 *       "code": "unsupported_media_type",
+                 *       "detail": "Content-Type must be application/json."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1241,7 +1264,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Too many attempts. Try again later.",
-                 *       "code": "throttled"
+                 *       "code": "throttled",
+                 *       "detail": "Too many attempts. Try again later."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1257,7 +1281,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Payment provider error. Please try again.",
-                 *       "code": "bad_gateway"
+                 *       "code": "bad_gateway",
+                 *       "detail": "Payment provider error. Please try again."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1273,7 +1298,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Database unavailable.",
-                 *       "code": "service_unavailable"
+                 *       "code": "service_unavailable",
+                 *       "detail": "Database unavailable."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];

@@ -6,7 +6,7 @@ import type Koa from 'koa';
 import { koaBody } from 'koa-body';
 import type { Logger } from '../log.js';
 import type { MediaType } from './spec.js';
-import { HttpError } from './errors.js';
+import { errorBody, HttpError } from './errors.js';
 
 const JSON_BODY_LIMIT = '1mb';
 const IMAGE_SIZE_LIMIT = 5 * 1024 * 1024;
@@ -83,7 +83,7 @@ export function errorBoundary(): Koa.Middleware {
       }
       ctx.state.log.error({ err: error }, 'unhandled error');
       ctx.status = 500;
-      ctx.body = { error: 'Internal server error.', code: 'internal_error' };
+      ctx.body = errorBody('Internal server error.', 'internal_error');
     }
   };
 }

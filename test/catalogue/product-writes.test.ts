@@ -41,7 +41,7 @@ describe('product writes (staff only)', () => {
     }
     for (const response of await Promise.all(calls(shopper))) {
       expect(response.status).to.equal(403);
-      expect(response.body).to.deep.equal({ error: 'Only staff can do this.', code: 'forbidden' });
+      expect(response.body).to.deep.equal({ error: 'Only staff can do this.', code: 'forbidden', detail: 'Only staff can do this.' });
     }
     const row = await server.services.db('products').where({ id: product.id }).first();
     expect(row.stock).to.equal(7);
@@ -153,7 +153,7 @@ describe('product writes (staff only)', () => {
       await staff.delete('/api/products/999999999/'),
     ]) {
       expect(response.status).to.equal(404);
-      expect(response.body).to.deep.equal({ error: 'Product not found.', code: 'not_found' });
+      expect(response.body).to.deep.equal({ error: 'Product not found.', code: 'not_found', detail: 'Product not found.' });
     }
   });
 
