@@ -36,7 +36,7 @@ describe('error bodies a Django REST framework client can read', () => {
       password: 'wrong-password',
     });
     expect(answer.status).to.be.oneOf([400, 401]);
-    expect(answer.body.detail).to.be.a('string').and.not.empty;
+    expect(answer.body.detail).to.be.a('string').that.is.not.equal('');
     expect(answer.body.detail).to.equal(answer.body.error);
   });
 
@@ -45,7 +45,7 @@ describe('error bodies a Django REST framework client can read', () => {
     expect(bad.status).to.equal(400);
     expect(bad.body.email[0]).to.equal(bad.body.fields.email[0]);
     expect(bad.body.password[0]).to.equal(bad.body.fields.password[0]);
-    expect(bad.body.email[0]).to.be.a('string').and.not.empty;
+    expect(bad.body.email[0]).to.be.a('string').that.is.not.equal('');
 
     const email = `${unique('dup')}@example.com`;
     expect((await clientFrom(suite.server).post('/api/auth/register/', { email, password: 'correct-horse' })).status).to.equal(201);
