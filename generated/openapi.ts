@@ -278,7 +278,7 @@ export interface paths {
         };
         /**
          * List products, newest first
-         * @description `search` is a case-insensitive substring of name or description (`%` and `_` are literal characters, not wildcards; served by trigram indexes); `category` is case-insensitive; `min_price` and `max_price` are inclusive. Filters combine. The body stays a bare array; `limit`/`offset` page it, `X-Total-Count` gives the number of matches and `Link` the first/prev/next/last pages. A weak ETag covers the body and the paging headers, so it changes when any listed product changes; `If-None-Match` with it answers 304. `Cache-Control: public, max-age=60, must-revalidate`.
+         * @description `search` is a case-insensitive substring of name or description (`%` and `_` are literal characters, not wildcards; served by trigram indexes); `category` is case-insensitive; `min_price` and `max_price` are inclusive. Filters combine. The body stays a bare array; `limit` (default 100) and `offset` page it, `X-Total-Count` gives the number of matches and `Link` the first/prev/next/last pages. A weak ETag covers the body and the paging headers, so it changes when any listed product changes; `If-None-Match` with it answers 304. `Cache-Control: public, max-age=60, must-revalidate`.
          */
         get: operations["listProducts"];
         put?: never;
@@ -667,6 +667,11 @@ export interface components {
          */
         ErrorCode: "validation_error" | "bad_request" | "invalid_json" | "insufficient_stock" | "email_not_verified" | "invalid_signature" | "checkout_limit" | "not_authenticated" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "price_changed" | "idempotency_key_reused" | "request_in_progress" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "throttled" | "internal_error" | "bad_gateway" | "service_unavailable";
         /**
+         * @description `men` or `women` in any case (`mEn` too); stored and compared in lower case.
+         * @example men
+         */
+        CategoryInput: string;
+        /**
          * @description The one error shape. `error` is for people, `code` for programs, `fields` lists the messages of each refused field. Compatibility members for clients written against the original Django REST framework backend: `detail` repeats `error` (DRF's member; on a 401 it is DRF's exact text, `Authentication credentials were not provided.` without credentials and `Given token not valid for any token type` for a bad or expired token), and each field of `fields` is also a top-level member holding its messages (`{"email": ["Enter a valid email address."]}`), except a field named like one of this shape's own members, which is listed under `fields` only.
          * @example {
          *       "error": "Only 3 item(s) available in stock.",
@@ -724,6 +729,12 @@ export interface components {
         Message: {
             message: string;
         };
+        /**
+         * @example {
+         *       "status": "ok",
+         *       "database": "ok"
+         *     }
+         */
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -749,9 +760,34 @@ export interface components {
             is_staff: boolean;
             email_verified: boolean;
         };
+        /**
+         * @example {
+         *       "user": {
+         *         "id": 3,
+         *         "email": "asha@example.com",
+         *         "first_name": "Asha",
+         *         "last_name": "Rao",
+         *         "is_staff": false,
+         *         "email_verified": true
+         *       }
+         *     }
+         */
         UserEnvelope: {
             user: components["schemas"]["User"];
         };
+        /**
+         * @example {
+         *       "user": {
+         *         "id": 3,
+         *         "email": "asha@gmail.com",
+         *         "first_name": "Asha",
+         *         "last_name": "Rao",
+         *         "is_staff": false,
+         *         "email_verified": true
+         *       },
+         *       "created": false
+         *     }
+         */
         GoogleLoginResult: {
             user: components["schemas"]["User"];
             /** @description True when this sign-in created the account. */
@@ -772,22 +808,49 @@ export interface components {
             first_name?: string;
             last_name?: string;
         };
+        /**
+         * @example {
+         *       "email": "asha@example.com",
+         *       "password": "correct-horse-battery"
+         *     }
+         */
         LoginRequest: {
             /** Format: email */
             email: string;
             password: string;
         };
+        /**
+         * @example {
+         *       "id_token": "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEyMyJ9.eyJhdWQiOiIuLi4ifQ.c2lnbmF0dXJl"
+         *     }
+         */
         GoogleLoginRequest: {
             /** @description The Google ID token (a JWT) from Google Identity Services / One-Tap. */
             id_token: string;
         };
+        /**
+         * @example {
+         *       "token": "hR3x9Qe2Wk7mP0sLrT5uVy8zA1bC4dE6"
+         *     }
+         */
         VerifyEmailRequest: {
             token: string;
         };
+        /**
+         * @example {
+         *       "email": "asha@example.com"
+         *     }
+         */
         PasswordResetRequest: {
             /** Format: email */
             email: string;
         };
+        /**
+         * @example {
+         *       "token": "hR3x9Qe2Wk7mP0sLrT5uVy8zA1bC4dE6",
+         *       "password": "new-correct-horse"
+         *     }
+         */
         PasswordResetConfirmRequest: {
             token: string;
             password: string;
@@ -834,37 +897,46 @@ export interface components {
         ProductInput: {
             name: string;
             price: components["schemas"]["MoneyInput"];
-            /**
-             * @description Case-insensitive; stored in lower case.
-             * @enum {string}
-             */
-            category: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+            category: components["schemas"]["CategoryInput"];
             description: string;
             /** @default 0 */
-            stock: number;
+            stock?: number;
             /**
              * Format: uri
              * @description Image URL, or null for none.
              */
             image?: string | null;
         };
-        /** @description The fields to change; at least one is required (400 "Provide at least one field to change."). In multipart/form-data an image file alone is enough, which is why the rule is checked by the handler rather than with minProperties. */
+        /**
+         * @description The fields to change; at least one is required (400 "Provide at least one field to change."). In multipart/form-data an image file alone is enough, which is why the rule is checked by the handler rather than with minProperties.
+         * @example {
+         *       "price": "1295.00",
+         *       "stock": 20
+         *     }
+         */
         ProductPatch: {
             name?: string;
             price?: components["schemas"]["MoneyInput"];
-            /** @enum {string} */
-            category?: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+            category?: components["schemas"]["CategoryInput"];
             description?: string;
             stock?: number;
             /** Format: uri */
             image?: string | null;
         };
-        /** @description The multipart form of ProductInput. Form fields are text; the server reads numbers written as text (stock "5") as the JSON schema's types and validates the fields with ProductInput's rules and messages. `image` may be a file (uploaded to the media store; its type is recognised by its bytes: 415 for anything but JPEG/PNG/WebP/GIF, 413 above 5 MiB) or a text field holding an image URL. */
+        /**
+         * @description The multipart form of ProductInput. Form fields are text; the server reads numbers written as text (stock "5") as the JSON schema's types and validates the fields with ProductInput's rules and messages. `image` may be a file (uploaded to the media store; its type is recognised by its bytes: 415 for anything but JPEG/PNG/WebP/GIF, 413 above 5 MiB) or a text field holding an image URL.
+         * @example {
+         *       "name": "Goku Tee",
+         *       "price": "1495.00",
+         *       "category": "men",
+         *       "description": "Heavyweight cotton tee with a hand-drawn Goku print.",
+         *       "stock": "24"
+         *     }
+         */
         ProductMultipart: {
             name: string;
             price: string;
-            /** @enum {string} */
-            category: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+            category: components["schemas"]["CategoryInput"];
             description: string;
             /** @description Integer from 0 to 1,000,000. */
             stock?: string;
@@ -874,12 +946,17 @@ export interface components {
              */
             image?: string;
         };
-        /** @description The multipart form of ProductPatch; an image file alone is a valid change. */
+        /**
+         * @description The multipart form of ProductPatch; an image file alone is a valid change.
+         * @example {
+         *       "price": "1295.00",
+         *       "stock": "20"
+         *     }
+         */
         ProductMultipartPatch: {
             name?: string;
             price?: string;
-            /** @enum {string} */
-            category?: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+            category?: components["schemas"]["CategoryInput"];
             description?: string;
             /** @description Integer from 0 to 1,000,000. */
             stock?: string;
@@ -928,11 +1005,22 @@ export interface components {
             items: components["schemas"]["CartItem"][];
             total: components["schemas"]["Money"];
         };
+        /**
+         * @example {
+         *       "product_id": 12,
+         *       "quantity": 2
+         *     }
+         */
         AddToCartRequest: {
             product_id: number;
             /** @default 1 */
-            quantity: number;
+            quantity?: number;
         };
+        /**
+         * @example {
+         *       "quantity": 3
+         *     }
+         */
         UpdateCartItemRequest: {
             quantity: number;
         };
@@ -940,10 +1028,37 @@ export interface components {
             id: number;
             product: components["schemas"]["Product"];
         };
+        /**
+         * @example {
+         *       "id": 5,
+         *       "items": [
+         *         {
+         *           "id": 9,
+         *           "product": {
+         *             "id": 12,
+         *             "name": "Goku Tee",
+         *             "slug": "goku-tee",
+         *             "price": "1495.00",
+         *             "category": "men",
+         *             "image": "https://res.cloudinary.com/demo/image/upload/products/p01.jpg",
+         *             "description": "Heavyweight cotton tee with a hand-drawn Goku print.",
+         *             "stock": 24,
+         *             "created_at": "2026-11-01T10:00:00Z",
+         *             "updated_at": "2026-11-01T10:00:00Z"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         Wishlist: {
             id: number;
             items: components["schemas"]["WishlistItem"][];
         };
+        /**
+         * @example {
+         *       "product_id": 12
+         *     }
+         */
         AddToWishlistRequest: {
             product_id: number;
         };
@@ -969,7 +1084,12 @@ export interface components {
             /** @description Exactly 6 digits (surrounding whitespace is ignored). */
             pincode: string;
         };
-        /** @description The fields to change, with the rules of `AddressInput`. */
+        /**
+         * @description The fields to change, with the rules of `AddressInput`.
+         * @example {
+         *       "phone": "9123456780"
+         *     }
+         */
         AddressPatch: {
             /** @description 2–100 characters once surrounding whitespace is removed. */
             full_name?: string;
@@ -982,6 +1102,16 @@ export interface components {
             /** @description Exactly 6 digits (surrounding whitespace is ignored). */
             pincode?: string;
         };
+        /**
+         * @example {
+         *       "id": 7,
+         *       "full_name": "Asha Rao",
+         *       "phone": "9876543210",
+         *       "street": "12 MG Road, Indiranagar",
+         *       "city": "Bengaluru",
+         *       "pincode": "560038"
+         *     }
+         */
         Address: {
             id: number;
             full_name: string;
@@ -1029,19 +1159,45 @@ export interface components {
             /** @description A saved address of the user (instead of `address`). */
             address_id?: number;
         };
+        /**
+         * @example {
+         *       "message": "COD order placed",
+         *       "order_id": 41,
+         *       "payment_method": "cod",
+         *       "status": "processing"
+         *     }
+         */
         CodOrderResult: {
             /** @example COD order placed */
             message: string;
             order_id: number;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             payment_method: "cod";
             /** @enum {string} */
             status: "processing";
         };
+        /**
+         * @example {
+         *       "checkout_url": "https://checkout.stripe.com/c/pay/cs_test_a1B2c3",
+         *       "order_id": 42,
+         *       "payment_method": "stripe"
+         *     }
+         */
         StripeCheckoutResult: {
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description Stripe's hosted checkout page; send the shopper there.
+             */
             checkout_url: string;
             order_id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            payment_method: "stripe";
         };
         /** @enum {string} */
         OrderStatus: "pending" | "processing" | "paid" | "failed" | "cancelled" | "shipped" | "delivered";
@@ -1098,19 +1254,54 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        /**
+         * @example {
+         *       "status": "shipped"
+         *     }
+         */
         OrderStatusUpdate: {
             /** @enum {string} */
             status: "shipped" | "delivered" | "cancelled";
         };
+        /**
+         * @example {
+         *       "order_id": 42,
+         *       "status": "paid",
+         *       "payment_verified": true
+         *     }
+         */
         VerifyPaymentResult: {
             order_id: number;
             status: components["schemas"]["OrderStatus"];
             payment_verified: boolean;
         };
-        /** @description A Stripe event as delivered (verified against the raw body, not this schema). */
+        /**
+         * @description A Stripe event as delivered (verified against the raw body, not this schema).
+         * @example {
+         *       "id": "evt_1Qx2",
+         *       "type": "checkout.session.completed",
+         *       "data": {
+         *         "object": {
+         *           "id": "cs_test_a1B2c3",
+         *           "object": "checkout.session",
+         *           "payment_status": "paid",
+         *           "amount_total": 299000,
+         *           "currency": "inr",
+         *           "metadata": {
+         *             "order_id": "42"
+         *           }
+         *         }
+         *       }
+         *     }
+         */
         StripeEvent: {
             [key: string]: unknown;
         };
+        /**
+         * @example {
+         *       "status": "success"
+         *     }
+         */
         WebhookAck: {
             /** @enum {string} */
             status: "success" | "ignored";
@@ -1315,7 +1506,7 @@ export interface components {
         AddressId: number;
         /** @description Order id. */
         OrderId: number;
-        /** @description Page size. */
+        /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
         Limit: number;
         /** @description Number of items to skip. */
         Offset: number;
@@ -1723,12 +1914,12 @@ export interface operations {
         parameters: {
             query?: {
                 search?: string;
-                category?: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+                category?: components["schemas"]["CategoryInput"];
                 /** @example 500 */
                 min_price?: string;
                 /** @example 2000.00 */
                 max_price?: string;
-                /** @description Page size. */
+                /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of items to skip. */
                 offset?: components["parameters"]["Offset"];
@@ -2367,7 +2558,7 @@ export interface operations {
     listMyOrders: {
         parameters: {
             query?: {
-                /** @description Page size. */
+                /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of items to skip. */
                 offset?: components["parameters"]["Offset"];
