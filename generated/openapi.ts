@@ -903,7 +903,7 @@ export interface components {
             stock?: number;
             /**
              * Format: uri
-             * @description Image URL, or null for none.
+             * @description Image URL (http or https), or null for none.
              */
             image?: string | null;
         };
@@ -920,7 +920,10 @@ export interface components {
             category?: components["schemas"]["CategoryInput"];
             description?: string;
             stock?: number;
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description Image URL (http or https), or null for none.
+             */
             image?: string | null;
         };
         /**
