@@ -209,10 +209,9 @@ describe('Hostile input', () => {
     });
   });
 
-  it('closes the connection after refusing an oversized body (its unread rest would reset the next request)', async () => {
+  it('reads the rest of a refused oversized body, so the next request on the connection is served', async () => {
     const response = await shopper.post('/api/cart/add/', { product_id: 1, pad: 'x'.repeat(1_100_000) });
     expect(response.status).to.equal(413);
-    expect(response.headers.get('connection')).to.equal('close');
     expect((await shopper.get('/api/cart/')).status).to.equal(200);
   });
 
