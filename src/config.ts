@@ -41,6 +41,8 @@ export interface Config extends DatabaseConfig, MediaConfig {
   /** The first FRONTEND_URL, used to build links (payment success page, e-mail links). */
   frontendUrl: string;
   currency: string;
+  /** How long a connection may take to send its headers, its whole request, and stay idle between requests. */
+  http: { headersTimeoutSeconds: number; requestTimeoutSeconds: number; keepAliveTimeoutSeconds: number };
   // STRIPE_PUBLISHABLE_KEY is the storefront's setting: the backend never reads it.
   stripe: {
     secretKey: string | undefined;
@@ -220,6 +222,19 @@ function media(read: EnvReader): MediaConfig {
   return { dataDir: dataDir(read), cloudinary: cloudinary(read) };
 }
 
+function httpTimeouts(read: EnvReader): Config['http'] {
+  const headersTimeoutSeconds = read.integer('HEADERS_TIMEOUT_SECONDS', 15, 1, 600);
+  const requestTimeoutSeconds = read.integer('REQUEST_TIMEOUT_SECONDS', 60, 1, 3600);
+  const keepAliveTimeoutSeconds = read.integer('KEEP_ALIVE_TIMEOUT_SECONDS', 5, 1, 600);
+  if (requestTimeoutSeconds < headersTimeoutSeconds) {
+    read.problem(
+      'REQUEST_TIMEOUT_SECONDS',
+      `must be at least HEADERS_TIMEOUT_SECONDS (${headersTimeoutSeconds}), got "${requestTimeoutSeconds}"`,
+    );
+  }
+  return { headersTimeoutSeconds, requestTimeoutSeconds, keepAliveTimeoutSeconds };
+}
+
 /** The server's settings; secretKey is undefined when the embedded database may generate one. */
 function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: string | undefined } {
   const databaseSection = database(read);
@@ -259,6 +274,7 @@ function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: strin
     frontendOrigins,
     frontendUrl: (frontendList[0] ?? '').replace(/\/+$/, ''),
     currency,
+    http: httpTimeouts(read),
     stripe: {
       secretKey: read.secret('STRIPE_SECRET_KEY'),
       webhookSecret: read.secret('STRIPE_WEBHOOK_SECRET'),
