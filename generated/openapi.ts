@@ -558,6 +558,8 @@ export interface paths {
          *
          *     Cash on delivery: status `processing`, answer `CodOrderResult`. Stripe: the order is `pending` and holds its stock until the Checkout Session is paid or expires (default 30 minutes, `STRIPE_CHECKOUT_EXPIRY_MINUTES`); answer `StripeCheckoutResult`. When Stripe fails the order is marked `failed`, stock and cart are given back, and the answer is 502. Without `STRIPE_SECRET_KEY`, `stripe` answers 503.
          *
+         *     Limits against stock hoarding answer 400 `checkout_limit`: more than `ORDER_MAX_PER_PRODUCT` (default 10) units of one product in one order; a card checkout while the user already has `MAX_OPEN_CARD_CHECKOUTS` (default 3) unpaid ones open; a cash-on-delivery order from an account with an unverified email past `UNVERIFIED_COD_ORDERS_PER_DAY` (default 2) in 24 hours.
+         *
          *     `Idempotency-Key`: repeating a request with the same key and body returns the first successful answer (no second order); the same key with a different body answers 409 `idempotency_key_reused`; a duplicate arriving while the first request is still talking to Stripe answers 409 `request_in_progress` (retry it). A failed attempt frees its key. Keys are kept for 24 hours.
          */
         post: operations["createOrder"];
@@ -1320,7 +1322,7 @@ export interface components {
             };
             content?: never;
         };
-        /** @description Invalid request (`validation_error`, or a business rule such as `insufficient_stock`). */
+        /** @description Invalid request (`validation_error`, or a business rule such as `insufficient_stock` or `checkout_limit`). */
         BadRequest: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];

@@ -54,6 +54,8 @@ export interface Config extends DatabaseConfig, MediaConfig {
   mail: { smtpUrl: string | undefined; from: string };
   throttle: { login: RateLimit; register: RateLimit; verification: RateLimit; passwordReset: RateLimit };
   requireEmailVerification: boolean;
+  /** Limits against stock hoarding (src/orders/checkout-limits.ts). */
+  checkoutLimits: { maxPerProduct: number; maxOpenCardCheckouts: number; unverifiedCodOrdersPerDay: number };
   logLevel: string;
   /** Trust X-Forwarded-* headers (behind a reverse proxy): client IPs for throttling, https for cookies. */
   trustProxy: boolean;
@@ -290,6 +292,11 @@ function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: strin
       passwordReset: read.rateLimit('THROTTLE_PASSWORD_RESET', '5/1h'),
     },
     requireEmailVerification: read.bool('REQUIRE_EMAIL_VERIFICATION', false),
+    checkoutLimits: {
+      maxPerProduct: read.integer('ORDER_MAX_PER_PRODUCT', 10, 1, 99),
+      maxOpenCardCheckouts: read.integer('MAX_OPEN_CARD_CHECKOUTS', 3, 1, 100),
+      unverifiedCodOrdersPerDay: read.integer('UNVERIFIED_COD_ORDERS_PER_DAY', 2, 0, 1000),
+    },
     logLevel,
     trustProxy: read.bool('TRUST_PROXY', false),
   };
