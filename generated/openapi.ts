@@ -106,7 +106,7 @@ export interface paths {
         put?: never;
         /**
          * Log in with email and password
-         * @description Wrong email or password answers 400 `Invalid credentials`. Failed attempts are throttled (429).
+         * @description Wrong email or password answers 400 `Invalid credentials`. Attempts are throttled (429) per email and client address, and per email whatever the address; a successful login clears both counts.
          */
         post: operations["login"];
         delete?: never;
@@ -126,7 +126,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with a Google ID token
-         * @description Verifies the ID token for the configured Google client id and creates the user on first sight (`created: true`), or links to the existing account with that email. The token's `email_verified` must be true. Missing token answers 400 `Missing id_token`; a bad token (signature, audience, issuer, expiry) 400 `Invalid Google token`; Google's signing certificates unreachable, or `GOOGLE_CLIENT_ID` not configured, 503.
+         * @description Verifies the ID token for the configured Google client id and creates the user on first sight (`created: true`), or links to the existing account with that email. The token's `email_verified` must be true. When the existing account's email was never verified, whoever registered it may not be its owner: the account is taken over for the Google identity — its password is cleared (the owner can set one through password reset), every other session and every outstanding password-reset link of it is ended, and its names become Google's. Missing token answers 400 `Missing id_token`; a bad token (signature, audience, issuer, expiry) 400 `Invalid Google token`; Google's signing certificates unreachable, or `GOOGLE_CLIENT_ID` not configured, 503.
          */
         post: operations["googleLogin"];
         delete?: never;
@@ -145,10 +145,50 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Renew the access cookie from the refresh cookie
-         * @description Reads the `refresh` cookie, rotates it and sets a new `access` cookie. No cookie answers 401 `No refresh cookie`; an invalid, expired, revoked or reused refresh token answers 401.
+         * Renew the session's tokens (refresh cookie, or a refresh token in the body)
+         * @description Rotates the refresh token and issues a new access token. The refresh token is the body's `refresh` when one is sent — the new pair is then answered in the body and no cookie is set — and otherwise the `refresh` cookie, answered with new cookies (and, with `AUTH_TOKENS_IN_BODY=True`, also in the body). Neither answers 401 `No refresh cookie`; an invalid, expired, revoked or reused refresh token answers 401. A rotated token presented again within `REFRESH_REUSE_GRACE_SECONDS` (two tabs refreshing at once) still gets a new pair of the same session; presented later, it is a replay and ends the whole session.
          */
         post: operations["refreshSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/token/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in with email and password, tokens in the body
+         * @description For clients that cannot keep cookies: the same login as `POST /api/auth/login/` (same throttling, same `Invalid credentials`), answering the new session's tokens in the body and setting no cookie. Send the access token as `Authorization: Bearer <access>` (no Origin or CSRF rules apply to it); renew with `POST /api/auth/token/refresh/`; end the session with `POST /api/auth/logout/`.
+         */
+        post: operations["obtainTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/token/refresh/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a refresh token for a new pair, in the body
+         * @description Rotates the refresh token exactly as `POST /api/auth/refresh/` does (reuse detection and its grace included) and answers the new pair. An invalid, expired, revoked or reused refresh token answers 401.
+         */
+        post: operations["refreshTokens"];
         delete?: never;
         options?: never;
         head?: never;
@@ -166,7 +206,7 @@ export interface paths {
         put?: never;
         /**
          * End the session
-         * @description Always answers 200 `Logged out`, revokes the login session named by the refresh cookie, the access cookie or a Bearer token (its refresh and access tokens stop working at once) and deletes both cookies. A cookie-carrying call from an untrusted origin answers 403.
+         * @description Always answers 200 `Logged out`, revokes the login session named by the refresh cookie, the access cookie, a Bearer token or the body's `refresh` (its refresh and access tokens stop working at once) and deletes both cookies. A cookie-carrying call from an untrusted origin answers 403.
          */
         post: operations["logout"];
         delete?: never;
@@ -240,7 +280,7 @@ export interface paths {
         put?: never;
         /**
          * Email a password-reset link
-         * @description Always answers 200 with the same message, whether or not the email is known.
+         * @description Always answers 200 with the same message, whether or not the email is known. Limited per email and per client address (429).
          */
         post: operations["requestPasswordReset"];
         delete?: never;
@@ -260,7 +300,7 @@ export interface paths {
         put?: never;
         /**
          * Set a new password with the emailed token
-         * @description An invalid, expired or already used token answers 400. All sessions of the user are revoked.
+         * @description An invalid, expired or already used token answers 400; the token is checked before the new password is hashed. All sessions of the user and all their other reset links are ended. Limited per client address (429).
          */
         post: operations["confirmPasswordReset"];
         delete?: never;
@@ -278,7 +318,7 @@ export interface paths {
         };
         /**
          * List products, newest first
-         * @description `search` is a case-insensitive substring of name or description (`%` and `_` are literal characters, not wildcards; served by trigram indexes); `category` is case-insensitive; `min_price` and `max_price` are inclusive. Filters combine. The body stays a bare array; `limit`/`offset` page it, `X-Total-Count` gives the number of matches and `Link` the first/prev/next/last pages. A weak ETag covers the body and the paging headers, so it changes when any listed product changes; `If-None-Match` with it answers 304. `Cache-Control: public, max-age=60, must-revalidate`.
+         * @description `search` is a case-insensitive substring of name or description (`%` and `_` are literal characters, not wildcards; served by trigram indexes); `category` is case-insensitive; `min_price` and `max_price` are inclusive. Filters combine. The body stays a bare array; `limit` (default 100) and `offset` page it, `X-Total-Count` gives the number of matches and `Link` the first/prev/next/last pages. A weak ETag covers the body and the paging headers, so it changes when any listed product changes; `If-None-Match` with it answers 304. `Cache-Control: public, max-age=60, must-revalidate`.
          */
         get: operations["listProducts"];
         put?: never;
@@ -558,6 +598,8 @@ export interface paths {
          *
          *     Cash on delivery: status `processing`, answer `CodOrderResult`. Stripe: the order is `pending` and holds its stock until the Checkout Session is paid or expires (default 30 minutes, `STRIPE_CHECKOUT_EXPIRY_MINUTES`); answer `StripeCheckoutResult`. When Stripe fails the order is marked `failed`, stock and cart are given back, and the answer is 502. Without `STRIPE_SECRET_KEY`, `stripe` answers 503.
          *
+         *     Limits against stock hoarding answer 400 `checkout_limit`: more than `ORDER_MAX_PER_PRODUCT` (default 10) units of one product in one order; a card checkout while the user already has `MAX_OPEN_CARD_CHECKOUTS` (default 3) unpaid ones open; a cash-on-delivery order from an account with an unverified email past `UNVERIFIED_COD_ORDERS_PER_DAY` (default 2) in 24 hours.
+         *
          *     `Idempotency-Key`: repeating a request with the same key and body returns the first successful answer (no second order); the same key with a different body answers 409 `idempotency_key_reused`; a duplicate arriving while the first request is still talking to Stripe answers 409 `request_in_progress` (retry it). A failed attempt frees its key. Keys are kept for 24 hours.
          */
         post: operations["createOrder"];
@@ -598,7 +640,7 @@ export interface paths {
         put?: never;
         /**
          * Stripe webhook receiver
-         * @description The signature is checked against `STRIPE_WEBHOOK_SECRET` over the raw body (400 `invalid_signature` when missing or bad). Each event is applied exactly once: its id is recorded in the same transaction as its effect. `checkout.session.completed` and `checkout.session.async_payment_succeeded` mark the order paid only when the session is the one stored on the order, `payment_status` is `paid` and amount and currency match; `checkout.session.async_payment_failed` marks it failed and `checkout.session.expired` cancelled, both giving the stock back. Only a pending order changes, so late or out-of-order events never move a paid order backwards. Answers `success` when the event was applied (even if it changed nothing), `ignored` for duplicates and other event types. 503 when no webhook secret is configured. Like every write, a call carrying a session cookie from an untrusted origin answers 403 (Stripe sends no cookies).
+         * @description The signature is checked against `STRIPE_WEBHOOK_SECRET` over the raw body (400 `invalid_signature` when missing or bad). Each event is applied exactly once: its id is recorded in the same transaction as its effect. `checkout.session.completed` and `checkout.session.async_payment_succeeded` mark the order paid only when the session is the one stored on the order, `payment_status` is `paid` and amount and currency match; `checkout.session.async_payment_failed` marks it failed and `checkout.session.expired` cancelled, both giving the stock back. Only a pending order changes, so late or out-of-order events never move a paid order backwards. Refunds: `refund.updated` records Stripe's verdict on a refund this API requested (a `failed` or `canceled` refund gives its amount back to the order), and `charge.refunded` records a refund made elsewhere (the Stripe Dashboard) on the order whose payment it was, capped at what was paid. Answers `success` when the event was applied (even if it changed nothing), `ignored` for duplicates and other event types. 503 when no webhook secret is configured. Like every write, a call carrying a session cookie from an untrusted origin answers 403 (Stripe sends no cookies).
          */
         post: operations["stripeWebhook"];
         delete?: never;
@@ -624,6 +666,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/admin/all/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every order, newest first, with filters and search (staff only)
+         * @description A bare array of orders in the `my/` shape, newest first, paged with `limit`/`offset` (`X-Total-Count`, `Link`). Filters combine: `status` (the stored status), `order_status` (the fulfilment view: `processing` includes paid card orders not yet shipped), `payment_status`, `payment_method`, `user` (a user id), `start_date` and `end_date` (inclusive days, UTC). `search` finds an order by its id (`41` or `#41`) or by a case-insensitive part of the customer's email.
+         */
+        get: operations["listAllOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One order, for its owner or staff
+         * @description The order in the `my/` shape. Another user's order answers 404, like one that does not exist.
+         */
+        get: operations["getOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orders/{id}/status/": {
         parameters: {
             query?: never;
@@ -641,10 +726,56 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Move an order to shipped, delivered or cancelled (staff only)
-         * @description Allowed transitions: processing or paid → shipped → delivered; pending or processing → cancelled (stock is given back). Any other transition (including cancelling a paid order, which needs a refund) answers 409. Cancelling a pending card order first expires its Stripe Checkout Session (409 if the customer has already paid, 502 when Stripe cannot be reached, 503 when Stripe is not configured).
+         * Move an order along its fulfilment or mark a cash order paid (staff only)
+         * @description `status` (as before) or `order_status` moves the order: processing or paid → shipped → delivered; pending or processing → cancelled (stock is given back). `payment_status: paid` records the cash of a cash-on-delivery order (unpaid → paid, once it is processing, shipped or delivered); a card order's payment is Stripe's to report, and refunds go through `POST /api/orders/{id}/refund/`. `order_status` and `payment_status` are case-insensitive (`Shipped` works) and may come together: both change or neither does. A value equal to the current one changes nothing; a request that changes nothing at all, and any other transition (including cancelling a paid order, which needs a refund), answers 409. Cancelling a pending card order first expires its Stripe Checkout Session (409 if the customer has already paid, 502 when Stripe cannot be reached, 503 when Stripe is not configured). The answer is the updated order with, in addition, `message` and the same order under `order` (the later original's shape).
          */
         patch: operations["updateOrderStatus"];
+        trace?: never;
+    };
+    "/api/orders/{id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The customer cancels their own order while it is still processing
+         * @description Owner only (another user's order answers 404). Allowed while the order is processing — a cash order not yet shipped, or a paid card order not yet shipped; the stock comes back exactly once, and a paid card order is refunded in full through Stripe (`refund_info` says so; it is null when nothing was paid). Anything else answers 409 (a pending card checkout expires by itself or can be abandoned; shipped orders cannot be cancelled). When Stripe refuses the refund the order stays as it was: 502 (as for staff refunds, a refund Stripe did not answer is completed a few minutes later).
+         */
+        post: operations["cancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/refund/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a paid card order in full or by line (staff only)
+         * @description Refunds through Stripe's Refunds API. Without `items`, everything not yet refunded is refunded; with `items`, those lines (each `quantity` defaults to the line's whole unrefunded quantity). The amount is reserved on the order first with one conditional statement (the database refuses a refunded amount above the total), so concurrent requests can never refund more than was paid: the loser answers 409. Refunded lines not yet shipped go back to stock; refunding everything of an order not yet shipped cancels it. Stripe's answer is final only with its webhooks (`charge.refunded`, `refund.updated`): a refund Stripe later reports failed gives its amount back to the order. Only paid card orders are refunded here (409 otherwise); 503 without Stripe. 502 when Stripe refuses (nothing is refunded, the reservation is given back) or does not answer: then the refund stays `requested` and reserved, and the server asks Stripe again a few minutes later with the same Idempotency-Key, applying whatever Stripe did once.
+         */
+        post: operations["refundOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }
@@ -662,25 +793,41 @@ export interface components {
          */
         MoneyInput: string | number;
         /**
+         * @description Machine code of an error, for programs: `validation_error` (400, with `fields`), `bad_request` (a request the HTTP layer cannot read: malformed HTTP, a Host not allowed, a body that does not inflate, a malformed Stripe event), `invalid_json` (a body that is not JSON), `insufficient_stock`, `email_not_verified`, `invalid_signature`, `checkout_limit` (a shop's limit against stock hoarding), `not_authenticated` (401), `forbidden` (403), `not_found` (404), `method_not_allowed` (405), `request_timeout` (408), `conflict`, `price_changed`, `idempotency_key_reused`, `request_in_progress` (409), `payload_too_large` (413), `unsupported_media_type` (415), `headers_too_large` (431), `throttled` (429), `internal_error` (500, a bug), `bad_gateway` (502), `service_unavailable` (503). Clients should treat a code they do not know like its status.
+         * @enum {string}
+         */
+        ErrorCode: "validation_error" | "bad_request" | "invalid_json" | "insufficient_stock" | "email_not_verified" | "invalid_signature" | "checkout_limit" | "not_authenticated" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "price_changed" | "idempotency_key_reused" | "request_in_progress" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "throttled" | "internal_error" | "bad_gateway" | "service_unavailable";
+        /**
+         * @description `men` or `women` in any case (`mEn` too); stored and compared in lower case.
+         * @example men
+         */
+        CategoryInput: string;
+        /**
+         * @description The one error shape. `error` is for people, `code` for programs, `fields` lists the messages of each refused field. Compatibility members for clients written against the original Django REST framework backend: `detail` repeats `error` (DRF's member; on a 401 it is DRF's exact text, `Authentication credentials were not provided.` without credentials and `Given token not valid for any token type` for a bad or expired token), and each field of `fields` is also a top-level member holding its messages (`{"email": ["Enter a valid email address."]}`), except a field named like one of this shape's own members, which is listed under `fields` only.
          * @example {
          *       "error": "Only 3 item(s) available in stock.",
-         *       "code": "insufficient_stock"
+         *       "code": "insufficient_stock",
+         *       "detail": "Only 3 item(s) available in stock."
          *     }
          */
         Error: {
             /** @description Human-readable message, fit to show to the shopper. */
             error: string;
-            /** @description Machine code: validation_error, not_authenticated, forbidden, not_found, method_not_allowed, conflict, payload_too_large, unsupported_media_type, throttled, service_unavailable, insufficient_stock, price_changed, bad_gateway, email_not_verified, invalid_signature, idempotency_key_reused, request_in_progress, invalid_json (a body that is not JSON), bad_request (a request the HTTP layer cannot read: malformed HTTP, a Host not allowed, a body that does not inflate, a malformed Stripe event), headers_too_large (431: headers or URL over the server's limit), request_timeout (408). */
-            code: string;
+            code: components["schemas"]["ErrorCode"];
+            /** @description The same text as `error` (Django REST framework's member). */
+            detail: string;
             /** @description Per-field messages for validation errors. */
             fields?: {
                 [key: string]: string[];
             };
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @example {
          *       "error": "Prices changed since you added these items. Please review your cart.",
          *       "code": "price_changed",
+         *       "detail": "Prices changed since you added these items. Please review your cart.",
          *       "current_prices": [
          *         {
          *           "id": 12,
@@ -692,8 +839,10 @@ export interface components {
          */
         PriceConflictError: {
             error: string;
-            /** @description Always `price_changed`. */
-            code: string;
+            /** @enum {string} */
+            code: "price_changed";
+            /** @description The same text as `error` (Django REST framework's member). */
+            detail: string;
             fields?: {
                 [key: string]: string[];
             };
@@ -711,6 +860,12 @@ export interface components {
         Message: {
             message: string;
         };
+        /**
+         * @example {
+         *       "status": "ok",
+         *       "database": "ok"
+         *     }
+         */
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -736,13 +891,90 @@ export interface components {
             is_staff: boolean;
             email_verified: boolean;
         };
+        /**
+         * @example {
+         *       "user": {
+         *         "id": 3,
+         *         "email": "asha@example.com",
+         *         "first_name": "Asha",
+         *         "last_name": "Rao",
+         *         "is_staff": false,
+         *         "email_verified": true
+         *       }
+         *     }
+         */
         UserEnvelope: {
             user: components["schemas"]["User"];
+            access?: components["schemas"]["AccessToken"];
+            refresh?: components["schemas"]["RefreshToken"];
         };
+        /**
+         * @description The session's access JWT (1 hour), for `Authorization: Bearer`. In sign-in answers only with `AUTH_TOKENS_IN_BODY=True`.
+         * @example eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJhY2Nlc3MifQ.c2lnbmF0dXJl
+         */
+        AccessToken: string;
+        /**
+         * @description The session's refresh JWT (7 days), exchanged for a new pair at `POST /api/auth/token/refresh/`. In sign-in answers only with `AUTH_TOKENS_IN_BODY=True`.
+         * @example eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJyZWZyZXNoIn0.c2lnbmF0dXJl
+         */
+        RefreshToken: string;
+        /**
+         * @example {
+         *       "access": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJhY2Nlc3MifQ.c2lnbmF0dXJl",
+         *       "refresh": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJyZWZyZXNoIn0.c2lnbmF0dXJl"
+         *     }
+         */
+        TokenPair: {
+            access: components["schemas"]["AccessToken"];
+            refresh: components["schemas"]["RefreshToken"];
+        };
+        /**
+         * @description Optional; without `refresh` the refresh cookie is used.
+         * @example {
+         *       "refresh": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJyZWZyZXNoIn0.c2lnbmF0dXJl"
+         *     }
+         */
+        RefreshRequest: {
+            refresh?: string;
+        };
+        /**
+         * @example {
+         *       "refresh": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJyZWZyZXNoIn0.c2lnbmF0dXJl"
+         *     }
+         */
+        RefreshTokenRequest: {
+            refresh: string;
+        };
+        /**
+         * @example {
+         *       "message": "Token refreshed"
+         *     }
+         */
+        RefreshResult: {
+            /** @example Token refreshed */
+            message: string;
+            access?: components["schemas"]["AccessToken"];
+            refresh?: components["schemas"]["RefreshToken"];
+        };
+        /**
+         * @example {
+         *       "user": {
+         *         "id": 3,
+         *         "email": "asha@gmail.com",
+         *         "first_name": "Asha",
+         *         "last_name": "Rao",
+         *         "is_staff": false,
+         *         "email_verified": true
+         *       },
+         *       "created": false
+         *     }
+         */
         GoogleLoginResult: {
             user: components["schemas"]["User"];
             /** @description True when this sign-in created the account. */
             created: boolean;
+            access?: components["schemas"]["AccessToken"];
+            refresh?: components["schemas"]["RefreshToken"];
         };
         /**
          * @example {
@@ -759,22 +991,49 @@ export interface components {
             first_name?: string;
             last_name?: string;
         };
+        /**
+         * @example {
+         *       "email": "asha@example.com",
+         *       "password": "correct-horse-battery"
+         *     }
+         */
         LoginRequest: {
             /** Format: email */
             email: string;
             password: string;
         };
+        /**
+         * @example {
+         *       "id_token": "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEyMyJ9.eyJhdWQiOiIuLi4ifQ.c2lnbmF0dXJl"
+         *     }
+         */
         GoogleLoginRequest: {
             /** @description The Google ID token (a JWT) from Google Identity Services / One-Tap. */
             id_token: string;
         };
+        /**
+         * @example {
+         *       "token": "hR3x9Qe2Wk7mP0sLrT5uVy8zA1bC4dE6"
+         *     }
+         */
         VerifyEmailRequest: {
             token: string;
         };
+        /**
+         * @example {
+         *       "email": "asha@example.com"
+         *     }
+         */
         PasswordResetRequest: {
             /** Format: email */
             email: string;
         };
+        /**
+         * @example {
+         *       "token": "hR3x9Qe2Wk7mP0sLrT5uVy8zA1bC4dE6",
+         *       "password": "new-correct-horse"
+         *     }
+         */
         PasswordResetConfirmRequest: {
             token: string;
             password: string;
@@ -821,37 +1080,49 @@ export interface components {
         ProductInput: {
             name: string;
             price: components["schemas"]["MoneyInput"];
-            /**
-             * @description Case-insensitive; stored in lower case.
-             * @enum {string}
-             */
-            category: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+            category: components["schemas"]["CategoryInput"];
             description: string;
             /** @default 0 */
-            stock: number;
+            stock?: number;
             /**
              * Format: uri
-             * @description Image URL, or null for none.
+             * @description Image URL (http or https), or null for none.
              */
             image?: string | null;
         };
-        /** @description The fields to change; at least one is required (400 "Provide at least one field to change."). In multipart/form-data an image file alone is enough, which is why the rule is checked by the handler rather than with minProperties. */
+        /**
+         * @description The fields to change; at least one is required (400 "Provide at least one field to change."). In multipart/form-data an image file alone is enough, which is why the rule is checked by the handler rather than with minProperties.
+         * @example {
+         *       "price": "1295.00",
+         *       "stock": 20
+         *     }
+         */
         ProductPatch: {
             name?: string;
             price?: components["schemas"]["MoneyInput"];
-            /** @enum {string} */
-            category?: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+            category?: components["schemas"]["CategoryInput"];
             description?: string;
             stock?: number;
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description Image URL (http or https), or null for none.
+             */
             image?: string | null;
         };
-        /** @description The multipart form of ProductInput. Form fields are text; the server reads numbers written as text (stock "5") as the JSON schema's types and validates the fields with ProductInput's rules and messages. `image` may be a file (uploaded to the media store; its type is recognised by its bytes: 415 for anything but JPEG/PNG/WebP/GIF, 413 above 5 MiB) or a text field holding an image URL. */
+        /**
+         * @description The multipart form of ProductInput. Form fields are text; the server reads numbers written as text (stock "5") as the JSON schema's types and validates the fields with ProductInput's rules and messages. `image` may be a file (uploaded to the media store; its type is recognised by its bytes: 415 for anything but JPEG/PNG/WebP/GIF, 413 above 5 MiB) or a text field holding an image URL.
+         * @example {
+         *       "name": "Goku Tee",
+         *       "price": "1495.00",
+         *       "category": "men",
+         *       "description": "Heavyweight cotton tee with a hand-drawn Goku print.",
+         *       "stock": "24"
+         *     }
+         */
         ProductMultipart: {
             name: string;
             price: string;
-            /** @enum {string} */
-            category: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+            category: components["schemas"]["CategoryInput"];
             description: string;
             /** @description Integer from 0 to 1,000,000. */
             stock?: string;
@@ -861,12 +1132,17 @@ export interface components {
              */
             image?: string;
         };
-        /** @description The multipart form of ProductPatch; an image file alone is a valid change. */
+        /**
+         * @description The multipart form of ProductPatch; an image file alone is a valid change.
+         * @example {
+         *       "price": "1295.00",
+         *       "stock": "20"
+         *     }
+         */
         ProductMultipartPatch: {
             name?: string;
             price?: string;
-            /** @enum {string} */
-            category?: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+            category?: components["schemas"]["CategoryInput"];
             description?: string;
             /** @description Integer from 0 to 1,000,000. */
             stock?: string;
@@ -915,11 +1191,22 @@ export interface components {
             items: components["schemas"]["CartItem"][];
             total: components["schemas"]["Money"];
         };
+        /**
+         * @example {
+         *       "product_id": 12,
+         *       "quantity": 2
+         *     }
+         */
         AddToCartRequest: {
             product_id: number;
             /** @default 1 */
-            quantity: number;
+            quantity?: number;
         };
+        /**
+         * @example {
+         *       "quantity": 3
+         *     }
+         */
         UpdateCartItemRequest: {
             quantity: number;
         };
@@ -927,10 +1214,37 @@ export interface components {
             id: number;
             product: components["schemas"]["Product"];
         };
+        /**
+         * @example {
+         *       "id": 5,
+         *       "items": [
+         *         {
+         *           "id": 9,
+         *           "product": {
+         *             "id": 12,
+         *             "name": "Goku Tee",
+         *             "slug": "goku-tee",
+         *             "price": "1495.00",
+         *             "category": "men",
+         *             "image": "https://res.cloudinary.com/demo/image/upload/products/p01.jpg",
+         *             "description": "Heavyweight cotton tee with a hand-drawn Goku print.",
+         *             "stock": 24,
+         *             "created_at": "2026-11-01T10:00:00Z",
+         *             "updated_at": "2026-11-01T10:00:00Z"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         Wishlist: {
             id: number;
             items: components["schemas"]["WishlistItem"][];
         };
+        /**
+         * @example {
+         *       "product_id": 12
+         *     }
+         */
         AddToWishlistRequest: {
             product_id: number;
         };
@@ -956,7 +1270,12 @@ export interface components {
             /** @description Exactly 6 digits (surrounding whitespace is ignored). */
             pincode: string;
         };
-        /** @description The fields to change, with the rules of `AddressInput`. */
+        /**
+         * @description The fields to change, with the rules of `AddressInput`.
+         * @example {
+         *       "phone": "9123456780"
+         *     }
+         */
         AddressPatch: {
             /** @description 2–100 characters once surrounding whitespace is removed. */
             full_name?: string;
@@ -969,6 +1288,16 @@ export interface components {
             /** @description Exactly 6 digits (surrounding whitespace is ignored). */
             pincode?: string;
         };
+        /**
+         * @example {
+         *       "id": 7,
+         *       "full_name": "Asha Rao",
+         *       "phone": "9876543210",
+         *       "street": "12 MG Road, Indiranagar",
+         *       "city": "Bengaluru",
+         *       "pincode": "560038"
+         *     }
+         */
         Address: {
             id: number;
             full_name: string;
@@ -1016,22 +1345,58 @@ export interface components {
             /** @description A saved address of the user (instead of `address`). */
             address_id?: number;
         };
+        /**
+         * @example {
+         *       "message": "COD order placed",
+         *       "order_id": 41,
+         *       "payment_method": "cod",
+         *       "status": "processing"
+         *     }
+         */
         CodOrderResult: {
             /** @example COD order placed */
             message: string;
             order_id: number;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             payment_method: "cod";
             /** @enum {string} */
             status: "processing";
         };
+        /**
+         * @example {
+         *       "checkout_url": "https://checkout.stripe.com/c/pay/cs_test_a1B2c3",
+         *       "order_id": 42,
+         *       "payment_method": "stripe"
+         *     }
+         */
         StripeCheckoutResult: {
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description Stripe's hosted checkout page; send the shopper there.
+             */
             checkout_url: string;
             order_id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            payment_method: "stripe";
         };
         /** @enum {string} */
         OrderStatus: "pending" | "processing" | "paid" | "failed" | "cancelled" | "shipped" | "delivered";
+        /**
+         * @description Where the order is (`order_status`): the stored `status` with a paid card order that is not yet shipped shown as `processing`, as the later storefront expects.
+         * @enum {string}
+         */
+        FulfilmentStatus: "pending" | "processing" | "shipped" | "delivered" | "cancelled" | "failed";
+        /**
+         * @description Whether the order's money has come in (`payment_status`): `unpaid` (a card checkout not yet paid, a cash order until staff record the cash), `paid`, `partially_refunded`, `refunded`. Stored beside `status` and kept consistent with it by the database.
+         * @enum {string}
+         */
+        PaymentStatus: "unpaid" | "paid" | "partially_refunded" | "refunded";
         OrderItem: {
             id: number;
             /** @description Product id, or null when the product has since been deleted. */
@@ -1040,6 +1405,31 @@ export interface components {
             image: string | null;
             quantity: number;
             price: components["schemas"]["Money"];
+            /**
+             * @description The product's current category; null when the product has been deleted.
+             * @enum {string|null}
+             */
+            category: "men" | "women" | null;
+            /** @description The product's current stock; null when the product has been deleted. */
+            stock: number | null;
+            /** @description How many of this line have been refunded. */
+            refunded_quantity: number;
+        };
+        /** @description A refund of (part of) a card order. `requested` while Stripe has not answered yet; then Stripe's status: `pending`, `succeeded`, `failed` or `canceled` (a failed or canceled refund no longer counts in the order's `refunded_amount`). */
+        Refund: {
+            id: number;
+            amount: components["schemas"]["Money"];
+            /** @enum {string} */
+            status: "requested" | "pending" | "succeeded" | "failed" | "canceled";
+            /** @enum {string|null} */
+            reason: "duplicate" | "fraudulent" | "requested_by_customer" | null;
+            /** @description The refunded lines; empty for a refund of the whole remaining amount made outside this API. */
+            items: {
+                item_id: number;
+                quantity: number;
+            }[];
+            /** Format: date-time */
+            created_at: string;
         };
         /**
          * @example {
@@ -1059,19 +1449,27 @@ export interface components {
          *           "product_name": "Goku Tee",
          *           "image": "https://res.cloudinary.com/demo/image/upload/v1/products/goku-tee.webp",
          *           "quantity": 2,
-         *           "price": "1495.00"
+         *           "price": "1495.00",
+         *           "category": "men",
+         *           "stock": 14,
+         *           "refunded_quantity": 0
          *         }
          *       ],
          *       "total_amount": "2990.00",
          *       "currency": "inr",
          *       "payment_method": "cod",
          *       "status": "processing",
+         *       "order_status": "processing",
+         *       "payment_status": "unpaid",
+         *       "refunded_amount": "0.00",
+         *       "refunds": [],
          *       "stripe_session_id": null,
          *       "created_at": "2024-05-04T12:30:00.000Z"
          *     }
          */
         Order: {
             id: number;
+            /** @description The customer's user id. */
             user: number;
             address: components["schemas"]["ShippingAddress"];
             items: components["schemas"]["OrderItem"][];
@@ -1081,23 +1479,144 @@ export interface components {
             /** @enum {string} */
             payment_method: "cod" | "stripe";
             status: components["schemas"]["OrderStatus"];
+            order_status: components["schemas"]["FulfilmentStatus"];
+            payment_status: components["schemas"]["PaymentStatus"];
+            refunded_amount: components["schemas"]["Money"];
+            /** @description Refunds of this order, oldest first. */
+            refunds: components["schemas"]["Refund"][];
             stripe_session_id: string | null;
             /** Format: date-time */
             created_at: string;
         };
+        /**
+<<<<<<< HEAD
+         * @description At least one member. `status` is the original's field; `order_status` and `payment_status` the later original's (any case; checked against the choices after lower-casing). `status` and `order_status` together must agree.
+         * @example {
+         *       "order_status": "delivered",
+         *       "payment_status": "paid"
+=======
+         * @example {
+         *       "status": "shipped"
+>>>>>>> compat
+         *     }
+         */
         OrderStatusUpdate: {
             /** @enum {string} */
-            status: "shipped" | "delivered" | "cancelled";
+            status?: "shipped" | "delivered" | "cancelled";
+            /**
+             * @description processing, shipped, delivered or cancelled.
+             * @example shipped
+             */
+            order_status?: string;
+            /**
+             * @description unpaid or paid (paid is recorded for cash-on-delivery orders).
+             * @example paid
+             */
+            payment_status?: string;
         };
+        /** @description The updated order (as before) with the later original's `message` and `order` added. */
+        OrderUpdateResult: {
+            /** @example Order updated successfully */
+            message: string;
+            order: components["schemas"]["Order"];
+            id: number;
+            /** @description The customer's user id. */
+            user: number;
+            address: components["schemas"]["ShippingAddress"];
+            items: components["schemas"]["OrderItem"][];
+            total_amount: components["schemas"]["Money"];
+            /** @example inr */
+            currency: string;
+            /** @enum {string} */
+            payment_method: "cod" | "stripe";
+            status: components["schemas"]["OrderStatus"];
+            order_status: components["schemas"]["FulfilmentStatus"];
+            payment_status: components["schemas"]["PaymentStatus"];
+            refunded_amount: components["schemas"]["Money"];
+            /** @description Refunds of this order, oldest first. */
+            refunds: components["schemas"]["Refund"][];
+            stripe_session_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        CancelOrderResult: {
+            /** @example Order cancelled successfully */
+            message: string;
+            order_id: number;
+            /**
+             * @description What happens to the money of a paid order; null when nothing was paid.
+             * @example A refund of 2990.00 INR has been issued to your card; it usually arrives within 5–10 business days.
+             */
+            refund_info: string | null;
+            order: components["schemas"]["Order"];
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": 88,
+         *           "quantity": 1
+         *         }
+         *       ],
+         *       "reason": "requested_by_customer"
+         *     }
+         */
+        RefundRequest: {
+            /** @description Lines to refund; when omitted, everything not yet refunded. */
+            items?: {
+                /** @description Order line id. */
+                id: number;
+                /** @description How many of the line; defaults to all not yet refunded. */
+                quantity?: number;
+            }[];
+            /** @enum {string} */
+            reason?: "duplicate" | "fraudulent" | "requested_by_customer";
+        };
+        RefundResult: {
+            /** @example Refund issued */
+            message: string;
+            refund: components["schemas"]["Refund"];
+            order: components["schemas"]["Order"];
+        };
+        /**
+         * @example {
+         *       "order_id": 42,
+         *       "status": "paid",
+         *       "payment_verified": true
+         *     }
+         */
         VerifyPaymentResult: {
             order_id: number;
             status: components["schemas"]["OrderStatus"];
             payment_verified: boolean;
         };
-        /** @description A Stripe event as delivered (verified against the raw body, not this schema). */
+        /**
+         * @description A Stripe event as delivered (verified against the raw body, not this schema).
+         * @example {
+         *       "id": "evt_1Qx2",
+         *       "type": "checkout.session.completed",
+         *       "data": {
+         *         "object": {
+         *           "id": "cs_test_a1B2c3",
+         *           "object": "checkout.session",
+         *           "payment_status": "paid",
+         *           "amount_total": 299000,
+         *           "currency": "inr",
+         *           "metadata": {
+         *             "order_id": "42"
+         *           }
+         *         }
+         *       }
+         *     }
+         */
         StripeEvent: {
             [key: string]: unknown;
         };
+        /**
+         * @example {
+         *       "status": "success"
+         *     }
+         */
         WebhookAck: {
             /** @enum {string} */
             status: "success" | "ignored";
@@ -1113,7 +1632,7 @@ export interface components {
             };
             content?: never;
         };
-        /** @description Invalid request (`validation_error`, or a business rule such as `insufficient_stock`). */
+        /** @description Invalid request (`validation_error`, or a business rule such as `insufficient_stock` or `checkout_limit`). */
         BadRequest: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
@@ -1124,9 +1643,13 @@ export interface components {
                  * @example {
                  *       "error": "Invalid request.",
                  *       "code": "validation_error",
+                 *       "detail": "Invalid request.",
+                 *       "quantity": [
+                 *         "Ensure this value is less than or equal to 99."
+                 *       ],
                  *       "fields": {
                  *         "quantity": [
-                 *           "must be <= 99"
+                 *           "Ensure this value is less than or equal to 99."
                  *         ]
                  *       }
                  *     }
@@ -1144,7 +1667,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Authentication credentials were not provided.",
-                 *       "code": "not_authenticated"
+                 *       "code": "not_authenticated",
+                 *       "detail": "Authentication credentials were not provided."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1160,7 +1684,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Request origin is not trusted.",
-                 *       "code": "forbidden"
+                 *       "code": "forbidden",
+                 *       "detail": "Request origin is not trusted."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1176,7 +1701,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Not found.",
-                 *       "code": "not_found"
+                 *       "code": "not_found",
+                 *       "detail": "Not found."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1192,7 +1718,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Cannot change status from delivered to cancelled.",
-                 *       "code": "conflict"
+                 *       "code": "conflict",
+                 *       "detail": "Cannot change status from delivered to cancelled."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1208,7 +1735,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Request body too large.",
-                 *       "code": "payload_too_large"
+                 *       "code": "payload_too_large",
+                 *       "detail": "Request body too large."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1224,7 +1752,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Content-Type must be application/json.",
-                 *       "code": "unsupported_media_type"
+                 *       "code": "unsupported_media_type",
+                 *       "detail": "Content-Type must be application/json."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1241,7 +1770,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Too many attempts. Try again later.",
-                 *       "code": "throttled"
+                 *       "code": "throttled",
+                 *       "detail": "Too many attempts. Try again later."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1257,23 +1787,26 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Payment provider error. Please try again.",
-                 *       "code": "bad_gateway"
+                 *       "code": "bad_gateway",
+                 *       "detail": "Payment provider error. Please try again."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description A dependency (database, Google certificates, configuration) is unavailable (`service_unavailable`). */
+        /** @description A dependency (database, Google certificates, configuration) is unavailable, or too many password hashes are running or waiting in this server process (`PASSWORD_HASH_CONCURRENCY`, `PASSWORD_HASH_QUEUE`) (`service_unavailable`). When the database is unreachable, the request ran out of time or the password hashing is busy, `Retry-After` says when to try again. */
         ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
                 /**
                  * @example {
                  *       "error": "Database unavailable.",
-                 *       "code": "service_unavailable"
+                 *       "code": "service_unavailable",
+                 *       "detail": "Database unavailable."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1289,7 +1822,7 @@ export interface components {
         AddressId: number;
         /** @description Order id. */
         OrderId: number;
-        /** @description Page size. */
+        /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
         Limit: number;
         /** @description Number of items to skip. */
         Offset: number;
@@ -1302,7 +1835,7 @@ export interface components {
         XRequestId: string;
         /** @description The `access` and `refresh` session cookies (`HttpOnly; Path=/`), set or cleared. */
         SetCookie: string;
-        /** @description Number of items matching the query, ignoring `limit`/`offset`. */
+        /** @description Number of items matching the query, ignoring `limit`/`offset`. Always exact. For the product list it is not counted on every request: each server process keeps the count of each filter combination and counts again only after the catalogue changed (a product created, deleted, or its name, description, category or price changed; stock changes do not alter any count). The database numbers catalogue versions, so the cached counts of every process follow a write made through any of them. */
         XTotalCount: number;
         /** @description RFC 8288 links to the `next`, `prev`, `first` and `last` pages. */
         Link: string;
@@ -1443,6 +1976,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     login: {
@@ -1474,6 +2008,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     googleLogin: {
@@ -1515,9 +2050,13 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
         responses: {
-            /** @description Session renewed; cookies set. */
+            /** @description Session renewed; cookies set, or the new tokens in the body. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -1525,12 +2064,77 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Message"];
+                    "application/json": components["schemas"]["RefreshResult"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    obtainTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Logged in; the session's tokens. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    refreshTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The new access and refresh tokens (the one sent is used up). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     logout: {
@@ -1540,7 +2144,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
         responses: {
             /** @description Logged out; cookies cleared. */
             200: {
@@ -1555,6 +2163,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getMe: {
@@ -1578,6 +2189,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     verifyEmail: {
@@ -1607,6 +2219,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     resendVerification: {
@@ -1632,6 +2245,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     requestPasswordReset: {
@@ -1662,6 +2276,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     confirmPasswordReset: {
@@ -1691,18 +2306,20 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listProducts: {
         parameters: {
             query?: {
                 search?: string;
-                category?: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+                category?: components["schemas"]["CategoryInput"];
                 /** @example 500 */
                 min_price?: string;
                 /** @example 2000.00 */
                 max_price?: string;
-                /** @description Page size. */
+                /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of items to skip. */
                 offset?: components["parameters"]["Offset"];
@@ -1732,6 +2349,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createProduct: {
@@ -1765,6 +2383,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getProduct: {
@@ -1797,6 +2416,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     replaceProduct: {
@@ -1833,6 +2453,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteProduct: {
@@ -1859,6 +2480,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateProduct: {
@@ -1895,6 +2517,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getCart: {
@@ -1918,6 +2541,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     addToCart: {
@@ -1949,6 +2573,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateCartItem: {
@@ -1983,6 +2608,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     removeCartItem: {
@@ -2011,6 +2637,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     clearCart: {
@@ -2035,6 +2662,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getWishlist: {
@@ -2058,6 +2686,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     addToWishlist: {
@@ -2089,6 +2718,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     removeWishlistItem: {
@@ -2117,6 +2747,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listAddresses: {
@@ -2140,6 +2771,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createAddress: {
@@ -2170,6 +2802,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteAddress: {
@@ -2196,6 +2829,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateAddress: {
@@ -2230,6 +2864,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createOrder: {
@@ -2341,6 +2976,55 @@ export interface operations {
     listMyOrders: {
         parameters: {
             query?: {
+                /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
+                limit?: components["parameters"]["Limit"];
+                /** @description Number of items to skip. */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of orders (a bare array). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAllOrders: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["OrderStatus"];
+                order_status?: components["schemas"]["FulfilmentStatus"];
+                payment_status?: components["schemas"]["PaymentStatus"];
+                payment_method?: "cod" | "stripe";
+                /** @description Only this user's orders. */
+                user?: number;
+                /**
+                 * @description Orders placed on or after this day (UTC).
+                 * @example 2026-11-01
+                 */
+                start_date?: string;
+                /**
+                 * @description Orders placed on or before this day (UTC).
+                 * @example 2026-11-30
+                 */
+                end_date?: string;
+                /** @description An order id (`41`, `#41`) or part of the customer's email. */
+                search?: string;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of items to skip. */
@@ -2366,6 +3050,34 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
     };
     updateOrderStatus: {
@@ -2391,7 +3103,75 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Order"];
+                    "application/json": components["schemas"]["OrderUpdateResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelOrderResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    refundOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefundRequest"];
+            };
+        };
+        responses: {
+            /** @description The refund Stripe accepted, and the order after it. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundResult"];
                 };
             };
             400: components["responses"]["BadRequest"];

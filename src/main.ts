@@ -73,7 +73,8 @@ async function main(): Promise<void> {
 
   // Once per start, before any worker serves: concurrent starts of several machines are safe
   // too (knex's migration lock; the seed only fills an empty catalogue).
-  const db = createDatabase({ ...config, poolMax: 1 });
+  // Migrations and the seed answer no request: the commands' timeouts, not the server's (no databaseTimeouts).
+  const db = createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 1 });
   try {
     await prepareDatabase(config, db, log);
   } finally {

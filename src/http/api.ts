@@ -5,6 +5,7 @@
 // business: it is asked through `authenticate`, once per request, only for secured operations.
 import type { RouterContext } from '@koa/router';
 import type Koa from 'koa';
+import { cachePolicy } from './cache-policy.js';
 import { forbidden, notAuthenticated } from './errors.js';
 import { refuseMalformedPathParameters, refuseUnstorableText } from './hostile-input.js';
 import { bodyParsing } from './middleware.js';
@@ -135,10 +136,11 @@ export async function createApi<Env extends OperationEnv>(table: OperationTable<
     };
 
     const parse = operation.requestBody ? bodyParsing(operation.requestBody.content, bodySchemaOf(operation)) : undefined;
+    const run = cachePolicy(loadsUser, (ctx: RouterContext) => (parse ? (parse(ctx, () => answer(ctx)) as Promise<void>) : answer(ctx)));
     return (ctx) => {
       // Which operation a request was routed to, for whoever counts requests (the metrics).
       ctx.state.operationId = operation.operationId;
-      return parse ? (parse(ctx, () => answer(ctx)) as Promise<void>) : answer(ctx);
+      return run(ctx);
     };
   };
 

@@ -1,11 +1,12 @@
 // One serving process: the API on PORT, the housekeeping chores, and a graceful stop. It is the
 // whole server on the embedded database, and each worker of the cluster on PostgreSQL.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import { forgetEndedSessions } from '../accounts/housekeeping.js';
 import { createApp } from '../app.js';
 import type { Config } from '../config.js';
 import { answerMalformedRequests } from '../http/client-errors.js';
+import { createHttpServer } from '../http/server-timeouts.js';
 import type { Logger } from '../log.js';
 import { sweepAbandonedCheckouts } from '../orders/payment-sweeper.js';
 import { startHousekeeping } from '../platform/housekeeping.js';
@@ -23,8 +24,7 @@ export async function serve(config: Config, db: Knex, log: Logger): Promise<Serv
   const services = createServices(config, db, log);
   instrumentPool(db);
   const { koa } = await createApp(services);
-  const handle = koa.callback();
-  const server = createServer((request, response) => void handle(request, response));
+  const server = createHttpServer(koa, config.http);
   const draining = drainable(server);
   answerMalformedRequests(server, log);
   await new Promise<void>((resolve, reject) => {
