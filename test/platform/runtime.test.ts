@@ -12,9 +12,9 @@ import { expect } from 'chai';
 import { createDatabase } from '../../src/db.js';
 import { runExclusively } from '../../src/platform/housekeeping.js';
 import { specViolations } from '../../testing/spec.js';
+import { freePort } from '../support/spawned-server.js';
 import {
   descendants,
-  freePort,
   isAlive,
   ownPostgresDatabase,
   portAnswers,
