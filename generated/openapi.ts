@@ -1489,15 +1489,10 @@ export interface components {
             created_at: string;
         };
         /**
-<<<<<<< HEAD
          * @description At least one member. `status` is the original's field; `order_status` and `payment_status` the later original's (any case; checked against the choices after lower-casing). `status` and `order_status` together must agree.
          * @example {
          *       "order_status": "delivered",
          *       "payment_status": "paid"
-=======
-         * @example {
-         *       "status": "shipped"
->>>>>>> compat
          *     }
          */
         OrderStatusUpdate: {
@@ -3025,7 +3020,7 @@ export interface operations {
                 end_date?: string;
                 /** @description An order id (`41`, `#41`) or part of the customer's email. */
                 search?: string;
-                /** @description Page size. */
+                /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of items to skip. */
                 offset?: components["parameters"]["Offset"];
