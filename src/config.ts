@@ -65,7 +65,26 @@ export interface Config extends DatabaseConfig, MediaConfig {
   };
   google: { clientId: string | undefined; certsUrl: string | undefined };
   mail: { smtpUrl: string | undefined; from: string };
-  throttle: { login: RateLimit; register: RateLimit; verification: RateLimit; passwordReset: RateLimit };
+  throttle: {
+    /** Failed logins per email + client address. */
+    login: RateLimit;
+    /** Failed logins per email, whatever the address (a botnet's guesses add up here). */
+    loginAccount: RateLimit;
+    register: RateLimit;
+    verification: RateLimit;
+    /** Reset mails per email. */
+    passwordReset: RateLimit;
+    /** Reset mails per client address (spraying many accounts). */
+    passwordResetIp: RateLimit;
+    /** Reset confirmations per client address. */
+    passwordResetConfirm: RateLimit;
+  };
+  /** Password hashes (and checks) run at once per process, and how many more may wait. */
+  passwordHashing: { concurrency: number; queue: number };
+  /** Seconds in which a just-rotated refresh token still works for concurrent callers (two tabs). */
+  refreshReuseGraceSeconds: number;
+  /** Login, registration and Google sign-in also answer `access` and `refresh` in their bodies. */
+  tokensInBody: boolean;
   requireEmailVerification: boolean;
   logLevel: string;
   /** Trust X-Forwarded-* headers (behind a reverse proxy): client IPs for throttling, https for cookies. */
@@ -297,7 +316,16 @@ function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: strin
       register: read.rateLimit('THROTTLE_REGISTER', '20/1h'),
       verification: read.rateLimit('THROTTLE_VERIFICATION', '5/1h'),
       passwordReset: read.rateLimit('THROTTLE_PASSWORD_RESET', '5/1h'),
+      loginAccount: read.rateLimit('THROTTLE_LOGIN_ACCOUNT', '10/5m'),
+      passwordResetIp: read.rateLimit('THROTTLE_PASSWORD_RESET_IP', '20/1h'),
+      passwordResetConfirm: read.rateLimit('THROTTLE_PASSWORD_RESET_CONFIRM', '10/15m'),
     },
+    passwordHashing: {
+      concurrency: read.integer('PASSWORD_HASH_CONCURRENCY', 4, 1, 64),
+      queue: read.integer('PASSWORD_HASH_QUEUE', 16, 0, 10000),
+    },
+    refreshReuseGraceSeconds: read.integer('REFRESH_REUSE_GRACE_SECONDS', 10, 0, 300),
+    tokensInBody: read.bool('AUTH_TOKENS_IN_BODY', false),
     requireEmailVerification: read.bool('REQUIRE_EMAIL_VERIFICATION', false),
     logLevel,
     trustProxy: read.bool('TRUST_PROXY', false),
