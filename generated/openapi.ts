@@ -638,7 +638,7 @@ export interface paths {
         put?: never;
         /**
          * Stripe webhook receiver
-         * @description The signature is checked against `STRIPE_WEBHOOK_SECRET` over the raw body (400 `invalid_signature` when missing or bad). Each event is applied exactly once: its id is recorded in the same transaction as its effect. `checkout.session.completed` and `checkout.session.async_payment_succeeded` mark the order paid only when the session is the one stored on the order, `payment_status` is `paid` and amount and currency match; `checkout.session.async_payment_failed` marks it failed and `checkout.session.expired` cancelled, both giving the stock back. Only a pending order changes, so late or out-of-order events never move a paid order backwards. Answers `success` when the event was applied (even if it changed nothing), `ignored` for duplicates and other event types. 503 when no webhook secret is configured. Like every write, a call carrying a session cookie from an untrusted origin answers 403 (Stripe sends no cookies).
+         * @description The signature is checked against `STRIPE_WEBHOOK_SECRET` over the raw body (400 `invalid_signature` when missing or bad). Each event is applied exactly once: its id is recorded in the same transaction as its effect. `checkout.session.completed` and `checkout.session.async_payment_succeeded` mark the order paid only when the session is the one stored on the order, `payment_status` is `paid` and amount and currency match; `checkout.session.async_payment_failed` marks it failed and `checkout.session.expired` cancelled, both giving the stock back. Only a pending order changes, so late or out-of-order events never move a paid order backwards. Refunds: `refund.updated` records Stripe's verdict on a refund this API requested (a `failed` or `canceled` refund gives its amount back to the order), and `charge.refunded` records a refund made elsewhere (the Stripe Dashboard) on the order whose payment it was, capped at what was paid. Answers `success` when the event was applied (even if it changed nothing), `ignored` for duplicates and other event types. 503 when no webhook secret is configured. Like every write, a call carrying a session cookie from an untrusted origin answers 403 (Stripe sends no cookies).
          */
         post: operations["stripeWebhook"];
         delete?: never;
@@ -664,6 +664,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/admin/all/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every order, newest first, with filters and search (staff only)
+         * @description A bare array of orders in the `my/` shape, newest first, paged with `limit`/`offset` (`X-Total-Count`, `Link`). Filters combine: `status` (the stored status), `order_status` (the fulfilment view: `processing` includes paid card orders not yet shipped), `payment_status`, `payment_method`, `user` (a user id), `start_date` and `end_date` (inclusive days, UTC). `search` finds an order by its id (`41` or `#41`) or by a case-insensitive part of the customer's email.
+         */
+        get: operations["listAllOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One order, for its owner or staff
+         * @description The order in the `my/` shape. Another user's order answers 404, like one that does not exist.
+         */
+        get: operations["getOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orders/{id}/status/": {
         parameters: {
             query?: never;
@@ -681,10 +724,56 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Move an order to shipped, delivered or cancelled (staff only)
-         * @description Allowed transitions: processing or paid → shipped → delivered; pending or processing → cancelled (stock is given back). Any other transition (including cancelling a paid order, which needs a refund) answers 409. Cancelling a pending card order first expires its Stripe Checkout Session (409 if the customer has already paid, 502 when Stripe cannot be reached, 503 when Stripe is not configured).
+         * Move an order along its fulfilment or mark a cash order paid (staff only)
+         * @description `status` (as before) or `order_status` moves the order: processing or paid → shipped → delivered; pending or processing → cancelled (stock is given back). `payment_status: paid` records the cash of a cash-on-delivery order (unpaid → paid, once it is processing, shipped or delivered); a card order's payment is Stripe's to report, and refunds go through `POST /api/orders/{id}/refund/`. `order_status` and `payment_status` are case-insensitive (`Shipped` works) and may come together: both change or neither does. A value equal to the current one changes nothing; a request that changes nothing at all, and any other transition (including cancelling a paid order, which needs a refund), answers 409. Cancelling a pending card order first expires its Stripe Checkout Session (409 if the customer has already paid, 502 when Stripe cannot be reached, 503 when Stripe is not configured). The answer is the updated order with, in addition, `message` and the same order under `order` (the later original's shape).
          */
         patch: operations["updateOrderStatus"];
+        trace?: never;
+    };
+    "/api/orders/{id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The customer cancels their own order while it is still processing
+         * @description Owner only (another user's order answers 404). Allowed while the order is processing — a cash order not yet shipped, or a paid card order not yet shipped; the stock comes back exactly once, and a paid card order is refunded in full through Stripe (`refund_info` says so; it is null when nothing was paid). Anything else answers 409 (a pending card checkout expires by itself or can be abandoned; shipped orders cannot be cancelled). When Stripe refuses the refund the order stays as it was: 502 (as for staff refunds, a refund Stripe did not answer is completed a few minutes later).
+         */
+        post: operations["cancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/refund/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a paid card order in full or by line (staff only)
+         * @description Refunds through Stripe's Refunds API. Without `items`, everything not yet refunded is refunded; with `items`, those lines (each `quantity` defaults to the line's whole unrefunded quantity). The amount is reserved on the order first with one conditional statement (the database refuses a refunded amount above the total), so concurrent requests can never refund more than was paid: the loser answers 409. Refunded lines not yet shipped go back to stock; refunding everything of an order not yet shipped cancels it. Stripe's answer is final only with its webhooks (`charge.refunded`, `refund.updated`): a refund Stripe later reports failed gives its amount back to the order. Only paid card orders are refunded here (409 otherwise); 503 without Stripe. 502 when Stripe refuses (nothing is refunded, the reservation is given back) or does not answer: then the refund stays `requested` and reserved, and the server asks Stripe again a few minutes later with the same Idempotency-Key, applying whatever Stripe did once.
+         */
+        post: operations["refundOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }
@@ -1124,6 +1213,16 @@ export interface components {
         };
         /** @enum {string} */
         OrderStatus: "pending" | "processing" | "paid" | "failed" | "cancelled" | "shipped" | "delivered";
+        /**
+         * @description Where the order is (`order_status`): the stored `status` with a paid card order that is not yet shipped shown as `processing`, as the later storefront expects.
+         * @enum {string}
+         */
+        FulfilmentStatus: "pending" | "processing" | "shipped" | "delivered" | "cancelled" | "failed";
+        /**
+         * @description Whether the order's money has come in (`payment_status`): `unpaid` (a card checkout not yet paid, a cash order until staff record the cash), `paid`, `partially_refunded`, `refunded`. Stored beside `status` and kept consistent with it by the database.
+         * @enum {string}
+         */
+        PaymentStatus: "unpaid" | "paid" | "partially_refunded" | "refunded";
         OrderItem: {
             id: number;
             /** @description Product id, or null when the product has since been deleted. */
@@ -1132,6 +1231,31 @@ export interface components {
             image: string | null;
             quantity: number;
             price: components["schemas"]["Money"];
+            /**
+             * @description The product's current category; null when the product has been deleted.
+             * @enum {string|null}
+             */
+            category: "men" | "women" | null;
+            /** @description The product's current stock; null when the product has been deleted. */
+            stock: number | null;
+            /** @description How many of this line have been refunded. */
+            refunded_quantity: number;
+        };
+        /** @description A refund of (part of) a card order. `requested` while Stripe has not answered yet; then Stripe's status: `pending`, `succeeded`, `failed` or `canceled` (a failed or canceled refund no longer counts in the order's `refunded_amount`). */
+        Refund: {
+            id: number;
+            amount: components["schemas"]["Money"];
+            /** @enum {string} */
+            status: "requested" | "pending" | "succeeded" | "failed" | "canceled";
+            /** @enum {string|null} */
+            reason: "duplicate" | "fraudulent" | "requested_by_customer" | null;
+            /** @description The refunded lines; empty for a refund of the whole remaining amount made outside this API. */
+            items: {
+                item_id: number;
+                quantity: number;
+            }[];
+            /** Format: date-time */
+            created_at: string;
         };
         /**
          * @example {
@@ -1151,19 +1275,27 @@ export interface components {
          *           "product_name": "Goku Tee",
          *           "image": "https://res.cloudinary.com/demo/image/upload/v1/products/goku-tee.webp",
          *           "quantity": 2,
-         *           "price": "1495.00"
+         *           "price": "1495.00",
+         *           "category": "men",
+         *           "stock": 14,
+         *           "refunded_quantity": 0
          *         }
          *       ],
          *       "total_amount": "2990.00",
          *       "currency": "inr",
          *       "payment_method": "cod",
          *       "status": "processing",
+         *       "order_status": "processing",
+         *       "payment_status": "unpaid",
+         *       "refunded_amount": "0.00",
+         *       "refunds": [],
          *       "stripe_session_id": null,
          *       "created_at": "2024-05-04T12:30:00.000Z"
          *     }
          */
         Order: {
             id: number;
+            /** @description The customer's user id. */
             user: number;
             address: components["schemas"]["ShippingAddress"];
             items: components["schemas"]["OrderItem"][];
@@ -1173,13 +1305,99 @@ export interface components {
             /** @enum {string} */
             payment_method: "cod" | "stripe";
             status: components["schemas"]["OrderStatus"];
+            order_status: components["schemas"]["FulfilmentStatus"];
+            payment_status: components["schemas"]["PaymentStatus"];
+            refunded_amount: components["schemas"]["Money"];
+            /** @description Refunds of this order, oldest first. */
+            refunds: components["schemas"]["Refund"][];
             stripe_session_id: string | null;
             /** Format: date-time */
             created_at: string;
         };
+        /**
+         * @description At least one member. `status` is the original's field; `order_status` and `payment_status` the later original's (any case; checked against the choices after lower-casing). `status` and `order_status` together must agree.
+         * @example {
+         *       "order_status": "delivered",
+         *       "payment_status": "paid"
+         *     }
+         */
         OrderStatusUpdate: {
             /** @enum {string} */
-            status: "shipped" | "delivered" | "cancelled";
+            status?: "shipped" | "delivered" | "cancelled";
+            /**
+             * @description processing, shipped, delivered or cancelled.
+             * @example shipped
+             */
+            order_status?: string;
+            /**
+             * @description unpaid or paid (paid is recorded for cash-on-delivery orders).
+             * @example paid
+             */
+            payment_status?: string;
+        };
+        /** @description The updated order (as before) with the later original's `message` and `order` added. */
+        OrderUpdateResult: {
+            /** @example Order updated successfully */
+            message: string;
+            order: components["schemas"]["Order"];
+            id: number;
+            /** @description The customer's user id. */
+            user: number;
+            address: components["schemas"]["ShippingAddress"];
+            items: components["schemas"]["OrderItem"][];
+            total_amount: components["schemas"]["Money"];
+            /** @example inr */
+            currency: string;
+            /** @enum {string} */
+            payment_method: "cod" | "stripe";
+            status: components["schemas"]["OrderStatus"];
+            order_status: components["schemas"]["FulfilmentStatus"];
+            payment_status: components["schemas"]["PaymentStatus"];
+            refunded_amount: components["schemas"]["Money"];
+            /** @description Refunds of this order, oldest first. */
+            refunds: components["schemas"]["Refund"][];
+            stripe_session_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        CancelOrderResult: {
+            /** @example Order cancelled successfully */
+            message: string;
+            order_id: number;
+            /**
+             * @description What happens to the money of a paid order; null when nothing was paid.
+             * @example A refund of 2990.00 INR has been issued to your card; it usually arrives within 5–10 business days.
+             */
+            refund_info: string | null;
+            order: components["schemas"]["Order"];
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": 88,
+         *           "quantity": 1
+         *         }
+         *       ],
+         *       "reason": "requested_by_customer"
+         *     }
+         */
+        RefundRequest: {
+            /** @description Lines to refund; when omitted, everything not yet refunded. */
+            items?: {
+                /** @description Order line id. */
+                id: number;
+                /** @description How many of the line; defaults to all not yet refunded. */
+                quantity?: number;
+            }[];
+            /** @enum {string} */
+            reason?: "duplicate" | "fraudulent" | "requested_by_customer";
+        };
+        RefundResult: {
+            /** @example Refund issued */
+            message: string;
+            refund: components["schemas"]["Refund"];
+            order: components["schemas"]["Order"];
         };
         VerifyPaymentResult: {
             order_id: number;
@@ -1339,23 +1557,6 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Too many password hashes are running or waiting in this server process (`PASSWORD_HASH_CONCURRENCY`, `PASSWORD_HASH_QUEUE`), or the database is unavailable (see Outages); retry after `Retry-After` seconds (`service_unavailable`). */
-        PasswordHashingBusy: {
-            headers: {
-                "X-Request-Id": components["headers"]["XRequestId"];
-                "Retry-After": components["headers"]["RetryAfter"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "error": "The server is busy checking passwords. Try again in a moment.",
-                 *       "code": "service_unavailable"
-                 *     }
-                 */
-                "application/json": components["schemas"]["Error"];
-            };
-        };
         /** @description An upstream service (Stripe, Cloudinary) failed (`bad_gateway`). */
         BadGateway: {
             headers: {
@@ -1372,7 +1573,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description A dependency (database, Google certificates, configuration) is unavailable (`service_unavailable`). When the database is unreachable or the request ran out of time, `Retry-After` says when to try again. */
+        /** @description A dependency (database, Google certificates, configuration) is unavailable, or too many password hashes are running or waiting in this server process (`PASSWORD_HASH_CONCURRENCY`, `PASSWORD_HASH_QUEUE`) (`service_unavailable`). When the database is unreachable, the request ran out of time or the password hashing is busy, `Retry-After` says when to try again. */
         ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
@@ -1553,7 +1754,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
-            503: components["responses"]["PasswordHashingBusy"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     login: {
@@ -1585,7 +1786,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
-            503: components["responses"]["PasswordHashingBusy"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     googleLogin: {
@@ -1680,7 +1881,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
-            503: components["responses"]["PasswordHashingBusy"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     refreshTokens: {
@@ -1884,7 +2085,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
-            503: components["responses"]["PasswordHashingBusy"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listProducts: {
@@ -2581,6 +2782,82 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listAllOrders: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["OrderStatus"];
+                order_status?: components["schemas"]["FulfilmentStatus"];
+                payment_status?: components["schemas"]["PaymentStatus"];
+                payment_method?: "cod" | "stripe";
+                /** @description Only this user's orders. */
+                user?: number;
+                /**
+                 * @description Orders placed on or after this day (UTC).
+                 * @example 2026-11-01
+                 */
+                start_date?: string;
+                /**
+                 * @description Orders placed on or before this day (UTC).
+                 * @example 2026-11-30
+                 */
+                end_date?: string;
+                /** @description An order id (`41`, `#41`) or part of the customer's email. */
+                search?: string;
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Number of items to skip. */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of orders (a bare array). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     updateOrderStatus: {
         parameters: {
             query?: never;
@@ -2604,7 +2881,75 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Order"];
+                    "application/json": components["schemas"]["OrderUpdateResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelOrderResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    refundOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefundRequest"];
+            };
+        };
+        responses: {
+            /** @description The refund Stripe accepted, and the order after it. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundResult"];
                 };
             };
             400: components["responses"]["BadRequest"];
