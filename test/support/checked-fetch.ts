@@ -2,7 +2,7 @@
 // like a browser with `credentials: 'include'` and checks every response against openapi.yaml
 // exactly as the test client does.
 import { expectAllowedBySpec } from './client.js';
-import { CookieJar } from './cookie-jar.js';
+import { CookieJar } from '../../testing/cookie-jar.js';
 
 export function specCheckedFetch(jar = new CookieJar()): (request: Request) => Promise<Response> {
   return async (request) => {

@@ -2,7 +2,7 @@
 // checks every response it receives against openapi.yaml and fails the test on any mismatch.
 import { expect } from 'chai';
 import { specViolations, type ReceivedResponse } from '../../testing/spec.js';
-import { CookieJar } from './cookie-jar.js';
+import { CookieJar } from '../../testing/cookie-jar.js';
 
 export interface TestResponse<T = any> {
   status: number;

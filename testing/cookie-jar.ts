@@ -1,4 +1,5 @@
-// The cookies a browser would keep for the API: what Set-Cookie stores, replaces and expires.
+// The cookies a browser would keep for the API: what Set-Cookie stores, replaces and expires (the
+// test client, and the contract runner).
 export class CookieJar extends Map<string, string> {
   /** The Cookie request header, or undefined when the jar is empty. */
   header(): string | undefined {
