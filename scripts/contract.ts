@@ -6,7 +6,7 @@
 // and each violation, and exits 1 on any violation or unexpected answer.
 //
 // What it leaves behind: a shopper account `contract-<random>@example.com` (there is no way to
-// delete one) and, with a staff login, a cancelled order of a product it created and deleted. It
+// delete one) and, with a staff login, two cancelled orders of a product it created and deleted. It
 // buys nothing of the real catalogue: without a staff login no order is placed.
 //
 // Requests carry the session's access token as `Authorization: Bearer` besides its cookies, so
@@ -35,11 +35,13 @@ function noAnswerReason(error: unknown): string {
 
 class Session {
   readonly jar = new CookieJar();
+  /** An access token from a response body (the token endpoints), else the access cookie's. */
+  bearer: string | undefined;
   headers(): Record<string, string> {
     const headers: Record<string, string> = {};
     const cookie = this.jar.header();
     if (cookie) headers.cookie = cookie;
-    const access = this.jar.get('access');
+    const access = this.bearer ?? this.jar.get('access');
     if (access) headers.authorization = `Bearer ${access}`;
     return headers;
   }
@@ -136,6 +138,7 @@ async function checkContract(baseUrl: string, staff?: { email: string; password:
   let product: { id: number; price: string } | undefined;
   let ownProduct = false;
   let orderId: number | undefined;
+  let cancelledOrderId: number | undefined;
 
   await run.part('Public operations and the answers to bad input', async () => {
     await run.check([200], 'GET', '/healthz');
@@ -151,6 +154,10 @@ async function checkContract(baseUrl: string, staff?: { email: string; password:
     await run.check([401], 'GET', '/api/auth/me/', { session: anonymous });
     await run.check([401], 'GET', '/api/cart/', { session: anonymous });
     await run.check([401], 'POST', '/api/auth/refresh/', { session: anonymous });
+    await run.check([400, 429], 'POST', '/api/auth/token/', {
+      body: { email: `contract-${tag}@example.com`, password: 'not-the-password' },
+    });
+    await run.check([401], 'POST', '/api/auth/token/refresh/', { body: { refresh: 'not-a-token' } });
     await run.check([400, 429], 'POST', '/api/auth/login/', {
       body: { email: `contract-${tag}@example.com`, password: 'not-the-password' },
     });
@@ -196,6 +203,21 @@ async function checkContract(baseUrl: string, staff?: { email: string; password:
       body: { name: 'Not allowed', price: '1.00', category: 'men', description: 'A shopper may not create products.' },
     });
     await run.expect([403], 'PATCH', '/api/orders/2147483646/status/', { session: shopper, body: { status: 'shipped' } });
+    await run.expect([403], 'GET', '/api/orders/admin/all/', { session: shopper });
+    await run.expect([403], 'POST', '/api/orders/2147483646/refund/', { session: shopper, body: {} });
+    await run.expect([404], 'GET', '/api/orders/2147483646/', { session: shopper });
+    await run.expect([404], 'POST', '/api/orders/2147483646/cancel/', { session: shopper });
+
+    // Tokens in bodies, as an app without cookies gets them: a session of its own, renewed, ended.
+    const tokens = (await run.expect([200], 'POST', '/api/auth/token/', { body: { email, password } })).body as { refresh: string };
+    const renewed = (await run.expect([200], 'POST', '/api/auth/token/refresh/', { body: { refresh: tokens.refresh } })).body as {
+      access: string;
+    };
+    const app = new Session();
+    app.bearer = renewed.access;
+    await run.expect([200], 'GET', '/api/auth/me/', { session: app });
+    await run.expect([200], 'POST', '/api/auth/logout/', { session: app });
+    await run.expect([401], 'GET', '/api/auth/me/', { session: app });
 
     const address = (await run.expect([201], 'POST', '/api/orders/addresses/', { session: shopper, body: ADDRESS })).body as { id: number };
     await run.expect([200], 'PATCH', `/api/orders/addresses/${address.id}/`, { session: shopper, body: { city: 'Contract City' } });
@@ -229,12 +251,23 @@ async function checkContract(baseUrl: string, staff?: { email: string; password:
         headers: { 'idempotency-key': `contract-${tag}-stale` },
       });
       if (ownProduct) {
-        const placed = await run.expect([200], 'POST', '/api/orders/create/', {
+        // Two cash orders of its own product: the shopper cancels the first, staff the second.
+        const first = await run.expect([200], 'POST', '/api/orders/create/', {
           session: shopper,
           body: { payment_method: 'cod', address_id: address.id },
-          headers: { 'idempotency-key': `contract-${tag}-cod` },
+          headers: { 'idempotency-key': `contract-${tag}-cod-1` },
         });
-        orderId = (placed.body as { order_id: number }).order_id;
+        cancelledOrderId = (first.body as { order_id: number }).order_id;
+        await run.expect([200], 'GET', `/api/orders/${cancelledOrderId}/`, { session: shopper });
+        await run.expect([200], 'POST', `/api/orders/${cancelledOrderId}/cancel/`, { session: shopper });
+        await run.expect([409], 'POST', `/api/orders/${cancelledOrderId}/cancel/`, { session: shopper });
+        await run.expect([200], 'POST', '/api/cart/add/', { session: shopper, body: { product_id: id, quantity: 1 } });
+        const second = await run.expect([200], 'POST', '/api/orders/create/', {
+          session: shopper,
+          body: { payment_method: 'cod', address_id: address.id },
+          headers: { 'idempotency-key': `contract-${tag}-cod-2` },
+        });
+        orderId = (second.body as { order_id: number }).order_id;
       } else {
         console.log('  (no staff login: no order is placed, so nothing of the real catalogue is bought)');
       }
@@ -256,9 +289,15 @@ async function checkContract(baseUrl: string, staff?: { email: string; password:
   });
 
   if (staff) {
-    await run.part('Staff: cancel the order, delete the product', async () => {
+    await run.part('Staff: the orders, then cancel the order and delete the product', async () => {
+      await run.expect([200], 'GET', '/api/orders/admin/all/?limit=5', { session: staffSession });
       if (orderId !== undefined) {
+        // A cash order is not refunded through Stripe: 409 (503 where Stripe is not configured).
+        await run.expect([409, 503], 'POST', `/api/orders/${orderId}/refund/`, { session: staffSession, body: {} });
         await run.expect([200], 'PATCH', `/api/orders/${orderId}/status/`, { session: staffSession, body: { status: 'cancelled' } });
+      }
+      if (cancelledOrderId !== undefined) {
+        await run.expect([409], 'PATCH', `/api/orders/${cancelledOrderId}/status/`, { session: staffSession, body: { status: 'shipped' } });
       }
       if (ownProduct && product) await run.expect([204], 'DELETE', `/api/products/${product.id}/`, { session: staffSession });
       await run.expect([200], 'POST', '/api/auth/logout/', { session: staffSession });
