@@ -4,12 +4,13 @@
 // through the local Stripe server's signed webhook, the order history, logout. Every response is
 // checked against openapi.yaml on the way (specCheckedFetch).
 import { expect } from 'chai';
+import { hashPassword } from '../../src/accounts/passwords.js';
 import { ApiError, createStorefrontClient, ok } from '../../examples/storefront-client/index.js';
 import { checkoutEvent, stripeEnv } from '../../testing/fakes/stripe.js';
 import { startMailServer, tokenFromLink, type MailServer } from '../../testing/fakes/smtp.js';
 import { specCheckedFetch } from '../support/checked-fetch.js';
 import { FRONTEND_ORIGIN } from '../support/client.js';
-import { accessTokenFor, makeProduct, makeUser, unique } from '../support/factories.js';
+import { makeProduct, makeUser, unique } from '../support/factories.js';
 import { serverForSuite } from '../support/server.js';
 import { deliver, fakeStripeForSuite } from '../support/stripe.js';
 import { ADDRESS } from '../orders/support.js';
@@ -94,17 +95,23 @@ describe('The storefront client kit', () => {
     expect((error as ApiError).status).to.equal(401);
   });
 
-  it('authenticates with a bearer token instead of cookies, needing no Origin for writes', async () => {
-    const user = await makeUser(suite.db);
-    const token = await accessTokenFor(suite.server, user);
+  it('authenticates with tokens from the token endpoint instead of cookies, needing no Origin for writes', async () => {
+    const password = 'a-long-password';
+    const user = await makeUser(suite.db, { password: await hashPassword(password) });
     const product = await makeProduct(suite.db);
-    const api = createStorefrontClient({ baseUrl: suite.server.url, auth: { bearer: () => token }, fetch: specCheckedFetch() });
+    // An app without cookies: no cookie jar, no Origin.
+    const anonymous = createStorefrontClient({ baseUrl: suite.server.url, auth: { bearer: () => undefined }, fetch: specCheckedFetch() });
+    let tokens = await ok(anonymous.POST('/api/auth/token/', { body: { email: user.email, password } }));
+    const api = createStorefrontClient({ baseUrl: suite.server.url, auth: { bearer: () => tokens.access }, fetch: specCheckedFetch() });
     expect((await ok(api.GET('/api/auth/me/'))).email).to.equal(user.email);
     const added = await ok(api.POST('/api/cart/add/', { body: { product_id: product.id, quantity: 1 } }));
     expect(added.message).to.equal('Added to cart');
 
-    const signedOut = createStorefrontClient({ baseUrl: suite.server.url, auth: { bearer: () => undefined }, fetch: specCheckedFetch() });
-    expect((await signedOut.GET('/api/auth/me/')).response.status).to.equal(401);
+    tokens = await ok(anonymous.POST('/api/auth/token/refresh/', { body: { refresh: tokens.refresh } }));
+    expect((await ok(api.GET('/api/cart/'))).items).to.have.length(1);
+    await ok(api.POST('/api/auth/logout/'));
+    expect((await api.GET('/api/auth/me/')).response.status).to.equal(401);
+    expect((await anonymous.GET('/api/auth/me/')).response.status).to.equal(401);
   });
 
   it('sends no cookie-authenticated write without the storefront origin (the CSRF rule)', async () => {
