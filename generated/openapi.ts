@@ -318,7 +318,7 @@ export interface paths {
         };
         /**
          * List products, newest first
-         * @description `search` is a case-insensitive substring of name or description (`%` and `_` are literal characters, not wildcards; served by trigram indexes); `category` is case-insensitive; `min_price` and `max_price` are inclusive. Filters combine. The body stays a bare array; `limit`/`offset` page it, `X-Total-Count` gives the number of matches and `Link` the first/prev/next/last pages. A weak ETag covers the body and the paging headers, so it changes when any listed product changes; `If-None-Match` with it answers 304. `Cache-Control: public, max-age=60, must-revalidate`.
+         * @description `search` is a case-insensitive substring of name or description (`%` and `_` are literal characters, not wildcards; served by trigram indexes); `category` is case-insensitive; `min_price` and `max_price` are inclusive. Filters combine. The body stays a bare array; `limit` (default 100) and `offset` page it, `X-Total-Count` gives the number of matches and `Link` the first/prev/next/last pages. A weak ETag covers the body and the paging headers, so it changes when any listed product changes; `If-None-Match` with it answers 304. `Cache-Control: public, max-age=60, must-revalidate`.
          */
         get: operations["listProducts"];
         put?: never;
@@ -598,6 +598,8 @@ export interface paths {
          *
          *     Cash on delivery: status `processing`, answer `CodOrderResult`. Stripe: the order is `pending` and holds its stock until the Checkout Session is paid or expires (default 30 minutes, `STRIPE_CHECKOUT_EXPIRY_MINUTES`); answer `StripeCheckoutResult`. When Stripe fails the order is marked `failed`, stock and cart are given back, and the answer is 502. Without `STRIPE_SECRET_KEY`, `stripe` answers 503.
          *
+         *     Limits against stock hoarding answer 400 `checkout_limit`: more than `ORDER_MAX_PER_PRODUCT` (default 10) units of one product in one order; a card checkout while the user already has `MAX_OPEN_CARD_CHECKOUTS` (default 3) unpaid ones open; a cash-on-delivery order from an account with an unverified email past `UNVERIFIED_COD_ORDERS_PER_DAY` (default 2) in 24 hours.
+         *
          *     `Idempotency-Key`: repeating a request with the same key and body returns the first successful answer (no second order); the same key with a different body answers 409 `idempotency_key_reused`; a duplicate arriving while the first request is still talking to Stripe answers 409 `request_in_progress` (retry it). A failed attempt frees its key. Keys are kept for 24 hours.
          */
         post: operations["createOrder"];
@@ -791,25 +793,41 @@ export interface components {
          */
         MoneyInput: string | number;
         /**
+         * @description Machine code of an error, for programs: `validation_error` (400, with `fields`), `bad_request` (a request the HTTP layer cannot read: malformed HTTP, a Host not allowed, a body that does not inflate, a malformed Stripe event), `invalid_json` (a body that is not JSON), `insufficient_stock`, `email_not_verified`, `invalid_signature`, `checkout_limit` (a shop's limit against stock hoarding), `not_authenticated` (401), `forbidden` (403), `not_found` (404), `method_not_allowed` (405), `request_timeout` (408), `conflict`, `price_changed`, `idempotency_key_reused`, `request_in_progress` (409), `payload_too_large` (413), `unsupported_media_type` (415), `headers_too_large` (431), `throttled` (429), `internal_error` (500, a bug), `bad_gateway` (502), `service_unavailable` (503). Clients should treat a code they do not know like its status.
+         * @enum {string}
+         */
+        ErrorCode: "validation_error" | "bad_request" | "invalid_json" | "insufficient_stock" | "email_not_verified" | "invalid_signature" | "checkout_limit" | "not_authenticated" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "price_changed" | "idempotency_key_reused" | "request_in_progress" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "throttled" | "internal_error" | "bad_gateway" | "service_unavailable";
+        /**
+         * @description `men` or `women` in any case (`mEn` too); stored and compared in lower case.
+         * @example men
+         */
+        CategoryInput: string;
+        /**
+         * @description The one error shape. `error` is for people, `code` for programs, `fields` lists the messages of each refused field. Compatibility members for clients written against the original Django REST framework backend: `detail` repeats `error` (DRF's member; on a 401 it is DRF's exact text, `Authentication credentials were not provided.` without credentials and `Given token not valid for any token type` for a bad or expired token), and each field of `fields` is also a top-level member holding its messages (`{"email": ["Enter a valid email address."]}`), except a field named like one of this shape's own members, which is listed under `fields` only.
          * @example {
          *       "error": "Only 3 item(s) available in stock.",
-         *       "code": "insufficient_stock"
+         *       "code": "insufficient_stock",
+         *       "detail": "Only 3 item(s) available in stock."
          *     }
          */
         Error: {
             /** @description Human-readable message, fit to show to the shopper. */
             error: string;
-            /** @description Machine code: validation_error, not_authenticated, forbidden, not_found, method_not_allowed, conflict, payload_too_large, unsupported_media_type, throttled, service_unavailable, insufficient_stock, price_changed, bad_gateway, email_not_verified, invalid_signature, idempotency_key_reused, request_in_progress, invalid_json (a body that is not JSON), bad_request (a request the HTTP layer cannot read: malformed HTTP, a Host not allowed, a body that does not inflate, a malformed Stripe event), headers_too_large (431: headers or URL over the server's limit), request_timeout (408). */
-            code: string;
+            code: components["schemas"]["ErrorCode"];
+            /** @description The same text as `error` (Django REST framework's member). */
+            detail: string;
             /** @description Per-field messages for validation errors. */
             fields?: {
                 [key: string]: string[];
             };
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @example {
          *       "error": "Prices changed since you added these items. Please review your cart.",
          *       "code": "price_changed",
+         *       "detail": "Prices changed since you added these items. Please review your cart.",
          *       "current_prices": [
          *         {
          *           "id": 12,
@@ -821,8 +839,10 @@ export interface components {
          */
         PriceConflictError: {
             error: string;
-            /** @description Always `price_changed`. */
-            code: string;
+            /** @enum {string} */
+            code: "price_changed";
+            /** @description The same text as `error` (Django REST framework's member). */
+            detail: string;
             fields?: {
                 [key: string]: string[];
             };
@@ -840,6 +860,12 @@ export interface components {
         Message: {
             message: string;
         };
+        /**
+         * @example {
+         *       "status": "ok",
+         *       "database": "ok"
+         *     }
+         */
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -865,6 +891,18 @@ export interface components {
             is_staff: boolean;
             email_verified: boolean;
         };
+        /**
+         * @example {
+         *       "user": {
+         *         "id": 3,
+         *         "email": "asha@example.com",
+         *         "first_name": "Asha",
+         *         "last_name": "Rao",
+         *         "is_staff": false,
+         *         "email_verified": true
+         *       }
+         *     }
+         */
         UserEnvelope: {
             user: components["schemas"]["User"];
             access?: components["schemas"]["AccessToken"];
@@ -918,6 +956,19 @@ export interface components {
             access?: components["schemas"]["AccessToken"];
             refresh?: components["schemas"]["RefreshToken"];
         };
+        /**
+         * @example {
+         *       "user": {
+         *         "id": 3,
+         *         "email": "asha@gmail.com",
+         *         "first_name": "Asha",
+         *         "last_name": "Rao",
+         *         "is_staff": false,
+         *         "email_verified": true
+         *       },
+         *       "created": false
+         *     }
+         */
         GoogleLoginResult: {
             user: components["schemas"]["User"];
             /** @description True when this sign-in created the account. */
@@ -940,22 +991,49 @@ export interface components {
             first_name?: string;
             last_name?: string;
         };
+        /**
+         * @example {
+         *       "email": "asha@example.com",
+         *       "password": "correct-horse-battery"
+         *     }
+         */
         LoginRequest: {
             /** Format: email */
             email: string;
             password: string;
         };
+        /**
+         * @example {
+         *       "id_token": "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEyMyJ9.eyJhdWQiOiIuLi4ifQ.c2lnbmF0dXJl"
+         *     }
+         */
         GoogleLoginRequest: {
             /** @description The Google ID token (a JWT) from Google Identity Services / One-Tap. */
             id_token: string;
         };
+        /**
+         * @example {
+         *       "token": "hR3x9Qe2Wk7mP0sLrT5uVy8zA1bC4dE6"
+         *     }
+         */
         VerifyEmailRequest: {
             token: string;
         };
+        /**
+         * @example {
+         *       "email": "asha@example.com"
+         *     }
+         */
         PasswordResetRequest: {
             /** Format: email */
             email: string;
         };
+        /**
+         * @example {
+         *       "token": "hR3x9Qe2Wk7mP0sLrT5uVy8zA1bC4dE6",
+         *       "password": "new-correct-horse"
+         *     }
+         */
         PasswordResetConfirmRequest: {
             token: string;
             password: string;
@@ -1002,37 +1080,49 @@ export interface components {
         ProductInput: {
             name: string;
             price: components["schemas"]["MoneyInput"];
-            /**
-             * @description Case-insensitive; stored in lower case.
-             * @enum {string}
-             */
-            category: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+            category: components["schemas"]["CategoryInput"];
             description: string;
             /** @default 0 */
-            stock: number;
+            stock?: number;
             /**
              * Format: uri
-             * @description Image URL, or null for none.
+             * @description Image URL (http or https), or null for none.
              */
             image?: string | null;
         };
-        /** @description The fields to change; at least one is required (400 "Provide at least one field to change."). In multipart/form-data an image file alone is enough, which is why the rule is checked by the handler rather than with minProperties. */
+        /**
+         * @description The fields to change; at least one is required (400 "Provide at least one field to change."). In multipart/form-data an image file alone is enough, which is why the rule is checked by the handler rather than with minProperties.
+         * @example {
+         *       "price": "1295.00",
+         *       "stock": 20
+         *     }
+         */
         ProductPatch: {
             name?: string;
             price?: components["schemas"]["MoneyInput"];
-            /** @enum {string} */
-            category?: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+            category?: components["schemas"]["CategoryInput"];
             description?: string;
             stock?: number;
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description Image URL (http or https), or null for none.
+             */
             image?: string | null;
         };
-        /** @description The multipart form of ProductInput. Form fields are text; the server reads numbers written as text (stock "5") as the JSON schema's types and validates the fields with ProductInput's rules and messages. `image` may be a file (uploaded to the media store; its type is recognised by its bytes: 415 for anything but JPEG/PNG/WebP/GIF, 413 above 5 MiB) or a text field holding an image URL. */
+        /**
+         * @description The multipart form of ProductInput. Form fields are text; the server reads numbers written as text (stock "5") as the JSON schema's types and validates the fields with ProductInput's rules and messages. `image` may be a file (uploaded to the media store; its type is recognised by its bytes: 415 for anything but JPEG/PNG/WebP/GIF, 413 above 5 MiB) or a text field holding an image URL.
+         * @example {
+         *       "name": "Goku Tee",
+         *       "price": "1495.00",
+         *       "category": "men",
+         *       "description": "Heavyweight cotton tee with a hand-drawn Goku print.",
+         *       "stock": "24"
+         *     }
+         */
         ProductMultipart: {
             name: string;
             price: string;
-            /** @enum {string} */
-            category: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+            category: components["schemas"]["CategoryInput"];
             description: string;
             /** @description Integer from 0 to 1,000,000. */
             stock?: string;
@@ -1042,12 +1132,17 @@ export interface components {
              */
             image?: string;
         };
-        /** @description The multipart form of ProductPatch; an image file alone is a valid change. */
+        /**
+         * @description The multipart form of ProductPatch; an image file alone is a valid change.
+         * @example {
+         *       "price": "1295.00",
+         *       "stock": "20"
+         *     }
+         */
         ProductMultipartPatch: {
             name?: string;
             price?: string;
-            /** @enum {string} */
-            category?: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+            category?: components["schemas"]["CategoryInput"];
             description?: string;
             /** @description Integer from 0 to 1,000,000. */
             stock?: string;
@@ -1096,11 +1191,22 @@ export interface components {
             items: components["schemas"]["CartItem"][];
             total: components["schemas"]["Money"];
         };
+        /**
+         * @example {
+         *       "product_id": 12,
+         *       "quantity": 2
+         *     }
+         */
         AddToCartRequest: {
             product_id: number;
             /** @default 1 */
-            quantity: number;
+            quantity?: number;
         };
+        /**
+         * @example {
+         *       "quantity": 3
+         *     }
+         */
         UpdateCartItemRequest: {
             quantity: number;
         };
@@ -1108,10 +1214,37 @@ export interface components {
             id: number;
             product: components["schemas"]["Product"];
         };
+        /**
+         * @example {
+         *       "id": 5,
+         *       "items": [
+         *         {
+         *           "id": 9,
+         *           "product": {
+         *             "id": 12,
+         *             "name": "Goku Tee",
+         *             "slug": "goku-tee",
+         *             "price": "1495.00",
+         *             "category": "men",
+         *             "image": "https://res.cloudinary.com/demo/image/upload/products/p01.jpg",
+         *             "description": "Heavyweight cotton tee with a hand-drawn Goku print.",
+         *             "stock": 24,
+         *             "created_at": "2026-11-01T10:00:00Z",
+         *             "updated_at": "2026-11-01T10:00:00Z"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         Wishlist: {
             id: number;
             items: components["schemas"]["WishlistItem"][];
         };
+        /**
+         * @example {
+         *       "product_id": 12
+         *     }
+         */
         AddToWishlistRequest: {
             product_id: number;
         };
@@ -1137,7 +1270,12 @@ export interface components {
             /** @description Exactly 6 digits (surrounding whitespace is ignored). */
             pincode: string;
         };
-        /** @description The fields to change, with the rules of `AddressInput`. */
+        /**
+         * @description The fields to change, with the rules of `AddressInput`.
+         * @example {
+         *       "phone": "9123456780"
+         *     }
+         */
         AddressPatch: {
             /** @description 2–100 characters once surrounding whitespace is removed. */
             full_name?: string;
@@ -1150,6 +1288,16 @@ export interface components {
             /** @description Exactly 6 digits (surrounding whitespace is ignored). */
             pincode?: string;
         };
+        /**
+         * @example {
+         *       "id": 7,
+         *       "full_name": "Asha Rao",
+         *       "phone": "9876543210",
+         *       "street": "12 MG Road, Indiranagar",
+         *       "city": "Bengaluru",
+         *       "pincode": "560038"
+         *     }
+         */
         Address: {
             id: number;
             full_name: string;
@@ -1197,19 +1345,45 @@ export interface components {
             /** @description A saved address of the user (instead of `address`). */
             address_id?: number;
         };
+        /**
+         * @example {
+         *       "message": "COD order placed",
+         *       "order_id": 41,
+         *       "payment_method": "cod",
+         *       "status": "processing"
+         *     }
+         */
         CodOrderResult: {
             /** @example COD order placed */
             message: string;
             order_id: number;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             payment_method: "cod";
             /** @enum {string} */
             status: "processing";
         };
+        /**
+         * @example {
+         *       "checkout_url": "https://checkout.stripe.com/c/pay/cs_test_a1B2c3",
+         *       "order_id": 42,
+         *       "payment_method": "stripe"
+         *     }
+         */
         StripeCheckoutResult: {
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description Stripe's hosted checkout page; send the shopper there.
+             */
             checkout_url: string;
             order_id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            payment_method: "stripe";
         };
         /** @enum {string} */
         OrderStatus: "pending" | "processing" | "paid" | "failed" | "cancelled" | "shipped" | "delivered";
@@ -1399,15 +1573,45 @@ export interface components {
             refund: components["schemas"]["Refund"];
             order: components["schemas"]["Order"];
         };
+        /**
+         * @example {
+         *       "order_id": 42,
+         *       "status": "paid",
+         *       "payment_verified": true
+         *     }
+         */
         VerifyPaymentResult: {
             order_id: number;
             status: components["schemas"]["OrderStatus"];
             payment_verified: boolean;
         };
-        /** @description A Stripe event as delivered (verified against the raw body, not this schema). */
+        /**
+         * @description A Stripe event as delivered (verified against the raw body, not this schema).
+         * @example {
+         *       "id": "evt_1Qx2",
+         *       "type": "checkout.session.completed",
+         *       "data": {
+         *         "object": {
+         *           "id": "cs_test_a1B2c3",
+         *           "object": "checkout.session",
+         *           "payment_status": "paid",
+         *           "amount_total": 299000,
+         *           "currency": "inr",
+         *           "metadata": {
+         *             "order_id": "42"
+         *           }
+         *         }
+         *       }
+         *     }
+         */
         StripeEvent: {
             [key: string]: unknown;
         };
+        /**
+         * @example {
+         *       "status": "success"
+         *     }
+         */
         WebhookAck: {
             /** @enum {string} */
             status: "success" | "ignored";
@@ -1423,7 +1627,7 @@ export interface components {
             };
             content?: never;
         };
-        /** @description Invalid request (`validation_error`, or a business rule such as `insufficient_stock`). */
+        /** @description Invalid request (`validation_error`, or a business rule such as `insufficient_stock` or `checkout_limit`). */
         BadRequest: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
@@ -1434,9 +1638,13 @@ export interface components {
                  * @example {
                  *       "error": "Invalid request.",
                  *       "code": "validation_error",
+                 *       "detail": "Invalid request.",
+                 *       "quantity": [
+                 *         "Ensure this value is less than or equal to 99."
+                 *       ],
                  *       "fields": {
                  *         "quantity": [
-                 *           "must be <= 99"
+                 *           "Ensure this value is less than or equal to 99."
                  *         ]
                  *       }
                  *     }
@@ -1454,7 +1662,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Authentication credentials were not provided.",
-                 *       "code": "not_authenticated"
+                 *       "code": "not_authenticated",
+                 *       "detail": "Authentication credentials were not provided."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1470,7 +1679,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Request origin is not trusted.",
-                 *       "code": "forbidden"
+                 *       "code": "forbidden",
+                 *       "detail": "Request origin is not trusted."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1486,7 +1696,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Not found.",
-                 *       "code": "not_found"
+                 *       "code": "not_found",
+                 *       "detail": "Not found."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1502,7 +1713,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Cannot change status from delivered to cancelled.",
-                 *       "code": "conflict"
+                 *       "code": "conflict",
+                 *       "detail": "Cannot change status from delivered to cancelled."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1518,7 +1730,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Request body too large.",
-                 *       "code": "payload_too_large"
+                 *       "code": "payload_too_large",
+                 *       "detail": "Request body too large."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1534,7 +1747,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Content-Type must be application/json.",
-                 *       "code": "unsupported_media_type"
+                 *       "code": "unsupported_media_type",
+                 *       "detail": "Content-Type must be application/json."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1551,7 +1765,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Too many attempts. Try again later.",
-                 *       "code": "throttled"
+                 *       "code": "throttled",
+                 *       "detail": "Too many attempts. Try again later."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1567,7 +1782,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Payment provider error. Please try again.",
-                 *       "code": "bad_gateway"
+                 *       "code": "bad_gateway",
+                 *       "detail": "Payment provider error. Please try again."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1584,7 +1800,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Database unavailable.",
-                 *       "code": "service_unavailable"
+                 *       "code": "service_unavailable",
+                 *       "detail": "Database unavailable."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1600,7 +1817,7 @@ export interface components {
         AddressId: number;
         /** @description Order id. */
         OrderId: number;
-        /** @description Page size. */
+        /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
         Limit: number;
         /** @description Number of items to skip. */
         Offset: number;
@@ -2092,12 +2309,12 @@ export interface operations {
         parameters: {
             query?: {
                 search?: string;
-                category?: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+                category?: components["schemas"]["CategoryInput"];
                 /** @example 500 */
                 min_price?: string;
                 /** @example 2000.00 */
                 max_price?: string;
-                /** @description Page size. */
+                /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of items to skip. */
                 offset?: components["parameters"]["Offset"];
@@ -2754,7 +2971,7 @@ export interface operations {
     listMyOrders: {
         parameters: {
             query?: {
-                /** @description Page size. */
+                /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of items to skip. */
                 offset?: components["parameters"]["Offset"];
@@ -2803,7 +3020,7 @@ export interface operations {
                 end_date?: string;
                 /** @description An order id (`41`, `#41`) or part of the customer's email. */
                 search?: string;
-                /** @description Page size. */
+                /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of items to skip. */
                 offset?: components["parameters"]["Offset"];

@@ -92,6 +92,9 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
+/** The first key of the advisory lock that serializes one user's checkouts ("CO" for checkout orders). */
+const CHECKOUT_LOCK_CLASS = 0x434f;
+
 /** Statuses in which the order has been paid for (by card) or is on its way. */
 export const PAID_STATUSES: readonly OrderStatus[] = ['paid', 'shipped', 'delivered'];
 
@@ -141,6 +144,35 @@ export class Order extends Model {
   static async pageOfUser(db: Knex, userId: number, page: Page): Promise<{ rows: OrderRow[]; total: number }> {
     // The shared paging helper builds on Knex queries (an Objection one would select orders.* too).
     return await newestFirstPage<OrderRow>(() => db(Order.tableName).where({ user_id: userId }), ORDER_COLUMNS, page);
+  }
+
+  /**
+   * Makes the user's other checkouts wait for this transaction (a transaction-scoped advisory lock
+   * keyed by the user), so counting the user's orders and placing a new one cannot interleave:
+   * two parallel checkouts never both pass a limit that has room for one.
+   */
+  static async serializeCheckoutsOf(trx: Knex.Transaction, userId: number): Promise<void> {
+    await trx.raw('SELECT pg_advisory_xact_lock(?::integer, ?::integer)', [CHECKOUT_LOCK_CLASS, userId]);
+  }
+
+  /** How many card checkouts of the user are open: pending and not yet past their session's expiry. */
+  static async openCardCheckoutsOf(trx: Knex.Transaction, userId: number): Promise<number> {
+    const [row] = (await Order.query(trx)
+      .where({ user_id: userId, status: 'pending', payment_method: 'stripe' })
+      .where((open) => {
+        open.whereNull('stripe_expires_at').orWhere('stripe_expires_at', '>', fn.now());
+      })
+      .count({ n: '*' })) as unknown as Array<{ n: string | number }>;
+    return Number(row?.n ?? 0);
+  }
+
+  /** How many cash-on-delivery orders the user placed since `since`, whatever became of them. */
+  static async codOrdersSince(trx: Knex.Transaction, userId: number, since: Date): Promise<number> {
+    const [row] = (await Order.query(trx)
+      .where({ user_id: userId, payment_method: 'cod' })
+      .where('created_at', '>', since)
+      .count({ n: '*' })) as unknown as Array<{ n: string | number }>;
+    return Number(row?.n ?? 0);
   }
 
   /**
