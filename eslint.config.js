@@ -53,8 +53,13 @@ const layers = [
   { target: src('orders'), from: [src('platform')], message: 'Domains depend one way: orders → cart → catalogue.' },
   {
     target: './src',
-    from: ['./test', './testing', './scripts', './seeds', './migrations'],
-    message: 'The application never imports its tests, test tools or scripts.',
+    from: ['./test', './testing', './scripts', './seeds', './migrations', './examples'],
+    message: 'The application never imports its tests, test tools, scripts or examples.',
+  },
+  {
+    target: './examples',
+    from: ['./src', './test', './testing', './scripts'],
+    message: 'An example client stands alone: it knows the API through generated/ only.',
   },
   {
     target: './testing',

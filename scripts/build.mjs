@@ -7,13 +7,14 @@
 // check reads file sizes and times only (a few milliseconds); a build writes to a temporary
 // directory and swaps it in, so a failed or interrupted build never leaves half a dist/.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(root, 'dist');
 const STAMP = '.build-inputs.json';
+const DOCS_PAGE = 'api-docs.html';
 const INPUT_DIRECTORIES = ['src', 'migrations', 'generated'];
 const INPUT_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json'];
 
@@ -64,6 +65,10 @@ function build(current) {
   }
   // The inputs as they were when the build started: a file edited during it makes the next check rebuild.
   writeFileSync(path.join(temporary, STAMP), JSON.stringify(current, null, 1));
+  // The docs page (`npm run build:docs`) is not compiled from these inputs: it moves over to the
+  // new dist/ (it records the spec it was built from, so the server knows when it is stale).
+  const docsPage = path.join(DIST, DOCS_PAGE);
+  if (existsSync(docsPage)) copyFileSync(docsPage, path.join(temporary, DOCS_PAGE));
   const previous = path.join(root, `dist.old-${process.pid}`);
   if (existsSync(DIST)) renameSync(DIST, previous);
   renameSync(temporary, DIST);

@@ -45,7 +45,7 @@ export interface Config extends DatabaseConfig, MediaConfig {
   /** Connections of this process's pool (PostgreSQL). */
   poolMax: number;
   databaseTimeouts: DatabaseTimeouts;
-  /** The time from a request's arrival to its answer, after which it is answered 503. */
+  /** The time from a request's arrival (with its body) to its answer, after which it is answered 503. */
   requestTimeoutMs: number;
   secretKey: string;
   debug: boolean;
