@@ -647,6 +647,26 @@ export interface paths {
         patch: operations["updateOrderStatus"];
         trace?: never;
     };
+    "/api/panel/audit-log/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Staff actions, newest first (staff only)
+         * @description Every staff action (blocking, deleting an account, an order's status change or refund, a product write) with who did it, when, and the values before and after.
+         */
+        get: operations["listAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1101,6 +1121,45 @@ export interface components {
         WebhookAck: {
             /** @enum {string} */
             status: "success" | "ignored";
+        };
+        /**
+         * @example {
+         *       "id": 7,
+         *       "actor_id": 1,
+         *       "actor_email": "admin@example.com",
+         *       "action": "order.status",
+         *       "target_type": "order",
+         *       "target_id": "41",
+         *       "before": {
+         *         "status": "processing"
+         *       },
+         *       "after": {
+         *         "status": "shipped"
+         *       },
+         *       "created_at": "2026-11-27T10:00:00.000Z"
+         *     }
+         */
+        AuditEntry: {
+            id: number;
+            actor_id: number | null;
+            /** @description The staff user's current email. */
+            actor_email: string | null;
+            /** @example order.status */
+            action: string;
+            /** @example order */
+            target_type: string;
+            /** @example 41 */
+            target_id: string;
+            /** @description The changed values as they were (null for a creation). */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The changed values as they are now (null for a removal). */
+            after: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            created_at: string;
         };
     };
     responses: {
@@ -2403,6 +2462,45 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAuditLog: {
+        parameters: {
+            query?: {
+                /** @description Only this action (`user.block`, `order.status`, `product.update` ...). */
+                action?: string;
+                /** @description Only actions on this kind of record. */
+                target_type?: "user" | "order" | "product";
+                /** @description Only actions on this record (with `target_type`). */
+                target_id?: string;
+                /** @description Only actions of this staff user. */
+                actor_id?: number;
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Number of items to skip. */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries (a bare array). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntry"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
 }

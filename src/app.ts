@@ -5,6 +5,7 @@ import Koa from 'koa';
 import helmet from 'koa-helmet';
 import { accountOperations } from './accounts/index.js';
 import { authenticate } from './accounts/authenticate.js';
+import { auditLogOperations } from './audit/audit-log.js';
 import { SESSION_COOKIES } from './accounts/cookies.js';
 import { cartOperations } from './cart/index.js';
 import { catalogueOperations } from './catalogue/index.js';
@@ -24,6 +25,7 @@ export const operations = {
   ...catalogueOperations,
   ...cartOperations,
   ...orderOperations,
+  ...auditLogOperations,
 } satisfies OperationTable;
 
 export interface App {

@@ -149,6 +149,11 @@ export class Product extends Model {
     return await Product.query(db).shown().findById(id);
   }
 
+  /** The product as the API shows it, locked until the transaction ends (a write's "before"), or undefined. */
+  static async lockShown(trx: Knex.Transaction, id: number): Promise<Product | undefined> {
+    return await Product.query(trx).shown().findById(id).forUpdate();
+  }
+
   static async exists(db: Knex, id: number): Promise<boolean> {
     return (await Product.query(db).select('id').findById(id)) !== undefined;
   }

@@ -1,6 +1,7 @@
 // The orders resource: the user's order history, and the staff's fulfilment workflow
 //   processing | paid → shipped → delivered;  pending | processing → cancelled (stock given back).
 // A paid order is not cancelled here: that needs a refund, which this backend does not issue.
+import { record } from '../audit/audit.js';
 import { pageOf, pagingHeaders } from '../http/paging.js';
 import { conflict, notFound } from '../http/errors.js';
 import type { OperationTable } from '../services.js';
@@ -33,7 +34,7 @@ export const orderResourceOperations = {
 
   updateOrderStatus: {
     staffOnly: true,
-    async handle({ params, body, services, log }) {
+    async handle({ params, body, services, log, user }) {
       const target = body.status;
       const order = await Order.findBy(services.db, { id: params.id });
       if (!order) throw notFound('Order not found.');
@@ -53,6 +54,10 @@ export const orderResourceOperations = {
         const now = (await Order.findBy(trx, { id: order.id }))!;
         // Someone else (a webhook, another staff member) moved the order in the meantime.
         if (!changed) throw refused(now.status, target);
+        // The conditional UPDATE moved it from one of the allowed statuses: the one read above,
+        // unless another allowed move (a webhook paying it) happened in between.
+        const entry = { actorId: user.id, action: 'order.status', target: { type: 'order', id: order.id } };
+        await record(trx, { ...entry, before: { status: order.status }, after: { status: now.status } });
         return now;
       });
       const [response] = await Order.responsesOf(services.db, [updated]);
