@@ -106,7 +106,7 @@ export interface paths {
         put?: never;
         /**
          * Log in with email and password
-         * @description Wrong email or password answers 400 `Invalid credentials`. Failed attempts are throttled (429).
+         * @description Wrong email or password answers 400 `Invalid credentials`. Failed attempts are throttled (429). The right password of an account staff have blocked answers 403 saying so.
          */
         post: operations["login"];
         delete?: never;
@@ -146,7 +146,7 @@ export interface paths {
         put?: never;
         /**
          * Renew the access cookie from the refresh cookie
-         * @description Reads the `refresh` cookie, rotates it and sets a new `access` cookie. No cookie answers 401 `No refresh cookie`; an invalid, expired, revoked or reused refresh token answers 401.
+         * @description Reads the `refresh` cookie, rotates it and sets a new `access` cookie. No cookie answers 401 `No refresh cookie`; an invalid, expired, revoked or reused refresh token answers 401; the refresh token of a user staff have blocked answers 403 saying so.
          */
         post: operations["refreshSession"];
         delete?: never;
@@ -647,6 +647,135 @@ export interface paths {
         patch: operations["updateOrderStatus"];
         trace?: never;
     };
+    "/api/panel/users/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers and staff, newest first, with their order figures (staff only)
+         * @description Closed (anonymised) accounts are not listed. `total_spent` adds up the user's paid orders.
+         */
+        get: operations["listPanelUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/panel/users/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One user with their orders, items and shipping addresses (staff only)
+         * @description The list's keys plus `orders`: the user's 200 newest orders, each with its lines and its own copy of the shipping address. A closed account answers 404.
+         */
+        get: operations["getPanelUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/panel/users/{id}/toggle-block/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Block or unblock a user (staff only)
+         * @description Blocking ends every session of the user at once (their refresh tokens stop working too); while blocked, login, refresh and Google sign-in answer 403. Unblocking lets the user sign in again but revives no old session. Staff cannot block themselves or the last active staff account (409). Recorded in the audit log.
+         */
+        post: operations["togglePanelUserBlock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/panel/users/{id}/delete/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Close and anonymise an account, keeping its orders (staff only)
+         * @description The email is replaced by a unique placeholder, the name and password are cleared, every session ends, the address book, cart and wishlist are removed; the user's orders stay (with their own copy of the shipping address) for the books and the reports. The account is then no longer listed and cannot sign in. Staff cannot delete themselves or the last active staff account (409). Recorded in the audit log.
+         */
+        delete: operations["deletePanelUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/panel/dashboard/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Shop totals, recent orders, categories, low stock and revenue (staff only)
+         * @description Revenue counts paid orders only (card orders paid, and any order shipped or delivered). "Today" is the current UTC day; the 7 and 30 days end now.
+         */
+        get: operations["getPanelDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/panel/reports/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Orders and revenue over a range of days, as JSON or CSV (staff only)
+         * @description The range is of whole UTC days, both ends included: by default the 30 days ending today; at most 366 days. Revenue counts paid orders only; orders and distributions count every order placed in the range. Send `Accept: text/csv` (or `format=csv`) for one CSV row per day (`date,orders,paid_orders,revenue`) and a closing `total` row.
+         */
+        get: operations["getPanelReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/panel/audit-log/": {
         parameters: {
             query?: never;
@@ -1122,6 +1251,197 @@ export interface components {
             /** @enum {string} */
             status: "success" | "ignored";
         };
+        NamedCount: {
+            name: string;
+            count: number;
+        };
+        /**
+         * @example {
+         *       "id": 3,
+         *       "email": "asha@example.com",
+         *       "name": "Asha Rao",
+         *       "picture": null,
+         *       "role": "user",
+         *       "isBlock": false,
+         *       "date_joined": "2026-10-02T09:15:00.000Z",
+         *       "orders_count": 4,
+         *       "total_spent": "5980.00"
+         *     }
+         */
+        PanelUser: {
+            id: number;
+            email: string;
+            /** @description "first last", or the part of the email before `@` when the account has no name. */
+            name: string;
+            /** @description Always null (no profile pictures are stored); kept for the storefront's admin pages. */
+            picture: string | null;
+            /** @enum {string} */
+            role: "admin" | "user";
+            isBlock: boolean;
+            /** Format: date-time */
+            date_joined: string;
+            /** @description Orders placed, in any status. */
+            orders_count: number;
+            total_spent: components["schemas"]["Money"];
+        };
+        PanelUserOrder: {
+            id: number;
+            total_amount: components["schemas"]["Money"];
+            order_status: components["schemas"]["OrderStatus"];
+            /** @enum {string} */
+            payment_status: "unpaid" | "paid";
+            /** @enum {string} */
+            payment_method: "cod" | "stripe";
+            /** Format: date-time */
+            created_at: string;
+            items: components["schemas"]["OrderItem"][];
+            address: components["schemas"]["ShippingAddress"];
+        };
+        PanelUserDetail: {
+            id: number;
+            email: string;
+            name: string;
+            picture: string | null;
+            /** @enum {string} */
+            role: "admin" | "user";
+            isBlock: boolean;
+            /** Format: date-time */
+            date_joined: string;
+            orders_count: number;
+            total_spent: components["schemas"]["Money"];
+            orders: components["schemas"]["PanelUserOrder"][];
+        };
+        /**
+         * @example {
+         *       "status": "success",
+         *       "isBlock": true
+         *     }
+         */
+        ToggleBlockResult: {
+            /** @enum {string} */
+            status: "success";
+            isBlock: boolean;
+        };
+        DeletedResult: {
+            /** @enum {string} */
+            status: "deleted";
+        };
+        DashboardOrder: {
+            id: number;
+            user: number;
+            total_amount: components["schemas"]["Money"];
+            /** @enum {string} */
+            payment_method: "cod" | "stripe";
+            order_status: components["schemas"]["OrderStatus"];
+            /** Format: date-time */
+            created_at: string;
+        };
+        LowStockProduct: {
+            id: number;
+            name: string;
+            stock: number;
+            price: components["schemas"]["Money"];
+        };
+        /**
+         * @example {
+         *       "total_users": 120,
+         *       "total_products": 48,
+         *       "total_orders": 310,
+         *       "total_revenue": "412350.00",
+         *       "recent_orders": [
+         *         {
+         *           "id": 310,
+         *           "user": 3,
+         *           "total_amount": "1495.00",
+         *           "payment_method": "cod",
+         *           "order_status": "processing",
+         *           "created_at": "2026-11-27T10:00:00.000Z"
+         *         }
+         *       ],
+         *       "category_data": [
+         *         {
+         *           "name": "men",
+         *           "count": 30
+         *         },
+         *         {
+         *           "name": "women",
+         *           "count": 18
+         *         }
+         *       ],
+         *       "low_stock_products": [
+         *         {
+         *           "id": 12,
+         *           "name": "Goku Tee",
+         *           "stock": 1,
+         *           "price": "1495.00"
+         *         }
+         *       ],
+         *       "orders_by_status": [
+         *         {
+         *           "name": "processing",
+         *           "count": 12
+         *         }
+         *       ],
+         *       "revenue": {
+         *         "today": "1495.00",
+         *         "last_7_days": "20930.00",
+         *         "last_30_days": "88200.00"
+         *       }
+         *     }
+         */
+        Dashboard: {
+            /** @description Accounts, closed ones excepted. */
+            total_users: number;
+            total_products: number;
+            total_orders: number;
+            total_revenue: components["schemas"]["Money"];
+            /** @description The 5 newest orders. */
+            recent_orders: components["schemas"]["DashboardOrder"][];
+            /** @description Products per category. */
+            category_data: components["schemas"]["NamedCount"][];
+            /** @description The 5 products with the least stock. */
+            low_stock_products: components["schemas"]["LowStockProduct"][];
+            orders_by_status: components["schemas"]["NamedCount"][];
+            /** @description Paid revenue of the current UTC day, and of the last 7 and 30 days. */
+            revenue: {
+                today: components["schemas"]["Money"];
+                last_7_days: components["schemas"]["Money"];
+                last_30_days: components["schemas"]["Money"];
+            };
+        };
+        Report: {
+            /** Format: date */
+            start_date: string;
+            /** Format: date */
+            end_date: string;
+            /** @description Orders placed in the range, in any status. */
+            total_orders: number;
+            paid_orders: number;
+            total_revenue: components["schemas"]["Money"];
+            /** @description Revenue per paid order ("0.00" without any), rounded half up to the paisa. */
+            average_order_value: components["schemas"]["Money"];
+            /** @description Every day of the range with its paid revenue. */
+            revenue_timeline: {
+                /** Format: date */
+                name: string;
+                total: components["schemas"]["Money"];
+            }[];
+            payment_distribution: {
+                /** @enum {string} */
+                name: "COD" | "STRIPE";
+                count: number;
+            }[];
+            /** @description Orders per status, the status capitalised ("Processing"). */
+            status_distribution: components["schemas"]["NamedCount"][];
+            /** @description The 5 best-selling products of the range by paid revenue. */
+            top_products: {
+                /** @description Product id, or null when the product has since been deleted. */
+                product: number | null;
+                product_name: string;
+                quantity: number;
+                revenue: components["schemas"]["Money"];
+            }[];
+        };
         /**
          * @example {
          *       "id": 7,
@@ -1348,6 +1668,8 @@ export interface components {
         AddressId: number;
         /** @description Order id. */
         OrderId: number;
+        /** @description User id. */
+        UserId: number;
         /** @description Page size. */
         Limit: number;
         /** @description Number of items to skip. */
@@ -2462,6 +2784,194 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPanelUsers: {
+        parameters: {
+            query?: {
+                /** @description Case-insensitive part of the email or of the name. */
+                search?: string;
+                /** @description Staff (`admin`) or customers (`user`) only. */
+                role?: "admin" | "user";
+                /** @description Blocked (`true`) or active (`false`) accounts only. */
+                blocked?: boolean;
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Number of items to skip. */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users (a bare array). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelUser"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getPanelUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user and their orders, newest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelUserDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    togglePanelUserBlock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user's new state. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToggleBlockResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    deletePanelUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account is closed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    getPanelDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dashboard figures. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getPanelReport: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`); default 29 days before `end_date`. */
+                start_date?: string;
+                /** @description Last day (`YYYY-MM-DD`); default today. */
+                end_date?: string;
+                /** @description `csv` answers CSV like `Accept: text/csv` (for a plain download link). */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description With CSV: `attachment; filename="report-<start>-<end>.csv"`. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    /**
+                     * @example date,orders,paid_orders,revenue
+                     *     2026-11-26,4,3,4485.00
+                     *     2026-11-27,2,1,1495.00
+                     *     total,6,4,5980.00
+                     */
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     listAuditLog: {

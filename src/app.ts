@@ -15,6 +15,7 @@ import { corsForFrontend } from './http/cors.js';
 import { csrfProtection } from './http/csrf.js';
 import { errorBoundary, requestContext } from './http/middleware.js';
 import { orderOperations } from './orders/index.js';
+import { panelOperations } from './panel/index.js';
 import { platformOperations } from './platform/index.js';
 import type { OperationTable, Services } from './services.js';
 
@@ -25,6 +26,7 @@ export const operations = {
   ...catalogueOperations,
   ...cartOperations,
   ...orderOperations,
+  ...panelOperations,
   ...auditLogOperations,
 } satisfies OperationTable;
 

@@ -5,6 +5,7 @@ import type { OperationTable } from '../services.js';
 import { setSessionCookies } from './cookies.js';
 import { verifyGoogleIdToken } from './google-verifier.js';
 import { openSession } from './session-tokens.js';
+import { ACCOUNT_BLOCKED } from './staff-actions.js';
 import { countAttempt } from './throttle.js';
 import { toUserResponse, User } from './user.model.js';
 
@@ -29,7 +30,7 @@ export const googleSignInOperations = {
 
       const { user, created, tokens } = await db.transaction(async (trx) => {
         const entered = await User.enterWithGoogle(trx, google);
-        if (!entered) throw forbidden('This account is disabled.');
+        if (!entered) throw forbidden(ACCOUNT_BLOCKED);
         return { ...entered, tokens: await openSession(trx, config.secretKey, entered.user.id) };
       });
       setSessionCookies(request.cookies, config, tokens);

@@ -1,10 +1,11 @@
 // Password accounts and their sessions: signing up, logging in and out, refreshing the session's
 // tokens (all set as cookies, see cookies.ts), and who the signed-in user is.
-import { badRequest, fieldError, notAuthenticated } from '../http/errors.js';
+import { badRequest, fieldError, forbidden, notAuthenticated } from '../http/errors.js';
 import { bearerToken } from '../http/request.js';
 import type { OperationTable } from '../services.js';
 import { ACCESS_COOKIE, clearSessionCookies, REFRESH_COOKIE, setSessionCookies } from './cookies.js';
 import { sendQuietly, sendVerificationEmail } from './emails.js';
+import { ACCOUNT_BLOCKED } from './staff-actions.js';
 import { LoginSession } from './login-session.model.js';
 import { checkPassword, hashPassword, spendPasswordCheckTime } from './passwords.js';
 import { openSession, rotateSession } from './session-tokens.js';
@@ -50,12 +51,14 @@ export const sessionOperations = {
       await countAttempt(db, 'login', throttleKey, config.throttle.login);
 
       const user = await User.findByEmail(db, email);
-      if (!user || !user.password || !user.is_active) {
+      if (!user || !user.password) {
         await spendPasswordCheckTime(body.password);
         throw badRequest(INVALID_CREDENTIALS);
       }
       const check = await checkPassword(user.password, body.password);
       if (!check.ok) throw badRequest(INVALID_CREDENTIALS);
+      // Said only to whoever knows the password: a blocked account learns why it cannot sign in.
+      if (!user.is_active) throw forbidden(ACCOUNT_BLOCKED);
       if (check.needsRehash) await User.rehashPassword(db, user.id, user.password, await hashPassword(body.password));
       await ThrottleBucket.forget(db, 'login', throttleKey);
       setSessionCookies(request.cookies, config, await openSession(db, config.secretKey, user.id));
@@ -72,6 +75,7 @@ export const sessionOperations = {
       if (!result.ok) {
         // The browser should stop sending cookies that can no longer work.
         clearSessionCookies(request.cookies, config);
+        if (result.blocked) throw forbidden(ACCOUNT_BLOCKED);
         throw notAuthenticated(result.reason);
       }
       setSessionCookies(request.cookies, config, result.tokens);

@@ -292,6 +292,23 @@ export class Product extends Model {
     return new Set(existing.map((product) => product.id));
   }
 
+  /** How many products each category holds (one GROUP BY). */
+  static async countByCategory(db: Knex): Promise<Array<{ name: string; count: number }>> {
+    return (await Product.query(db)
+      .select({ name: 'category' })
+      .select(raw('count(*)::integer AS count'))
+      .groupBy('category')
+      .orderBy('category')) as unknown as Array<{ name: string; count: number }>;
+  }
+
+  /** The products with the least stock, fewest first (the products_low_stock index). */
+  static async lowestStock(db: Knex, limit: number): Promise<Array<Pick<ProductRow, 'id' | 'name' | 'stock' | 'price'>>> {
+    return await Product.query(db)
+      .select('id', 'name', 'stock', 'price')
+      .orderBy([{ column: 'stock' }, { column: 'id' }])
+      .limit(limit);
+  }
+
   /** The current stock of a product, or undefined when it does not exist. */
   static async stockOf(db: Knex, id: number): Promise<number | undefined> {
     const row = await Product.query(db).findById(id).select('stock');

@@ -77,6 +77,19 @@ export class Order extends Model {
     },
   };
 
+  /**
+   * THE definition of a paid order, for revenue, a customer's total spent and the panel's payment
+   * status: as an SQL condition on the orders table (under `table`, its name or alias) ...
+   */
+  static paidCondition(db: Knex, table = Order.tableName): Knex.Raw {
+    return db.raw(`??.status IN (${PAID_STATUSES.map(() => '?').join(', ')})`, [table, ...PAID_STATUSES]);
+  }
+
+  /** ... and as the same test on a row. */
+  static isPaid(order: Pick<OrderRow, 'status'>): boolean {
+    return PAID_STATUSES.includes(order.status);
+  }
+
   /** Stores a new order and its lines (inside the checkout transaction). */
   static async place(trx: Knex.Transaction, fields: NewOrder, lines: SoldLine[]): Promise<OrderRow> {
     const order = await Order.query(trx).insert(fields).returning('*');
