@@ -1,7 +1,8 @@
 // The orders' aggregate statements for the staff panel (dashboard, reports, a customer's totals),
 // kept apart from order.model.ts, which is about one order. Each figure is ONE SQL statement that
 // adds up in the database: money is summed as numeric and leaves as a string, never as a float,
-// and no order is loaded into the process to be counted. "Paid" is Order.paidCondition.
+// and no order is loaded into the process to be counted. "Paid" is Order.paidCondition. The
+// statements read covering indexes (orders_status_totals, orders_newest_first), not order rows.
 import type { Knex } from 'knex';
 import { Order, type OrderRow } from './order.model.js';
 
@@ -14,23 +15,39 @@ export interface TimeRange {
 /** numeric sums as the driver returns them: strings. */
 type Sum = string;
 
-export interface OrderTotals {
+/** Orders and paid revenue of one status, or (status null) of all of them. */
+export interface StatusFigures {
+  status: string | null;
   orders: number;
   revenue: Sum;
-  revenueToday: Sum;
-  revenue7Days: Sum;
-  revenue30Days: Sum;
 }
 
-export interface DayFigures {
-  /** `YYYY-MM-DD` (UTC), or null on the total row of the range. */
+/** Paid revenue of the last periods (the 30 days hold the other two). */
+export interface RecentRevenue {
+  today: Sum;
+  days7: Sum;
+  days30: Sum;
+}
+
+/** The figures of a group of a range's orders: one UTC day, one status, one payment method, or all. */
+export interface RangeFigures {
+  /** `YYYY-MM-DD`, on a day's row. */
   day: string | null;
+  /** On a status's row. */
+  status: string | null;
+  /** On a payment method's row. */
+  payment_method: string | null;
+  /** Which grouping the row is of (GROUPING(day, status, payment_method)): see RANGE_GROUP. */
+  grouping: number;
   orders: number;
   paidOrders: number;
   revenue: Sum;
   /** Revenue per paid order, rounded to the paisa; "0.00" without any. */
   average: Sum;
 }
+
+/** RangeFigures.grouping of each kind of row (a bit is set for each column the row is not grouped by). */
+export const RANGE_GROUP = { day: 0b011, status: 0b101, paymentMethod: 0b110, all: 0b111 } as const;
 
 export interface TopProduct {
   product_id: number | null;
@@ -41,30 +58,47 @@ export interface TopProduct {
 
 export type RecentOrder = Pick<OrderRow, 'id' | 'user_id' | 'total_amount' | 'payment_method' | 'status' | 'created_at'>;
 
-const inRange = (query: Knex.QueryBuilder, range: TimeRange | undefined, column = 'created_at') =>
-  range ? query.where(column, '>=', range.from).where(column, '<', range.to) : query;
+const inRange = (query: Knex.QueryBuilder, range: TimeRange, column = 'created_at') =>
+  query.where(column, '>=', range.from).where(column, '<', range.to);
 
 export class OrderFigures {
-  /** Every order counted, paid revenue in all and since each of the given moments: one scan. */
-  static async totals(db: Knex, since: { today: Date; days7: Date; days30: Date }): Promise<OrderTotals> {
-    const paid = Order.paidCondition(db);
-    const [row] = (await db(Order.tableName).select(
-      db.raw('count(*)::integer AS orders'),
-      db.raw('coalesce(sum(total_amount) FILTER (WHERE ?), 0) AS revenue', [paid]),
-      db.raw('coalesce(sum(total_amount) FILTER (WHERE ? AND created_at >= ?), 0) AS "revenueToday"', [paid, since.today]),
-      db.raw('coalesce(sum(total_amount) FILTER (WHERE ? AND created_at >= ?), 0) AS "revenue7Days"', [paid, since.days7]),
-      db.raw('coalesce(sum(total_amount) FILTER (WHERE ? AND created_at >= ?), 0) AS "revenue30Days"', [paid, since.days30]),
-    )) as OrderTotals[];
-    return row!;
+  /**
+   * Orders and paid revenue per status, then one row (status null) for all orders. One pass over
+   * the orders_status_totals index adds up each status; whether a status's money is revenue is
+   * decided on those few sums (Order.paidCondition on the per-status rows), not per order.
+   */
+  static async byStatus(db: Knex): Promise<StatusFigures[]> {
+    return (await OrderFigures.byStatusQuery(db)) as StatusFigures[];
   }
 
-  /** How many orders (of the range, or all) are in each status / were paid each way. */
-  static async countsBy(db: Knex, column: 'status' | 'payment_method', range?: TimeRange): Promise<Array<{ name: string; count: number }>> {
-    return (await inRange(db(Order.tableName), range)
-      .select({ name: column })
-      .select(db.raw('count(*)::integer AS count'))
-      .groupBy(column)
-      .orderBy(column)) as Array<{ name: string; count: number }>;
+  /** The statement of byStatus() (for its plan in npm run bench:panel). */
+  static byStatusQuery(db: Knex): Knex.QueryBuilder {
+    const paid = Order.paidCondition(db, 'per_status');
+    const perStatus = db(Order.tableName)
+      .select('status', db.raw('count(*)::integer AS orders'), db.raw('sum(total_amount) AS amount'))
+      .groupBy('status');
+    return db
+      .with('per_status', perStatus)
+      .select('status', 'orders', db.raw('CASE WHEN ? THEN amount ELSE 0 END AS revenue', [paid]))
+      .from('per_status')
+      .unionAll((all) => {
+        void all
+          .select(db.raw('NULL'), db.raw('coalesce(sum(orders), 0)::integer'), db.raw('coalesce(sum(amount) FILTER (WHERE ?), 0)', [paid]))
+          .from('per_status');
+      });
+  }
+
+  /** Paid revenue since each of the moments (all within the last 30 days): one range of the time index. */
+  static async recentRevenue(db: Knex, since: { today: Date; days7: Date; days30: Date }): Promise<RecentRevenue> {
+    const [row] = (await db(Order.tableName)
+      .where(Order.paidCondition(db))
+      .where('created_at', '>=', since.days30)
+      .select(
+        db.raw('coalesce(sum(total_amount) FILTER (WHERE created_at >= ?), 0) AS today', [since.today]),
+        db.raw('coalesce(sum(total_amount) FILTER (WHERE created_at >= ?), 0) AS "days7"', [since.days7]),
+        db.raw('coalesce(sum(total_amount), 0) AS "days30"'),
+      )) as RecentRevenue[];
+    return row!;
   }
 
   /** The newest orders. */
@@ -79,45 +113,57 @@ export class OrderFigures {
   }
 
   /**
-   * The range's orders by UTC day (days without orders absent), then one row (day null) for the
-   * whole range: GROUP BY ROLLUP, one scan of the range.
+   * The range's orders by UTC day (days without orders absent), by status, by payment method and
+   * all together: GROUP BY GROUPING SETS, one pass over the range of the orders_newest_first index.
    */
-  static async byDay(db: Knex, range: TimeRange): Promise<DayFigures[]> {
+  static async inRange(db: Knex, range: TimeRange): Promise<RangeFigures[]> {
     const paid = Order.paidCondition(db);
+    const day = db.raw(`(created_at AT TIME ZONE 'UTC')::date`);
     return (await inRange(db(Order.tableName), range)
       .select(
-        db.raw(`to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day`),
+        db.raw(`to_char(?, 'YYYY-MM-DD') AS day`, [day]),
+        'status',
+        'payment_method',
+        db.raw('GROUPING(?, status, payment_method)::integer AS grouping', [day]),
         db.raw('count(*)::integer AS orders'),
         db.raw('(count(*) FILTER (WHERE ?))::integer AS "paidOrders"', [paid]),
         db.raw('coalesce(sum(total_amount) FILTER (WHERE ?), 0) AS revenue', [paid]),
         db.raw('coalesce(round(avg(total_amount) FILTER (WHERE ?), 2), 0) AS average', [paid]),
       )
-      .groupByRaw(`ROLLUP (to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'))`)
-      .orderByRaw('1 NULLS LAST')) as DayFigures[];
+      .groupByRaw('GROUPING SETS ((?), (status), (payment_method), ())', [day])) as RangeFigures[];
   }
 
   /**
-   * The products that brought the most paid revenue in the range. Lines are grouped by product; the
-   * lines of deleted products (product_id null) by the name they kept.
+   * The products that brought the most paid revenue in the range, under their catalogue name; the
+   * lines of deleted products (product_id null) are grouped by the name they kept. The range's paid
+   * order ids come from the time index first and their lines are looked up by order id (a join
+   * would read every line ever sold); only the winners are then named.
    */
   static async topProducts(db: Knex, range: TimeRange, limit: number): Promise<TopProduct[]> {
-    return (await inRange(
-      db('order_items as i').join('orders as o', 'o.id', 'i.order_id').where(Order.paidCondition(db, 'o')),
-      range,
-      'o.created_at',
-    )
+    const paidOrders = inRange(db(Order.tableName).select('id').where(Order.paidCondition(db)), range);
+    const top = db('order_items')
+      .whereRaw('order_id = ANY(ARRAY(?))', [paidOrders])
       .select(
-        'i.product_id',
-        db.raw('(array_agg(i.product_name ORDER BY o.created_at DESC))[1] AS product_name'),
-        db.raw('sum(i.quantity)::integer AS quantity'),
-        db.raw('sum(i.price * i.quantity) AS revenue'),
+        'product_id',
+        db.raw('CASE WHEN product_id IS NULL THEN product_name END AS kept_name'),
+        db.raw('sum(quantity)::integer AS quantity'),
+        db.raw('sum(price * quantity) AS revenue'),
       )
-      .groupBy('i.product_id', db.raw('CASE WHEN i.product_id IS NULL THEN i.product_name END'))
+      .groupBy('product_id', 'kept_name')
       .orderBy([
         { column: 'revenue', order: 'desc' },
         { column: 'quantity', order: 'desc' },
       ])
-      .limit(limit)) as TopProduct[];
+      .limit(limit);
+    return (await db
+      .with('top', top)
+      .from('top')
+      .leftJoin('products', 'products.id', 'top.product_id')
+      .select('top.product_id', db.raw('coalesce(products.name, top.kept_name) AS product_name'), 'top.quantity', 'top.revenue')
+      .orderBy([
+        { column: 'top.revenue', order: 'desc' },
+        { column: 'top.quantity', order: 'desc' },
+      ])) as TopProduct[];
   }
 
   /** Per user (of these), how many orders they placed and how much they paid in all. */

@@ -24,21 +24,22 @@ export const dashboardOperations = {
         days7: new Date(now.getTime() - 7 * DAY_MS),
         days30: new Date(now.getTime() - 30 * DAY_MS),
       };
-      const [totals, byStatus, recent, categories, lowStock, users] = await Promise.all([
-        OrderFigures.totals(db, since),
-        OrderFigures.countsBy(db, 'status'),
+      const [byStatus, revenue, recent, categories, lowStock, users] = await Promise.all([
+        OrderFigures.byStatus(db),
+        OrderFigures.recentRevenue(db, since),
         OrderFigures.recent(db, SHOWN),
         Product.countByCategory(db),
         Product.lowestStock(db, SHOWN),
         User.countOpen(db),
       ]);
+      const all = byStatus.find((row) => row.status === null);
       return {
         status: 200,
         body: {
           total_users: users,
           total_products: categories.reduce((sum, category) => sum + category.count, 0),
-          total_orders: totals.orders,
-          total_revenue: formatMoney(totals.revenue),
+          total_orders: all?.orders ?? 0,
+          total_revenue: formatMoney(all?.revenue ?? '0'),
           recent_orders: recent.map((order) => ({
             id: order.id,
             user: order.user_id,
@@ -49,11 +50,14 @@ export const dashboardOperations = {
           })),
           category_data: categories,
           low_stock_products: lowStock.map((product) => ({ ...product, price: formatMoney(product.price) })),
-          orders_by_status: byStatus,
+          orders_by_status: byStatus
+            .filter((row) => row.status !== null)
+            .map((row) => ({ name: row.status!, count: row.orders }))
+            .sort((a, b) => a.name.localeCompare(b.name)),
           revenue: {
-            today: formatMoney(totals.revenueToday),
-            last_7_days: formatMoney(totals.revenue7Days),
-            last_30_days: formatMoney(totals.revenue30Days),
+            today: formatMoney(revenue.today),
+            last_7_days: formatMoney(revenue.days7),
+            last_30_days: formatMoney(revenue.days30),
           },
         },
       };

@@ -4,7 +4,7 @@
 // `format=csv`). Each figure is one aggregate statement (see order-figures.ts).
 import { fieldError } from '../http/errors.js';
 import { formatMoney } from '../money.js';
-import { OrderFigures, type DayFigures } from '../orders/order-figures.js';
+import { OrderFigures, RANGE_GROUP, type RangeFigures } from '../orders/order-figures.js';
 import type { OperationTable } from '../services.js';
 import { startOfUtcDay } from './dashboard.js';
 
@@ -27,8 +27,8 @@ function rangeOf(query: { start_date?: string; end_date?: string }): { first: Da
   return { first, last };
 }
 
-function csvOf(days: string[], byDay: Map<string, DayFigures>, total: DayFigures | undefined): string {
-  const line = (name: string, figures: DayFigures | undefined) =>
+function csvOf(days: string[], byDay: Map<string, RangeFigures>, total: RangeFigures | undefined): string {
+  const line = (name: string, figures: RangeFigures | undefined) =>
     `${name},${figures?.orders ?? 0},${figures?.paidOrders ?? 0},${formatMoney(figures?.revenue ?? '0')}`;
   return ['date,orders,paid_orders,revenue', ...days.map((day) => line(day, byDay.get(day))), line('total', total)].join('\r\n') + '\r\n';
 }
@@ -40,14 +40,15 @@ export const reportOperations = {
       const { db } = services;
       const { first, last } = rangeOf(query);
       const range = { from: first, to: new Date(last.getTime() + DAY_MS) };
-      const [figures, byStatus, byMethod, topProducts] = await Promise.all([
-        OrderFigures.byDay(db, range),
-        OrderFigures.countsBy(db, 'status', range),
-        OrderFigures.countsBy(db, 'payment_method', range),
+      const [figures, topProducts] = await Promise.all([
+        OrderFigures.inRange(db, range),
         OrderFigures.topProducts(db, range, TOP_PRODUCTS),
       ]);
-      const total = figures.find((row) => row.day === null);
-      const byDay = new Map(figures.filter((row) => row.day !== null).map((row) => [row.day!, row]));
+      const of = (grouping: number) => figures.filter((row) => row.grouping === grouping);
+      const total = of(RANGE_GROUP.all)[0];
+      const byDay = new Map(of(RANGE_GROUP.day).map((row) => [row.day!, row]));
+      const byStatus = of(RANGE_GROUP.status).sort((a, b) => a.status!.localeCompare(b.status!));
+      const byMethod = of(RANGE_GROUP.paymentMethod);
       const days: string[] = [];
       for (let day = first.getTime(); day <= last.getTime(); day += DAY_MS) days.push(isoDay(new Date(day)));
 
@@ -62,7 +63,7 @@ export const reportOperations = {
           },
         };
       }
-      const methodCount = (method: string) => byMethod.find((row) => row.name === method)?.count ?? 0;
+      const methodCount = (method: string) => byMethod.find((row) => row.payment_method === method)?.orders ?? 0;
       return {
         status: 200,
         body: {
@@ -77,7 +78,7 @@ export const reportOperations = {
             { name: 'COD' as const, count: methodCount('cod') },
             { name: 'STRIPE' as const, count: methodCount('stripe') },
           ],
-          status_distribution: byStatus.map((row) => ({ name: capitalised(row.name), count: row.count })),
+          status_distribution: byStatus.map((row) => ({ name: capitalised(row.status!), count: row.orders })),
           top_products: topProducts.map((product) => ({
             product: product.product_id,
             product_name: product.product_name,
