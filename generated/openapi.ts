@@ -106,7 +106,7 @@ export interface paths {
         put?: never;
         /**
          * Log in with email and password
-         * @description Wrong email or password answers 400 `Invalid credentials`. Failed attempts are throttled (429). The right password of an account staff have blocked answers 403 saying so.
+         * @description Wrong email or password answers 400 `Invalid credentials`. Attempts are throttled (429) per email and client address, and per email whatever the address; a successful login clears both counts. The right password of an account staff have blocked answers 403 saying so.
          */
         post: operations["login"];
         delete?: never;
@@ -126,7 +126,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with a Google ID token
-         * @description Verifies the ID token for the configured Google client id and creates the user on first sight (`created: true`), or links to the existing account with that email. The token's `email_verified` must be true. Missing token answers 400 `Missing id_token`; a bad token (signature, audience, issuer, expiry) 400 `Invalid Google token`; Google's signing certificates unreachable, or `GOOGLE_CLIENT_ID` not configured, 503.
+         * @description Verifies the ID token for the configured Google client id and creates the user on first sight (`created: true`), or links to the existing account with that email. The token's `email_verified` must be true. When the existing account's email was never verified, whoever registered it may not be its owner: the account is taken over for the Google identity — its password is cleared (the owner can set one through password reset), every other session and every outstanding password-reset link of it is ended, and its names become Google's. Missing token answers 400 `Missing id_token`; a bad token (signature, audience, issuer, expiry) 400 `Invalid Google token`; Google's signing certificates unreachable, or `GOOGLE_CLIENT_ID` not configured, 503.
          */
         post: operations["googleLogin"];
         delete?: never;
@@ -145,10 +145,50 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Renew the access cookie from the refresh cookie
-         * @description Reads the `refresh` cookie, rotates it and sets a new `access` cookie. No cookie answers 401 `No refresh cookie`; an invalid, expired, revoked or reused refresh token answers 401; the refresh token of a user staff have blocked answers 403 saying so.
+         * Renew the session's tokens (refresh cookie, or a refresh token in the body)
+         * @description Rotates the refresh token and issues a new access token. The refresh token is the body's `refresh` when one is sent — the new pair is then answered in the body and no cookie is set — and otherwise the `refresh` cookie, answered with new cookies (and, with `AUTH_TOKENS_IN_BODY=True`, also in the body). Neither answers 401 `No refresh cookie`; an invalid, expired, revoked or reused refresh token answers 401. A rotated token presented again within `REFRESH_REUSE_GRACE_SECONDS` (two tabs refreshing at once) still gets a new pair of the same session; presented later, it is a replay and ends the whole session. The refresh token of a user staff have blocked answers 403 saying so.
          */
         post: operations["refreshSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/token/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in with email and password, tokens in the body
+         * @description For clients that cannot keep cookies: the same login as `POST /api/auth/login/` (same throttling, same `Invalid credentials`), answering the new session's tokens in the body and setting no cookie. Send the access token as `Authorization: Bearer <access>` (no Origin or CSRF rules apply to it); renew with `POST /api/auth/token/refresh/`; end the session with `POST /api/auth/logout/`.
+         */
+        post: operations["obtainTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/token/refresh/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a refresh token for a new pair, in the body
+         * @description Rotates the refresh token exactly as `POST /api/auth/refresh/` does (reuse detection and its grace included) and answers the new pair. An invalid, expired, revoked or reused refresh token answers 401.
+         */
+        post: operations["refreshTokens"];
         delete?: never;
         options?: never;
         head?: never;
@@ -166,7 +206,7 @@ export interface paths {
         put?: never;
         /**
          * End the session
-         * @description Always answers 200 `Logged out`, revokes the login session named by the refresh cookie, the access cookie or a Bearer token (its refresh and access tokens stop working at once) and deletes both cookies. A cookie-carrying call from an untrusted origin answers 403.
+         * @description Always answers 200 `Logged out`, revokes the login session named by the refresh cookie, the access cookie, a Bearer token or the body's `refresh` (its refresh and access tokens stop working at once) and deletes both cookies. A cookie-carrying call from an untrusted origin answers 403.
          */
         post: operations["logout"];
         delete?: never;
@@ -240,7 +280,7 @@ export interface paths {
         put?: never;
         /**
          * Email a password-reset link
-         * @description Always answers 200 with the same message, whether or not the email is known.
+         * @description Always answers 200 with the same message, whether or not the email is known. Limited per email and per client address (429).
          */
         post: operations["requestPasswordReset"];
         delete?: never;
@@ -260,7 +300,7 @@ export interface paths {
         put?: never;
         /**
          * Set a new password with the emailed token
-         * @description An invalid, expired or already used token answers 400. All sessions of the user are revoked.
+         * @description An invalid, expired or already used token answers 400; the token is checked before the new password is hashed. All sessions of the user and all their other reset links are ended. Limited per client address (429).
          */
         post: operations["confirmPasswordReset"];
         delete?: never;
@@ -887,11 +927,63 @@ export interface components {
         };
         UserEnvelope: {
             user: components["schemas"]["User"];
+            access?: components["schemas"]["AccessToken"];
+            refresh?: components["schemas"]["RefreshToken"];
+        };
+        /**
+         * @description The session's access JWT (1 hour), for `Authorization: Bearer`. In sign-in answers only with `AUTH_TOKENS_IN_BODY=True`.
+         * @example eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJhY2Nlc3MifQ.c2lnbmF0dXJl
+         */
+        AccessToken: string;
+        /**
+         * @description The session's refresh JWT (7 days), exchanged for a new pair at `POST /api/auth/token/refresh/`. In sign-in answers only with `AUTH_TOKENS_IN_BODY=True`.
+         * @example eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJyZWZyZXNoIn0.c2lnbmF0dXJl
+         */
+        RefreshToken: string;
+        /**
+         * @example {
+         *       "access": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJhY2Nlc3MifQ.c2lnbmF0dXJl",
+         *       "refresh": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJyZWZyZXNoIn0.c2lnbmF0dXJl"
+         *     }
+         */
+        TokenPair: {
+            access: components["schemas"]["AccessToken"];
+            refresh: components["schemas"]["RefreshToken"];
+        };
+        /**
+         * @description Optional; without `refresh` the refresh cookie is used.
+         * @example {
+         *       "refresh": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJyZWZyZXNoIn0.c2lnbmF0dXJl"
+         *     }
+         */
+        RefreshRequest: {
+            refresh?: string;
+        };
+        /**
+         * @example {
+         *       "refresh": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJyZWZyZXNoIn0.c2lnbmF0dXJl"
+         *     }
+         */
+        RefreshTokenRequest: {
+            refresh: string;
+        };
+        /**
+         * @example {
+         *       "message": "Token refreshed"
+         *     }
+         */
+        RefreshResult: {
+            /** @example Token refreshed */
+            message: string;
+            access?: components["schemas"]["AccessToken"];
+            refresh?: components["schemas"]["RefreshToken"];
         };
         GoogleLoginResult: {
             user: components["schemas"]["User"];
             /** @description True when this sign-in created the account. */
             created: boolean;
+            access?: components["schemas"]["AccessToken"];
+            refresh?: components["schemas"]["RefreshToken"];
         };
         /**
          * @example {
@@ -1642,10 +1734,11 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description A dependency (database, Google certificates, configuration) is unavailable (`service_unavailable`). */
+        /** @description A dependency (database, Google certificates, configuration) is unavailable, or too many password hashes are running or waiting in this server process (`PASSWORD_HASH_CONCURRENCY`, `PASSWORD_HASH_QUEUE`) (`service_unavailable`). When the database is unreachable, the request ran out of time or the password hashing is busy, `Retry-After` says when to try again. */
         ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
@@ -1683,7 +1776,7 @@ export interface components {
         XRequestId: string;
         /** @description The `access` and `refresh` session cookies (`HttpOnly; Path=/`), set or cleared. */
         SetCookie: string;
-        /** @description Number of items matching the query, ignoring `limit`/`offset`. */
+        /** @description Number of items matching the query, ignoring `limit`/`offset`. Always exact. For the product list it is not counted on every request: each server process keeps the count of each filter combination and counts again only after the catalogue changed (a product created, deleted, or its name, description, category or price changed; stock changes do not alter any count). The database numbers catalogue versions, so the cached counts of every process follow a write made through any of them. */
         XTotalCount: number;
         /** @description RFC 8288 links to the `next`, `prev`, `first` and `last` pages. */
         Link: string;
@@ -1824,6 +1917,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     login: {
@@ -1855,6 +1949,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     googleLogin: {
@@ -1896,9 +1991,13 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
         responses: {
-            /** @description Session renewed; cookies set. */
+            /** @description Session renewed; cookies set, or the new tokens in the body. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -1906,12 +2005,77 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Message"];
+                    "application/json": components["schemas"]["RefreshResult"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    obtainTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Logged in; the session's tokens. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    refreshTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The new access and refresh tokens (the one sent is used up). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     logout: {
@@ -1921,7 +2085,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
         responses: {
             /** @description Logged out; cookies cleared. */
             200: {
@@ -1936,6 +2104,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getMe: {
@@ -1959,6 +2130,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     verifyEmail: {
@@ -1988,6 +2160,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     resendVerification: {
@@ -2013,6 +2186,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     requestPasswordReset: {
@@ -2043,6 +2217,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     confirmPasswordReset: {
@@ -2072,6 +2247,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listProducts: {
@@ -2113,6 +2290,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createProduct: {
@@ -2146,6 +2324,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getProduct: {
@@ -2178,6 +2357,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     replaceProduct: {
@@ -2214,6 +2394,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteProduct: {
@@ -2240,6 +2421,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateProduct: {
@@ -2276,6 +2458,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getCart: {
@@ -2299,6 +2482,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     addToCart: {
@@ -2330,6 +2514,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateCartItem: {
@@ -2364,6 +2549,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     removeCartItem: {
@@ -2392,6 +2578,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     clearCart: {
@@ -2416,6 +2603,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getWishlist: {
@@ -2439,6 +2627,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     addToWishlist: {
@@ -2470,6 +2659,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     removeWishlistItem: {
@@ -2498,6 +2688,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listAddresses: {
@@ -2521,6 +2712,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createAddress: {
@@ -2551,6 +2743,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteAddress: {
@@ -2577,6 +2770,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateAddress: {
@@ -2611,6 +2805,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createOrder: {
@@ -2747,6 +2942,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateOrderStatus: {

@@ -530,7 +530,12 @@ function validBody(operationId: string, fx: Fixtures, world: World): JsonObject 
     case 'register':
       return { email, password: 'correct-horse-battery', first_name: 'A', last_name: 'B' };
     case 'login':
+    case 'obtainTokens':
       return { email: world.userEmail, password: 'whatever-password' };
+    case 'refreshSession':
+    case 'refreshTokens':
+    case 'logout':
+      return { refresh: 'x.y.z' };
     case 'googleLogin':
       return { id_token: 'x.y.z' };
     case 'verifyEmail':
