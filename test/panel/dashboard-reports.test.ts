@@ -150,6 +150,26 @@ describe('staff panel: dashboard and reports', () => {
       });
     });
 
+    it('names top products as the catalogue does now, and groups the lines of deleted products by the name they kept', async () => {
+      const customer = await makeUser(suite.db);
+      const renamed = await makeProduct(suite.db, { name: 'Old Name Tee' });
+      const doomed = await makeProduct(suite.db, { name: 'Doomed Cap' });
+      const at = day('2001-04-01');
+      const paidOrder = (lines: Array<{ productId: number | null; name: string; price: string; quantity: number }>) =>
+        makeOrder(suite.db, { userId: customer.id, status: 'delivered', lines, created_at: at });
+      await paidOrder([{ productId: renamed.id, name: 'Old Name Tee', price: '10.00', quantity: 3 }]);
+      await paidOrder([{ productId: doomed.id, name: 'Doomed Cap', price: '4.00', quantity: 2 }]);
+      await paidOrder([{ productId: null, name: 'Doomed Cap', price: '4.00', quantity: 1 }]);
+      await suite.db('products').where({ id: renamed.id }).update({ name: 'New Name Tee' });
+      await suite.db('products').where({ id: doomed.id }).delete();
+
+      const { body } = await staff.get('/api/panel/reports/?start_date=2001-04-01&end_date=2001-04-01');
+      expect(body.top_products).to.deep.equal([
+        { product: renamed.id, product_name: 'New Name Tee', quantity: 3, revenue: '30.00' },
+        { product: null, product_name: 'Doomed Cap', quantity: 3, revenue: '12.00' },
+      ]);
+    });
+
     it('answers the same range as CSV, one line per day and a total, for Accept: text/csv or format=csv', async () => {
       const expected = [
         'date,orders,paid_orders,revenue',
