@@ -318,7 +318,7 @@ export interface paths {
         };
         /**
          * List products, newest first
-         * @description `search` is a case-insensitive substring of name or description (`%` and `_` are literal characters, not wildcards; served by trigram indexes); `category` is case-insensitive; `min_price` and `max_price` are inclusive. Filters combine. The body stays a bare array; `limit`/`offset` page it, `X-Total-Count` gives the number of matches and `Link` the first/prev/next/last pages. A weak ETag covers the body and the paging headers, so it changes when any listed product changes; `If-None-Match` with it answers 304. `Cache-Control: public, max-age=60, must-revalidate`.
+         * @description `search` is a case-insensitive substring of name or description (`%` and `_` are literal characters, not wildcards; served by trigram indexes); `category` is case-insensitive; `min_price` and `max_price` are inclusive. Filters combine. The body stays a bare array; `limit` (default 100) and `offset` page it, `X-Total-Count` gives the number of matches and `Link` the first/prev/next/last pages. A weak ETag covers the body and the paging headers, so it changes when any listed product changes; `If-None-Match` with it answers 304. `Cache-Control: public, max-age=60, must-revalidate`.
          */
         get: operations["listProducts"];
         put?: never;
@@ -598,6 +598,8 @@ export interface paths {
          *
          *     Cash on delivery: status `processing`, answer `CodOrderResult`. Stripe: the order is `pending` and holds its stock until the Checkout Session is paid or expires (default 30 minutes, `STRIPE_CHECKOUT_EXPIRY_MINUTES`); answer `StripeCheckoutResult`. When Stripe fails the order is marked `failed`, stock and cart are given back, and the answer is 502. Without `STRIPE_SECRET_KEY`, `stripe` answers 503.
          *
+         *     Limits against stock hoarding answer 400 `checkout_limit`: more than `ORDER_MAX_PER_PRODUCT` (default 10) units of one product in one order; a card checkout while the user already has `MAX_OPEN_CARD_CHECKOUTS` (default 3) unpaid ones open; a cash-on-delivery order from an account with an unverified email past `UNVERIFIED_COD_ORDERS_PER_DAY` (default 2) in 24 hours.
+         *
          *     `Idempotency-Key`: repeating a request with the same key and body returns the first successful answer (no second order); the same key with a different body answers 409 `idempotency_key_reused`; a duplicate arriving while the first request is still talking to Stripe answers 409 `request_in_progress` (retry it). A failed attempt frees its key. Keys are kept for 24 hours.
          */
         post: operations["createOrder"];
@@ -638,7 +640,7 @@ export interface paths {
         put?: never;
         /**
          * Stripe webhook receiver
-         * @description The signature is checked against `STRIPE_WEBHOOK_SECRET` over the raw body (400 `invalid_signature` when missing or bad). Each event is applied exactly once: its id is recorded in the same transaction as its effect. `checkout.session.completed` and `checkout.session.async_payment_succeeded` mark the order paid only when the session is the one stored on the order, `payment_status` is `paid` and amount and currency match; `checkout.session.async_payment_failed` marks it failed and `checkout.session.expired` cancelled, both giving the stock back. Only a pending order changes, so late or out-of-order events never move a paid order backwards. Answers `success` when the event was applied (even if it changed nothing), `ignored` for duplicates and other event types. 503 when no webhook secret is configured. Like every write, a call carrying a session cookie from an untrusted origin answers 403 (Stripe sends no cookies).
+         * @description The signature is checked against `STRIPE_WEBHOOK_SECRET` over the raw body (400 `invalid_signature` when missing or bad). Each event is applied exactly once: its id is recorded in the same transaction as its effect. `checkout.session.completed` and `checkout.session.async_payment_succeeded` mark the order paid only when the session is the one stored on the order, `payment_status` is `paid` and amount and currency match; `checkout.session.async_payment_failed` marks it failed and `checkout.session.expired` cancelled, both giving the stock back. Only a pending order changes, so late or out-of-order events never move a paid order backwards. Refunds: `refund.updated` records Stripe's verdict on a refund this API requested (a `failed` or `canceled` refund gives its amount back to the order), and `charge.refunded` records a refund made elsewhere (the Stripe Dashboard) on the order whose payment it was, capped at what was paid. Answers `success` when the event was applied (even if it changed nothing), `ignored` for duplicates and other event types. 503 when no webhook secret is configured. Like every write, a call carrying a session cookie from an untrusted origin answers 403 (Stripe sends no cookies).
          */
         post: operations["stripeWebhook"];
         delete?: never;
@@ -664,6 +666,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/admin/all/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every order, newest first, with filters and search (staff only)
+         * @description A bare array of orders in the `my/` shape, newest first, paged with `limit`/`offset` (`X-Total-Count`, `Link`). Filters combine: `status` (the stored status), `order_status` (the fulfilment view: `processing` includes paid card orders not yet shipped), `payment_status`, `payment_method`, `user` (a user id), `start_date` and `end_date` (inclusive days, UTC). `search` finds an order by its id (`41` or `#41`) or by a case-insensitive part of the customer's email.
+         */
+        get: operations["listAllOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One order, for its owner or staff
+         * @description The order in the `my/` shape. Another user's order answers 404, like one that does not exist.
+         */
+        get: operations["getOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orders/{id}/status/": {
         parameters: {
             query?: never;
@@ -681,10 +726,56 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Move an order to shipped, delivered or cancelled (staff only)
-         * @description Allowed transitions: processing or paid → shipped → delivered; pending or processing → cancelled (stock is given back). Any other transition (including cancelling a paid order, which needs a refund) answers 409. Cancelling a pending card order first expires its Stripe Checkout Session (409 if the customer has already paid, 502 when Stripe cannot be reached, 503 when Stripe is not configured).
+         * Move an order along its fulfilment or mark a cash order paid (staff only)
+         * @description `status` (as before) or `order_status` moves the order: processing or paid → shipped → delivered; pending or processing → cancelled (stock is given back). `payment_status: paid` records the cash of a cash-on-delivery order (unpaid → paid, once it is processing, shipped or delivered); a card order's payment is Stripe's to report, and refunds go through `POST /api/orders/{id}/refund/`. `order_status` and `payment_status` are case-insensitive (`Shipped` works) and may come together: both change or neither does. A value equal to the current one changes nothing; a request that changes nothing at all, and any other transition (including cancelling a paid order, which needs a refund), answers 409. Cancelling a pending card order first expires its Stripe Checkout Session (409 if the customer has already paid, 502 when Stripe cannot be reached, 503 when Stripe is not configured). The answer is the updated order with, in addition, `message` and the same order under `order` (the later original's shape).
          */
         patch: operations["updateOrderStatus"];
+        trace?: never;
+    };
+    "/api/orders/{id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The customer cancels their own order while it is still processing
+         * @description Owner only (another user's order answers 404). Allowed while the order is processing — a cash order not yet shipped, or a paid card order not yet shipped; the stock comes back exactly once, and a paid card order is refunded in full through Stripe (`refund_info` says so; it is null when nothing was paid). Anything else answers 409 (a pending card checkout expires by itself or can be abandoned; shipped orders cannot be cancelled). When Stripe refuses the refund the order stays as it was: 502 (as for staff refunds, a refund Stripe did not answer is completed a few minutes later).
+         */
+        post: operations["cancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/refund/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a paid card order in full or by line (staff only)
+         * @description Refunds through Stripe's Refunds API. Without `items`, everything not yet refunded is refunded; with `items`, those lines (each `quantity` defaults to the line's whole unrefunded quantity). The amount is reserved on the order first with one conditional statement (the database refuses a refunded amount above the total), so concurrent requests can never refund more than was paid: the loser answers 409. Refunded lines not yet shipped go back to stock; refunding everything of an order not yet shipped cancels it. Stripe's answer is final only with its webhooks (`charge.refunded`, `refund.updated`): a refund Stripe later reports failed gives its amount back to the order. Only paid card orders are refunded here (409 otherwise); 503 without Stripe. 502 when Stripe refuses (nothing is refunded, the reservation is given back) or does not answer: then the refund stays `requested` and reserved, and the server asks Stripe again a few minutes later with the same Idempotency-Key, applying whatever Stripe did once.
+         */
+        post: operations["refundOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/panel/users/": {
@@ -696,7 +787,7 @@ export interface paths {
         };
         /**
          * Customers and staff, newest first, with their order figures (staff only)
-         * @description Closed (anonymised) accounts are not listed. `total_spent` adds up the user's paid orders.
+         * @description Closed (anonymised) accounts are not listed. `total_spent` adds up the user's paid orders (less refunds).
          */
         get: operations["listPanelUsers"];
         put?: never;
@@ -785,7 +876,7 @@ export interface paths {
         };
         /**
          * Shop totals, recent orders, categories, low stock and revenue (staff only)
-         * @description Revenue counts paid orders only (card orders paid, and any order shipped or delivered). "Today" is the current UTC day; the 7 and 30 days end now.
+         * @description Revenue counts paid orders only (`payment_status` paid or partially refunded), less what was refunded. Orders by status use `order_status`. "Today" is the current UTC day; the 7 and 30 days end now.
          */
         get: operations["getPanelDashboard"];
         put?: never;
@@ -805,7 +896,7 @@ export interface paths {
         };
         /**
          * Orders and revenue over a range of days, as JSON or CSV (staff only)
-         * @description The range is of whole UTC days, both ends included: by default the 30 days ending today; at most 366 days. Revenue counts paid orders only; orders and distributions count every order placed in the range. Send `Accept: text/csv` (or `format=csv`) for one CSV row per day (`date,orders,paid_orders,revenue`) and a closing `total` row.
+         * @description The range is of whole UTC days, both ends included: by default the 30 days ending today; at most 366 days. Revenue counts paid orders only (`payment_status` paid or partially refunded), less what was refunded; orders and distributions count every order placed in the range, by `order_status` and payment method. Send `Accept: text/csv` (or `format=csv`) for one CSV row per day (`date,orders,paid_orders,revenue`) and a closing `total` row.
          */
         get: operations["getPanelReport"];
         put?: never;
@@ -851,25 +942,41 @@ export interface components {
          */
         MoneyInput: string | number;
         /**
+         * @description Machine code of an error, for programs: `validation_error` (400, with `fields`), `bad_request` (a request the HTTP layer cannot read: malformed HTTP, a Host not allowed, a body that does not inflate, a malformed Stripe event), `invalid_json` (a body that is not JSON), `insufficient_stock`, `email_not_verified`, `invalid_signature`, `checkout_limit` (a shop's limit against stock hoarding), `not_authenticated` (401), `forbidden` (403), `not_found` (404), `method_not_allowed` (405), `request_timeout` (408), `conflict`, `price_changed`, `idempotency_key_reused`, `request_in_progress` (409), `payload_too_large` (413), `unsupported_media_type` (415), `headers_too_large` (431), `throttled` (429), `internal_error` (500, a bug), `bad_gateway` (502), `service_unavailable` (503). Clients should treat a code they do not know like its status.
+         * @enum {string}
+         */
+        ErrorCode: "validation_error" | "bad_request" | "invalid_json" | "insufficient_stock" | "email_not_verified" | "invalid_signature" | "checkout_limit" | "not_authenticated" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "price_changed" | "idempotency_key_reused" | "request_in_progress" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "throttled" | "internal_error" | "bad_gateway" | "service_unavailable";
+        /**
+         * @description `men` or `women` in any case (`mEn` too); stored and compared in lower case.
+         * @example men
+         */
+        CategoryInput: string;
+        /**
+         * @description The one error shape. `error` is for people, `code` for programs, `fields` lists the messages of each refused field. Compatibility members for clients written against the original Django REST framework backend: `detail` repeats `error` (DRF's member; on a 401 it is DRF's exact text, `Authentication credentials were not provided.` without credentials and `Given token not valid for any token type` for a bad or expired token), and each field of `fields` is also a top-level member holding its messages (`{"email": ["Enter a valid email address."]}`), except a field named like one of this shape's own members, which is listed under `fields` only.
          * @example {
          *       "error": "Only 3 item(s) available in stock.",
-         *       "code": "insufficient_stock"
+         *       "code": "insufficient_stock",
+         *       "detail": "Only 3 item(s) available in stock."
          *     }
          */
         Error: {
             /** @description Human-readable message, fit to show to the shopper. */
             error: string;
-            /** @description Machine code: validation_error, not_authenticated, forbidden, not_found, method_not_allowed, conflict, payload_too_large, unsupported_media_type, throttled, service_unavailable, insufficient_stock, price_changed, bad_gateway, email_not_verified, invalid_signature, idempotency_key_reused, request_in_progress, invalid_json (a body that is not JSON), bad_request (a request the HTTP layer cannot read: malformed HTTP, a Host not allowed, a body that does not inflate, a malformed Stripe event), headers_too_large (431: headers or URL over the server's limit), request_timeout (408). */
-            code: string;
+            code: components["schemas"]["ErrorCode"];
+            /** @description The same text as `error` (Django REST framework's member). */
+            detail: string;
             /** @description Per-field messages for validation errors. */
             fields?: {
                 [key: string]: string[];
             };
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @example {
          *       "error": "Prices changed since you added these items. Please review your cart.",
          *       "code": "price_changed",
+         *       "detail": "Prices changed since you added these items. Please review your cart.",
          *       "current_prices": [
          *         {
          *           "id": 12,
@@ -881,8 +988,10 @@ export interface components {
          */
         PriceConflictError: {
             error: string;
-            /** @description Always `price_changed`. */
-            code: string;
+            /** @enum {string} */
+            code: "price_changed";
+            /** @description The same text as `error` (Django REST framework's member). */
+            detail: string;
             fields?: {
                 [key: string]: string[];
             };
@@ -900,6 +1009,12 @@ export interface components {
         Message: {
             message: string;
         };
+        /**
+         * @example {
+         *       "status": "ok",
+         *       "database": "ok"
+         *     }
+         */
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -925,6 +1040,18 @@ export interface components {
             is_staff: boolean;
             email_verified: boolean;
         };
+        /**
+         * @example {
+         *       "user": {
+         *         "id": 3,
+         *         "email": "asha@example.com",
+         *         "first_name": "Asha",
+         *         "last_name": "Rao",
+         *         "is_staff": false,
+         *         "email_verified": true
+         *       }
+         *     }
+         */
         UserEnvelope: {
             user: components["schemas"]["User"];
             access?: components["schemas"]["AccessToken"];
@@ -978,6 +1105,19 @@ export interface components {
             access?: components["schemas"]["AccessToken"];
             refresh?: components["schemas"]["RefreshToken"];
         };
+        /**
+         * @example {
+         *       "user": {
+         *         "id": 3,
+         *         "email": "asha@gmail.com",
+         *         "first_name": "Asha",
+         *         "last_name": "Rao",
+         *         "is_staff": false,
+         *         "email_verified": true
+         *       },
+         *       "created": false
+         *     }
+         */
         GoogleLoginResult: {
             user: components["schemas"]["User"];
             /** @description True when this sign-in created the account. */
@@ -1000,22 +1140,49 @@ export interface components {
             first_name?: string;
             last_name?: string;
         };
+        /**
+         * @example {
+         *       "email": "asha@example.com",
+         *       "password": "correct-horse-battery"
+         *     }
+         */
         LoginRequest: {
             /** Format: email */
             email: string;
             password: string;
         };
+        /**
+         * @example {
+         *       "id_token": "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEyMyJ9.eyJhdWQiOiIuLi4ifQ.c2lnbmF0dXJl"
+         *     }
+         */
         GoogleLoginRequest: {
             /** @description The Google ID token (a JWT) from Google Identity Services / One-Tap. */
             id_token: string;
         };
+        /**
+         * @example {
+         *       "token": "hR3x9Qe2Wk7mP0sLrT5uVy8zA1bC4dE6"
+         *     }
+         */
         VerifyEmailRequest: {
             token: string;
         };
+        /**
+         * @example {
+         *       "email": "asha@example.com"
+         *     }
+         */
         PasswordResetRequest: {
             /** Format: email */
             email: string;
         };
+        /**
+         * @example {
+         *       "token": "hR3x9Qe2Wk7mP0sLrT5uVy8zA1bC4dE6",
+         *       "password": "new-correct-horse"
+         *     }
+         */
         PasswordResetConfirmRequest: {
             token: string;
             password: string;
@@ -1062,37 +1229,49 @@ export interface components {
         ProductInput: {
             name: string;
             price: components["schemas"]["MoneyInput"];
-            /**
-             * @description Case-insensitive; stored in lower case.
-             * @enum {string}
-             */
-            category: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+            category: components["schemas"]["CategoryInput"];
             description: string;
             /** @default 0 */
-            stock: number;
+            stock?: number;
             /**
              * Format: uri
-             * @description Image URL, or null for none.
+             * @description Image URL (http or https), or null for none.
              */
             image?: string | null;
         };
-        /** @description The fields to change; at least one is required (400 "Provide at least one field to change."). In multipart/form-data an image file alone is enough, which is why the rule is checked by the handler rather than with minProperties. */
+        /**
+         * @description The fields to change; at least one is required (400 "Provide at least one field to change."). In multipart/form-data an image file alone is enough, which is why the rule is checked by the handler rather than with minProperties.
+         * @example {
+         *       "price": "1295.00",
+         *       "stock": 20
+         *     }
+         */
         ProductPatch: {
             name?: string;
             price?: components["schemas"]["MoneyInput"];
-            /** @enum {string} */
-            category?: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+            category?: components["schemas"]["CategoryInput"];
             description?: string;
             stock?: number;
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description Image URL (http or https), or null for none.
+             */
             image?: string | null;
         };
-        /** @description The multipart form of ProductInput. Form fields are text; the server reads numbers written as text (stock "5") as the JSON schema's types and validates the fields with ProductInput's rules and messages. `image` may be a file (uploaded to the media store; its type is recognised by its bytes: 415 for anything but JPEG/PNG/WebP/GIF, 413 above 5 MiB) or a text field holding an image URL. */
+        /**
+         * @description The multipart form of ProductInput. Form fields are text; the server reads numbers written as text (stock "5") as the JSON schema's types and validates the fields with ProductInput's rules and messages. `image` may be a file (uploaded to the media store; its type is recognised by its bytes: 415 for anything but JPEG/PNG/WebP/GIF, 413 above 5 MiB) or a text field holding an image URL.
+         * @example {
+         *       "name": "Goku Tee",
+         *       "price": "1495.00",
+         *       "category": "men",
+         *       "description": "Heavyweight cotton tee with a hand-drawn Goku print.",
+         *       "stock": "24"
+         *     }
+         */
         ProductMultipart: {
             name: string;
             price: string;
-            /** @enum {string} */
-            category: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+            category: components["schemas"]["CategoryInput"];
             description: string;
             /** @description Integer from 0 to 1,000,000. */
             stock?: string;
@@ -1102,12 +1281,17 @@ export interface components {
              */
             image?: string;
         };
-        /** @description The multipart form of ProductPatch; an image file alone is a valid change. */
+        /**
+         * @description The multipart form of ProductPatch; an image file alone is a valid change.
+         * @example {
+         *       "price": "1295.00",
+         *       "stock": "20"
+         *     }
+         */
         ProductMultipartPatch: {
             name?: string;
             price?: string;
-            /** @enum {string} */
-            category?: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+            category?: components["schemas"]["CategoryInput"];
             description?: string;
             /** @description Integer from 0 to 1,000,000. */
             stock?: string;
@@ -1156,11 +1340,22 @@ export interface components {
             items: components["schemas"]["CartItem"][];
             total: components["schemas"]["Money"];
         };
+        /**
+         * @example {
+         *       "product_id": 12,
+         *       "quantity": 2
+         *     }
+         */
         AddToCartRequest: {
             product_id: number;
             /** @default 1 */
-            quantity: number;
+            quantity?: number;
         };
+        /**
+         * @example {
+         *       "quantity": 3
+         *     }
+         */
         UpdateCartItemRequest: {
             quantity: number;
         };
@@ -1168,10 +1363,37 @@ export interface components {
             id: number;
             product: components["schemas"]["Product"];
         };
+        /**
+         * @example {
+         *       "id": 5,
+         *       "items": [
+         *         {
+         *           "id": 9,
+         *           "product": {
+         *             "id": 12,
+         *             "name": "Goku Tee",
+         *             "slug": "goku-tee",
+         *             "price": "1495.00",
+         *             "category": "men",
+         *             "image": "https://res.cloudinary.com/demo/image/upload/products/p01.jpg",
+         *             "description": "Heavyweight cotton tee with a hand-drawn Goku print.",
+         *             "stock": 24,
+         *             "created_at": "2026-11-01T10:00:00Z",
+         *             "updated_at": "2026-11-01T10:00:00Z"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         Wishlist: {
             id: number;
             items: components["schemas"]["WishlistItem"][];
         };
+        /**
+         * @example {
+         *       "product_id": 12
+         *     }
+         */
         AddToWishlistRequest: {
             product_id: number;
         };
@@ -1197,7 +1419,12 @@ export interface components {
             /** @description Exactly 6 digits (surrounding whitespace is ignored). */
             pincode: string;
         };
-        /** @description The fields to change, with the rules of `AddressInput`. */
+        /**
+         * @description The fields to change, with the rules of `AddressInput`.
+         * @example {
+         *       "phone": "9123456780"
+         *     }
+         */
         AddressPatch: {
             /** @description 2–100 characters once surrounding whitespace is removed. */
             full_name?: string;
@@ -1210,6 +1437,16 @@ export interface components {
             /** @description Exactly 6 digits (surrounding whitespace is ignored). */
             pincode?: string;
         };
+        /**
+         * @example {
+         *       "id": 7,
+         *       "full_name": "Asha Rao",
+         *       "phone": "9876543210",
+         *       "street": "12 MG Road, Indiranagar",
+         *       "city": "Bengaluru",
+         *       "pincode": "560038"
+         *     }
+         */
         Address: {
             id: number;
             full_name: string;
@@ -1257,22 +1494,58 @@ export interface components {
             /** @description A saved address of the user (instead of `address`). */
             address_id?: number;
         };
+        /**
+         * @example {
+         *       "message": "COD order placed",
+         *       "order_id": 41,
+         *       "payment_method": "cod",
+         *       "status": "processing"
+         *     }
+         */
         CodOrderResult: {
             /** @example COD order placed */
             message: string;
             order_id: number;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             payment_method: "cod";
             /** @enum {string} */
             status: "processing";
         };
+        /**
+         * @example {
+         *       "checkout_url": "https://checkout.stripe.com/c/pay/cs_test_a1B2c3",
+         *       "order_id": 42,
+         *       "payment_method": "stripe"
+         *     }
+         */
         StripeCheckoutResult: {
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description Stripe's hosted checkout page; send the shopper there.
+             */
             checkout_url: string;
             order_id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            payment_method: "stripe";
         };
         /** @enum {string} */
         OrderStatus: "pending" | "processing" | "paid" | "failed" | "cancelled" | "shipped" | "delivered";
+        /**
+         * @description Where the order is (`order_status`): the stored `status` with a paid card order that is not yet shipped shown as `processing`, as the later storefront expects.
+         * @enum {string}
+         */
+        FulfilmentStatus: "pending" | "processing" | "shipped" | "delivered" | "cancelled" | "failed";
+        /**
+         * @description Whether the order's money has come in (`payment_status`): `unpaid` (a card checkout not yet paid, a cash order until staff record the cash), `paid`, `partially_refunded`, `refunded`. Stored beside `status` and kept consistent with it by the database.
+         * @enum {string}
+         */
+        PaymentStatus: "unpaid" | "paid" | "partially_refunded" | "refunded";
         OrderItem: {
             id: number;
             /** @description Product id, or null when the product has since been deleted. */
@@ -1281,6 +1554,31 @@ export interface components {
             image: string | null;
             quantity: number;
             price: components["schemas"]["Money"];
+            /**
+             * @description The product's current category; null when the product has been deleted.
+             * @enum {string|null}
+             */
+            category: "men" | "women" | null;
+            /** @description The product's current stock; null when the product has been deleted. */
+            stock: number | null;
+            /** @description How many of this line have been refunded. */
+            refunded_quantity: number;
+        };
+        /** @description A refund of (part of) a card order. `requested` while Stripe has not answered yet; then Stripe's status: `pending`, `succeeded`, `failed` or `canceled` (a failed or canceled refund no longer counts in the order's `refunded_amount`). */
+        Refund: {
+            id: number;
+            amount: components["schemas"]["Money"];
+            /** @enum {string} */
+            status: "requested" | "pending" | "succeeded" | "failed" | "canceled";
+            /** @enum {string|null} */
+            reason: "duplicate" | "fraudulent" | "requested_by_customer" | null;
+            /** @description The refunded lines; empty for a refund of the whole remaining amount made outside this API. */
+            items: {
+                item_id: number;
+                quantity: number;
+            }[];
+            /** Format: date-time */
+            created_at: string;
         };
         /**
          * @example {
@@ -1300,19 +1598,27 @@ export interface components {
          *           "product_name": "Goku Tee",
          *           "image": "https://res.cloudinary.com/demo/image/upload/v1/products/goku-tee.webp",
          *           "quantity": 2,
-         *           "price": "1495.00"
+         *           "price": "1495.00",
+         *           "category": "men",
+         *           "stock": 14,
+         *           "refunded_quantity": 0
          *         }
          *       ],
          *       "total_amount": "2990.00",
          *       "currency": "inr",
          *       "payment_method": "cod",
          *       "status": "processing",
+         *       "order_status": "processing",
+         *       "payment_status": "unpaid",
+         *       "refunded_amount": "0.00",
+         *       "refunds": [],
          *       "stripe_session_id": null,
          *       "created_at": "2024-05-04T12:30:00.000Z"
          *     }
          */
         Order: {
             id: number;
+            /** @description The customer's user id. */
             user: number;
             address: components["schemas"]["ShippingAddress"];
             items: components["schemas"]["OrderItem"][];
@@ -1322,23 +1628,139 @@ export interface components {
             /** @enum {string} */
             payment_method: "cod" | "stripe";
             status: components["schemas"]["OrderStatus"];
+            order_status: components["schemas"]["FulfilmentStatus"];
+            payment_status: components["schemas"]["PaymentStatus"];
+            refunded_amount: components["schemas"]["Money"];
+            /** @description Refunds of this order, oldest first. */
+            refunds: components["schemas"]["Refund"][];
             stripe_session_id: string | null;
             /** Format: date-time */
             created_at: string;
         };
+        /**
+         * @description At least one member. `status` is the original's field; `order_status` and `payment_status` the later original's (any case; checked against the choices after lower-casing). `status` and `order_status` together must agree.
+         * @example {
+         *       "order_status": "delivered",
+         *       "payment_status": "paid"
+         *     }
+         */
         OrderStatusUpdate: {
             /** @enum {string} */
-            status: "shipped" | "delivered" | "cancelled";
+            status?: "shipped" | "delivered" | "cancelled";
+            /**
+             * @description processing, shipped, delivered or cancelled.
+             * @example shipped
+             */
+            order_status?: string;
+            /**
+             * @description unpaid or paid (paid is recorded for cash-on-delivery orders).
+             * @example paid
+             */
+            payment_status?: string;
         };
+        /** @description The updated order (as before) with the later original's `message` and `order` added. */
+        OrderUpdateResult: {
+            /** @example Order updated successfully */
+            message: string;
+            order: components["schemas"]["Order"];
+            id: number;
+            /** @description The customer's user id. */
+            user: number;
+            address: components["schemas"]["ShippingAddress"];
+            items: components["schemas"]["OrderItem"][];
+            total_amount: components["schemas"]["Money"];
+            /** @example inr */
+            currency: string;
+            /** @enum {string} */
+            payment_method: "cod" | "stripe";
+            status: components["schemas"]["OrderStatus"];
+            order_status: components["schemas"]["FulfilmentStatus"];
+            payment_status: components["schemas"]["PaymentStatus"];
+            refunded_amount: components["schemas"]["Money"];
+            /** @description Refunds of this order, oldest first. */
+            refunds: components["schemas"]["Refund"][];
+            stripe_session_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        CancelOrderResult: {
+            /** @example Order cancelled successfully */
+            message: string;
+            order_id: number;
+            /**
+             * @description What happens to the money of a paid order; null when nothing was paid.
+             * @example A refund of 2990.00 INR has been issued to your card; it usually arrives within 5–10 business days.
+             */
+            refund_info: string | null;
+            order: components["schemas"]["Order"];
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": 88,
+         *           "quantity": 1
+         *         }
+         *       ],
+         *       "reason": "requested_by_customer"
+         *     }
+         */
+        RefundRequest: {
+            /** @description Lines to refund; when omitted, everything not yet refunded. */
+            items?: {
+                /** @description Order line id. */
+                id: number;
+                /** @description How many of the line; defaults to all not yet refunded. */
+                quantity?: number;
+            }[];
+            /** @enum {string} */
+            reason?: "duplicate" | "fraudulent" | "requested_by_customer";
+        };
+        RefundResult: {
+            /** @example Refund issued */
+            message: string;
+            refund: components["schemas"]["Refund"];
+            order: components["schemas"]["Order"];
+        };
+        /**
+         * @example {
+         *       "order_id": 42,
+         *       "status": "paid",
+         *       "payment_verified": true
+         *     }
+         */
         VerifyPaymentResult: {
             order_id: number;
             status: components["schemas"]["OrderStatus"];
             payment_verified: boolean;
         };
-        /** @description A Stripe event as delivered (verified against the raw body, not this schema). */
+        /**
+         * @description A Stripe event as delivered (verified against the raw body, not this schema).
+         * @example {
+         *       "id": "evt_1Qx2",
+         *       "type": "checkout.session.completed",
+         *       "data": {
+         *         "object": {
+         *           "id": "cs_test_a1B2c3",
+         *           "object": "checkout.session",
+         *           "payment_status": "paid",
+         *           "amount_total": 299000,
+         *           "currency": "inr",
+         *           "metadata": {
+         *             "order_id": "42"
+         *           }
+         *         }
+         *       }
+         *     }
+         */
         StripeEvent: {
             [key: string]: unknown;
         };
+        /**
+         * @example {
+         *       "status": "success"
+         *     }
+         */
         WebhookAck: {
             /** @enum {string} */
             status: "success" | "ignored";
@@ -1379,9 +1801,8 @@ export interface components {
         PanelUserOrder: {
             id: number;
             total_amount: components["schemas"]["Money"];
-            order_status: components["schemas"]["OrderStatus"];
-            /** @enum {string} */
-            payment_status: "unpaid" | "paid";
+            order_status: components["schemas"]["FulfilmentStatus"];
+            payment_status: components["schemas"]["PaymentStatus"];
             /** @enum {string} */
             payment_method: "cod" | "stripe";
             /** Format: date-time */
@@ -1424,7 +1845,8 @@ export interface components {
             total_amount: components["schemas"]["Money"];
             /** @enum {string} */
             payment_method: "cod" | "stripe";
-            order_status: components["schemas"]["OrderStatus"];
+            order_status: components["schemas"]["FulfilmentStatus"];
+            payment_status: components["schemas"]["PaymentStatus"];
             /** Format: date-time */
             created_at: string;
         };
@@ -1447,6 +1869,7 @@ export interface components {
          *           "total_amount": "1495.00",
          *           "payment_method": "cod",
          *           "order_status": "processing",
+         *           "payment_status": "unpaid",
          *           "created_at": "2026-11-27T10:00:00.000Z"
          *         }
          *       ],
@@ -1584,7 +2007,7 @@ export interface components {
             };
             content?: never;
         };
-        /** @description Invalid request (`validation_error`, or a business rule such as `insufficient_stock`). */
+        /** @description Invalid request (`validation_error`, or a business rule such as `insufficient_stock` or `checkout_limit`). */
         BadRequest: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
@@ -1595,9 +2018,13 @@ export interface components {
                  * @example {
                  *       "error": "Invalid request.",
                  *       "code": "validation_error",
+                 *       "detail": "Invalid request.",
+                 *       "quantity": [
+                 *         "Ensure this value is less than or equal to 99."
+                 *       ],
                  *       "fields": {
                  *         "quantity": [
-                 *           "must be <= 99"
+                 *           "Ensure this value is less than or equal to 99."
                  *         ]
                  *       }
                  *     }
@@ -1615,7 +2042,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Authentication credentials were not provided.",
-                 *       "code": "not_authenticated"
+                 *       "code": "not_authenticated",
+                 *       "detail": "Authentication credentials were not provided."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1631,7 +2059,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Request origin is not trusted.",
-                 *       "code": "forbidden"
+                 *       "code": "forbidden",
+                 *       "detail": "Request origin is not trusted."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1647,7 +2076,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Not found.",
-                 *       "code": "not_found"
+                 *       "code": "not_found",
+                 *       "detail": "Not found."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1663,7 +2093,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Cannot change status from delivered to cancelled.",
-                 *       "code": "conflict"
+                 *       "code": "conflict",
+                 *       "detail": "Cannot change status from delivered to cancelled."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1679,7 +2110,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Request body too large.",
-                 *       "code": "payload_too_large"
+                 *       "code": "payload_too_large",
+                 *       "detail": "Request body too large."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1695,7 +2127,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Content-Type must be application/json.",
-                 *       "code": "unsupported_media_type"
+                 *       "code": "unsupported_media_type",
+                 *       "detail": "Content-Type must be application/json."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1712,7 +2145,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Too many attempts. Try again later.",
-                 *       "code": "throttled"
+                 *       "code": "throttled",
+                 *       "detail": "Too many attempts. Try again later."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1728,7 +2162,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Payment provider error. Please try again.",
-                 *       "code": "bad_gateway"
+                 *       "code": "bad_gateway",
+                 *       "detail": "Payment provider error. Please try again."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1745,7 +2180,8 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "Database unavailable.",
-                 *       "code": "service_unavailable"
+                 *       "code": "service_unavailable",
+                 *       "detail": "Database unavailable."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -1763,7 +2199,7 @@ export interface components {
         OrderId: number;
         /** @description User id. */
         UserId: number;
-        /** @description Page size. */
+        /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
         Limit: number;
         /** @description Number of items to skip. */
         Offset: number;
@@ -2255,12 +2691,12 @@ export interface operations {
         parameters: {
             query?: {
                 search?: string;
-                category?: "men" | "women" | "Men" | "Women" | "MEN" | "WOMEN";
+                category?: components["schemas"]["CategoryInput"];
                 /** @example 500 */
                 min_price?: string;
                 /** @example 2000.00 */
                 max_price?: string;
-                /** @description Page size. */
+                /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of items to skip. */
                 offset?: components["parameters"]["Offset"];
@@ -2917,7 +3353,7 @@ export interface operations {
     listMyOrders: {
         parameters: {
             query?: {
-                /** @description Page size. */
+                /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of items to skip. */
                 offset?: components["parameters"]["Offset"];
@@ -2945,6 +3381,82 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listAllOrders: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["OrderStatus"];
+                order_status?: components["schemas"]["FulfilmentStatus"];
+                payment_status?: components["schemas"]["PaymentStatus"];
+                payment_method?: "cod" | "stripe";
+                /** @description Only this user's orders. */
+                user?: number;
+                /**
+                 * @description Orders placed on or after this day (UTC).
+                 * @example 2026-11-01
+                 */
+                start_date?: string;
+                /**
+                 * @description Orders placed on or before this day (UTC).
+                 * @example 2026-11-30
+                 */
+                end_date?: string;
+                /** @description An order id (`41`, `#41`) or part of the customer's email. */
+                search?: string;
+                /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
+                limit?: components["parameters"]["Limit"];
+                /** @description Number of items to skip. */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of orders (a bare array). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     updateOrderStatus: {
         parameters: {
             query?: never;
@@ -2968,7 +3480,75 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Order"];
+                    "application/json": components["schemas"]["OrderUpdateResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelOrderResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    refundOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefundRequest"];
+            };
+        };
+        responses: {
+            /** @description The refund Stripe accepted, and the order after it. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundResult"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2991,7 +3571,7 @@ export interface operations {
                 role?: "admin" | "user";
                 /** @description Blocked (`true`) or active (`false`) accounts only. */
                 blocked?: boolean;
-                /** @description Page size. */
+                /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of items to skip. */
                 offset?: components["parameters"]["Offset"];
@@ -3182,7 +3762,7 @@ export interface operations {
                 target_id?: string;
                 /** @description Only actions of this staff user. */
                 actor_id?: number;
-                /** @description Page size. */
+                /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of items to skip. */
                 offset?: components["parameters"]["Offset"];

@@ -2,9 +2,8 @@
 // - a closed (anonymised) account is marked, so it is neither listed nor re-opened;
 // - deactivating a user (blocking or closing the account, or an UPDATE by hand) ends every open
 //   session of the user in the same statement, so re-activating the user later revives no old
-//   token;
-// - indexes for the dashboard's and the reports' aggregates: orders by time (recent orders, date
-//   ranges) and products by stock (low stock).
+//   token.
+// (The panel's indexes need the orders' payment columns: 20261127006900_panel_indexes.ts.)
 import type { Knex } from 'knex';
 
 export async function up(knex: Knex): Promise<void> {
@@ -27,23 +26,9 @@ export async function up(knex: Knex): Promise<void> {
       AFTER UPDATE OF is_active ON users
       FOR EACH ROW WHEN (OLD.is_active AND NOT NEW.is_active)
       EXECUTE FUNCTION end_sessions_of_deactivated_user()`);
-
-  // Covering indexes: the figures read what they add up from the index alone (an index-only
-  // scan), never the wide order rows. By time: the recent orders, a report's range and its sums;
-  // by status: the all-time totals.
-  await knex.raw('CREATE INDEX orders_newest_first ON orders (created_at, id) INCLUDE (status, payment_method, total_amount)');
-  await knex.raw('CREATE INDEX orders_status_totals ON orders (status) INCLUDE (total_amount)');
-  await knex.schema.alterTable('products', (table) => {
-    table.index(['stock', 'id'], 'products_low_stock');
-  });
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.schema.alterTable('products', (table) => {
-    table.dropIndex(['stock', 'id'], 'products_low_stock');
-  });
-  await knex.raw('DROP INDEX IF EXISTS orders_status_totals');
-  await knex.raw('DROP INDEX IF EXISTS orders_newest_first');
   await knex.raw('DROP TRIGGER IF EXISTS users_deactivation_ends_sessions ON users');
   await knex.raw('DROP FUNCTION IF EXISTS end_sessions_of_deactivated_user()');
   await knex.raw('ALTER TABLE users DROP CONSTRAINT IF EXISTS users_closed_inactive');

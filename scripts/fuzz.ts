@@ -449,6 +449,8 @@ const STAFF_OPS = new Set([
   'updateProduct',
   'deleteProduct',
   'updateOrderStatus',
+  'listAllOrders',
+  'refundOrder',
   'listPanelUsers',
   'getPanelUser',
   'togglePanelUserBlock',
@@ -458,7 +460,16 @@ const STAFF_OPS = new Set([
   'listAuditLog',
 ]);
 /** Operations that answer 502/503 by design when an integration is unconfigured or failing. */
-const LEGIT_503 = new Set(['googleLogin', 'createOrder', 'verifyPayment', 'stripeWebhook', 'updateOrderStatus', 'getHealth']);
+const LEGIT_503 = new Set([
+  'googleLogin',
+  'createOrder',
+  'verifyPayment',
+  'stripeWebhook',
+  'updateOrderStatus',
+  'cancelOrder',
+  'refundOrder',
+  'getHealth',
+]);
 
 async function startWorld(withStripe: boolean, fake: FakeStripe | undefined): Promise<World> {
   // Limits no fuzzing run reaches, so that every login and registration gets to its handler (and
@@ -590,6 +601,8 @@ function validBody(operationId: string, fx: Fixtures, world: World): JsonObject 
       };
     case 'updateOrderStatus':
       return { status: 'cancelled' };
+    case 'refundOrder':
+      return { reason: 'requested_by_customer' };
     case 'stripeWebhook':
       return { id: 'evt_1', type: 'checkout.session.completed', data: { object: { object: 'checkout.session', id: fx.sessionId } } };
     default:

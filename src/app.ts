@@ -14,7 +14,7 @@ import { allowedHosts } from './http/allowed-hosts.js';
 import { createApi, type Api } from './http/api.js';
 import { corsForFrontend } from './http/cors.js';
 import { csrfProtection } from './http/csrf.js';
-import { errorBoundary, requestContext } from './http/middleware.js';
+import { drainUnreadBody, errorBoundary, requestContext } from './http/middleware.js';
 import { outageHandling } from './http/outage.js';
 import { orderOperations } from './orders/index.js';
 import { panelOperations } from './panel/index.js';
@@ -53,6 +53,7 @@ export async function createApp(services: Services, table: OperationTable = oper
   koa.silent = true; // errors are logged by the error boundary, with the request id
 
   koa.use(requestContext(services.log));
+  koa.use(drainUnreadBody());
   koa.use(errorBoundary());
   koa.use(allowedHosts(services.config.allowedHosts));
   // CORS before anything that can refuse a request, so the storefront can read those errors too.

@@ -56,6 +56,8 @@ export interface Config extends DatabaseConfig, MediaConfig {
   /** The first FRONTEND_URL, used to build links (payment success page, e-mail links). */
   frontendUrl: string;
   currency: string;
+  /** How long a connection may take to send its headers, its whole request, and stay idle between requests. */
+  http: { headersTimeoutSeconds: number; requestTimeoutSeconds: number; keepAliveTimeoutSeconds: number };
   // STRIPE_PUBLISHABLE_KEY is the storefront's setting: the backend never reads it.
   stripe: {
     secretKey: string | undefined;
@@ -86,6 +88,8 @@ export interface Config extends DatabaseConfig, MediaConfig {
   /** Login, registration and Google sign-in also answer `access` and `refresh` in their bodies. */
   tokensInBody: boolean;
   requireEmailVerification: boolean;
+  /** Limits against stock hoarding (src/orders/checkout-limits.ts). */
+  checkoutLimits: { maxPerProduct: number; maxOpenCardCheckouts: number; unverifiedCodOrdersPerDay: number };
   logLevel: string;
   /** Trust X-Forwarded-* headers (behind a reverse proxy): client IPs for throttling, https for cookies. */
   trustProxy: boolean;
@@ -254,6 +258,19 @@ function media(read: EnvReader): MediaConfig {
   return { dataDir: dataDir(read), cloudinary: cloudinary(read) };
 }
 
+function httpTimeouts(read: EnvReader): Config['http'] {
+  const headersTimeoutSeconds = read.integer('HEADERS_TIMEOUT_SECONDS', 15, 1, 600);
+  const requestTimeoutSeconds = read.integer('REQUEST_TIMEOUT_SECONDS', 60, 1, 3600);
+  const keepAliveTimeoutSeconds = read.integer('KEEP_ALIVE_TIMEOUT_SECONDS', 5, 1, 600);
+  if (requestTimeoutSeconds < headersTimeoutSeconds) {
+    read.problem(
+      'REQUEST_TIMEOUT_SECONDS',
+      `must be at least HEADERS_TIMEOUT_SECONDS (${headersTimeoutSeconds}), got "${requestTimeoutSeconds}"`,
+    );
+  }
+  return { headersTimeoutSeconds, requestTimeoutSeconds, keepAliveTimeoutSeconds };
+}
+
 /** The server's settings; secretKey is undefined when the embedded database may generate one. */
 function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: string | undefined } {
   const databaseSection = database(read);
@@ -303,6 +320,7 @@ function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: strin
     frontendOrigins,
     frontendUrl: (frontendList[0] ?? '').replace(/\/+$/, ''),
     currency,
+    http: httpTimeouts(read),
     stripe: {
       secretKey: read.secret('STRIPE_SECRET_KEY'),
       webhookSecret: read.secret('STRIPE_WEBHOOK_SECRET'),
@@ -327,6 +345,11 @@ function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: strin
     refreshReuseGraceSeconds: read.integer('REFRESH_REUSE_GRACE_SECONDS', 10, 0, 300),
     tokensInBody: read.bool('AUTH_TOKENS_IN_BODY', false),
     requireEmailVerification: read.bool('REQUIRE_EMAIL_VERIFICATION', false),
+    checkoutLimits: {
+      maxPerProduct: read.integer('ORDER_MAX_PER_PRODUCT', 10, 1, 99),
+      maxOpenCardCheckouts: read.integer('MAX_OPEN_CARD_CHECKOUTS', 3, 1, 100),
+      unverifiedCodOrdersPerDay: read.integer('UNVERIFIED_COD_ORDERS_PER_DAY', 2, 0, 1000),
+    },
     logLevel,
     trustProxy: read.bool('TRUST_PROXY', false),
   };

@@ -9,6 +9,7 @@ import { seedCatalogue } from './catalogue/seed-catalogue.js';
 import { configOrExit, loadConfig } from './config.js';
 import { createDatabase, missingDatabaseProblem } from './db.js';
 import { answerMalformedRequests } from './http/client-errors.js';
+import { createHttpServer } from './http/server-timeouts.js';
 import { createLogger } from './log.js';
 import { sweepAbandonedCheckouts } from './orders/payment-sweeper.js';
 import { startHousekeeping } from './platform/housekeeping.js';
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   }
 
   const { koa } = await createApp(services);
-  const server: Server = koa.listen(config.port, () => {
+  const server: Server = createHttpServer(koa, config.http).listen(config.port, () => {
     log.info({ port: config.port, docs: `http://localhost:${config.port}/api/docs` }, 'store backend listening');
   });
   answerMalformedRequests(server, log);

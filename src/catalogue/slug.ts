@@ -1,9 +1,14 @@
 // Slugs come from the name ("Goku Tee" → "goku-tee"); a taken slug gets the next free suffix
 // ("goku-tee-1", "goku-tee-2"...). The unique index on products.slug decides which is free (see
 // Product.insertWithFreeSlug); this file only spells the candidates.
+//
+// Names in any script are transliterated to ASCII first (the transliteration library's tables):
+// "खादी कुर्ता" becomes "khaadii-kurtaa" and "Straße" "strasse", where dropping every non-ASCII
+// letter left "product" and "strae".
+import { transliterate } from 'transliteration';
 
 export function slugify(name: string): string {
-  const slug = name
+  const slug = transliterate(name.normalize('NFC'))
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()

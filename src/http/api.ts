@@ -5,6 +5,7 @@
 // business: it is asked through `authenticate`, once per request, only for secured operations.
 import type { RouterContext } from '@koa/router';
 import type Koa from 'koa';
+import { cachePolicy } from './cache-policy.js';
 import { forbidden, notAuthenticated } from './errors.js';
 import { refuseMalformedPathParameters, refuseUnstorableText } from './hostile-input.js';
 import { bodyParsing } from './middleware.js';
@@ -134,9 +135,9 @@ export async function createApi<Env extends OperationEnv>(table: OperationTable<
       reply(ctx, Number(result.status), result.body, result.headers);
     };
 
-    if (!operation.requestBody) return answer;
+    if (!operation.requestBody) return cachePolicy(loadsUser, answer);
     const parse = bodyParsing(operation.requestBody.content, bodySchemaOf(operation));
-    return (ctx) => parse(ctx, () => answer(ctx)) as Promise<void>;
+    return cachePolicy(loadsUser, (ctx) => parse(ctx, () => answer(ctx)) as Promise<void>);
   };
 
   const routes = routeTable(

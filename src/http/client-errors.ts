@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../log.js';
+import { errorBody } from './errors.js';
 
 const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
 
@@ -24,11 +25,12 @@ export function answerMalformedRequests(server: Server, log: Logger): void {
     }
     const status = statusOf(error);
     const requestId = randomUUID();
-    const body = JSON.stringify({
-      error:
+    const body = JSON.stringify(
+      errorBody(
         status === 431 ? 'Request headers (or the URL) are too large.' : status === 408 ? 'Request timed out.' : 'Malformed HTTP request.',
-      code: status === 431 ? 'headers_too_large' : status === 408 ? 'request_timeout' : 'bad_request',
-    });
+        status === 431 ? 'headers_too_large' : status === 408 ? 'request_timeout' : 'bad_request',
+      ),
+    );
     log.info({ requestId, status, parserError: error.code }, 'malformed request refused by the HTTP parser');
     socket.end(
       `HTTP/1.1 ${status} ${REASONS[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +

@@ -10,8 +10,11 @@ export function corsForFrontend(frontendOrigins: string[]): Koa.Middleware {
     origin: (ctx) => (trusted.has(ctx.get('origin')) ? ctx.get('origin') : ''),
     credentials: true,
     allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowHeaders: ['Content-Type', 'Authorization', 'X-Request-Id', 'If-None-Match'],
-    exposeHeaders: ['X-Request-Id', 'X-Total-Count', 'Link', 'Retry-After', 'ETag'],
+    // Every request header the API documents (a browser refuses to send one a preflight does not
+    // allow: an order with Idempotency-Key would fail with "Failed to fetch")...
+    allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id'],
+    // ...and every response header a client reads (hidden from its script otherwise).
+    exposeHeaders: ['X-Request-Id', 'X-Total-Count', 'Link', 'ETag', 'Retry-After', 'Location'],
     maxAge: 600,
   });
 }

@@ -1,11 +1,35 @@
-// The one error shape of the API: {error, code, fields?}. Anything thrown inside a request ends
-// up here; only HttpErrors reach the client with their message, everything else is a logged 500
-// with a generic message (never a stack trace).
+// The one error shape of the API: {error, code, detail, fields?}. Anything thrown inside a request
+// ends up here; only HttpErrors reach the client with their message, everything else is a logged
+// 500 with a generic message (never a stack trace).
+//
+// `detail` and the field messages at the top level are the members Django REST framework's
+// clients read (the original backend's storefront shows `detail` and `email[0]`, and treats a 401
+// as "just a guest" only when `detail` is DRF's exact text), so every error carries them too.
+import type { components } from '../../generated/openapi.js';
+
 export type FieldErrors = Record<string, string[]>;
+/** The codes openapi.yaml lists (ErrorCode): a new one is added there first. */
+export type ErrorCode = components['schemas']['ErrorCode'];
+
+/** Members of the error shape itself: a field of that name is listed only under `fields`. */
+const SHAPE_MEMBERS = new Set(['error', 'code', 'detail', 'fields']);
+
+/** The error body: the shape's members, each field's messages also at the top level (as DRF answered), then `extra`. */
+export function errorBody(
+  message: string,
+  code: ErrorCode,
+  fields?: FieldErrors,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const topLevel = fields
+    ? Object.fromEntries(Object.entries(fields).filter(([name]) => !SHAPE_MEMBERS.has(name) && !(name in extra)))
+    : {};
+  return { error: message, code, detail: message, ...topLevel, ...(fields ? { fields } : {}), ...extra };
+}
 
 export class HttpError extends Error {
   readonly status: number;
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly fields: FieldErrors | undefined;
   readonly headers: Record<string, string>;
   /** Extra top-level members some documented errors carry (e.g. current_prices on a 409). */
@@ -13,7 +37,7 @@ export class HttpError extends Error {
 
   constructor(
     status: number,
-    code: string,
+    code: ErrorCode,
     message: string,
     options: { fields?: FieldErrors; headers?: Record<string, string>; extra?: Record<string, unknown> } = {},
   ) {
@@ -27,7 +51,7 @@ export class HttpError extends Error {
   }
 
   toBody(): Record<string, unknown> {
-    return { error: this.message, code: this.code, ...(this.fields ? { fields: this.fields } : {}), ...this.extra };
+    return errorBody(this.message, this.code, this.fields, this.extra);
   }
 }
 
@@ -38,7 +62,11 @@ export const badRequest = (message: string, fields?: FieldErrors) =>
  * A refusal of one field of the request: `fields` names it with `message`; the top-level `error`
  * is `summary` when given (a sentence for people), else `<field>: <message>`.
  */
-export function fieldError(field: string, message: string, options: { summary?: string; status?: number; code?: string } = {}): HttpError {
+export function fieldError(
+  field: string,
+  message: string,
+  options: { summary?: string; status?: number; code?: ErrorCode } = {},
+): HttpError {
   return new HttpError(options.status ?? 400, options.code ?? 'validation_error', options.summary ?? `${field}: ${message}`, {
     fields: { [field]: [message] },
   });

@@ -6,7 +6,7 @@ import type Koa from 'koa';
 import { koaBody } from 'koa-body';
 import type { Logger } from '../log.js';
 import type { MediaType } from './spec.js';
-import { HttpError } from './errors.js';
+import { errorBody, HttpError } from './errors.js';
 
 const JSON_BODY_LIMIT = '1mb';
 const IMAGE_SIZE_LIMIT = 5 * 1024 * 1024;
@@ -51,9 +51,8 @@ function bodyParsingError(error: unknown): HttpError {
   const code = Number(status.status ?? status.statusCode ?? status.httpCode);
   const message = error instanceof Error ? error.message : '';
   if (code === 413 || /maxFileSize|maxTotalFileSize|too large/i.test(message)) {
-    // The rest of the body was never read and is still on the connection: close it after the
-    // answer, or a keep-alive client's next request on it would be met with a reset.
-    return new HttpError(413, 'payload_too_large', 'Request body is too large.', { headers: { Connection: 'close' } });
+    // The rest of the body is still arriving: drainUnreadBody reads it so the client gets this answer.
+    return new HttpError(413, 'payload_too_large', 'Request body is too large.');
   }
   if (code === 415) return new HttpError(415, 'unsupported_media_type', 'Unsupported media type.');
   // A body announced as gzip/deflate/br (Content-Encoding) that does not inflate: zlib's errors
@@ -67,6 +66,51 @@ function bodyParsingError(error: unknown): HttpError {
   }
   if (code >= 400 && code < 500) return new HttpError(code, 'bad_request', message || 'The request body could not be read.');
   return new HttpError(400, 'bad_request', 'The request body could not be read.');
+}
+
+/** How much of a body the server did not read it still reads and discards after answering, and for how long. */
+const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+const DRAIN_TIME_MS = 30_000;
+
+/**
+ * An answer given before the body was read (413, 415, 401, 404 ...) while the client is still
+ * sending it (Node's fetch and browsers send the whole body before they read the answer): closing
+ * the connection then discards unread data, which makes the kernel send a reset, and the client
+ * loses the answer too (EPIPE, "connection reset"). Like nginx's lingering close, the rest of the
+ * body is read and discarded instead, up to DRAIN_LIMIT_BYTES and DRAIN_TIME_MS; the connection
+ * then serves its next request as usual. A body announced larger than that is not waited for: the
+ * connection closes after the answer.
+ */
+export function drainUnreadBody(): Koa.Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } finally {
+      if (!ctx.req.complete) drain(ctx);
+    }
+  };
+}
+
+function drain(ctx: Koa.Context): void {
+  const { req } = ctx;
+  if (Number(req.headers['content-length'] ?? 0) > DRAIN_LIMIT_BYTES) {
+    ctx.set('Connection', 'close');
+    return;
+  }
+  // Whoever was reading (raw-body, formidable) has given up; nothing else may see the rest.
+  req.unpipe();
+  req.removeAllListeners('data');
+  let received = 0;
+  const giveUp = () => req.socket.destroy();
+  const timer = setTimeout(giveUp, DRAIN_TIME_MS);
+  timer.unref();
+  req.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > DRAIN_LIMIT_BYTES) giveUp();
+  });
+  req.once('end', () => clearTimeout(timer));
+  req.once('close', () => clearTimeout(timer));
+  req.resume();
 }
 
 /** The error boundary: known errors in the error schema, unknown ones as a logged, generic 500. */
@@ -83,7 +127,7 @@ export function errorBoundary(): Koa.Middleware {
       }
       ctx.state.log.error({ err: error }, 'unhandled error');
       ctx.status = 500;
-      ctx.body = { error: 'Internal server error.', code: 'internal_error' };
+      ctx.body = errorBody('Internal server error.', 'internal_error');
     }
   };
 }

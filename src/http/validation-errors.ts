@@ -3,7 +3,7 @@
 // Linear in the number of errors, and at most MAX_FIELDS fields are listed: a body of 100,000
 // unknown keys is answered as fast as one of three.
 // A property may carry `x-error-message` in openapi.yaml to say exactly what the storefront shows
-// (and `x-missing-message` for when it is absent).
+// (`{value}` in it stands for the refused value), and `x-missing-message` for when it is absent.
 import type { ErrorObject } from 'ajv';
 import { HttpError, type FieldErrors } from './errors.js';
 
@@ -40,7 +40,8 @@ function typeMessage(type: unknown): string {
 
 function describe(error: ErrorObject): string {
   const custom = (error.parentSchema as { 'x-error-message'?: unknown } | undefined)?.['x-error-message'];
-  if (typeof custom === 'string') return custom;
+  // `{value}` in the message names the refused value (as an enum's message does).
+  if (typeof custom === 'string') return custom.replace('{value}', String(error.data));
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':

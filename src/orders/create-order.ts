@@ -10,8 +10,10 @@ import { fieldError, HttpError, serviceUnavailable } from '../http/errors.js';
 import type { JsonBody } from '../http/operation.js';
 import { formatMinorUnits } from '../money.js';
 import type { OperationTable, SessionUser } from '../services.js';
+import { enforceCheckoutLimits } from './checkout-limits.js';
 import { claimIdempotencyKey } from './idempotency.js';
 import { IdempotencyKey } from './idempotency-key.model.js';
+import { notifyCustomer } from './order-mail.js';
 import { Order } from './order.model.js';
 import { reserveLines, totalOf, wantedFromCart, wantedFromRequest } from './order-lines.js';
 import { startCardCheckout, type CreateOrderReply, type PlacedOrder } from './payment-checkout.js';
@@ -40,7 +42,9 @@ async function placeOrder(
   const address = await shippingAddress(trx, user.id, body);
   const cartBefore = await takeCart(trx, user.id);
   // Product rows stay locked from here to commit: keep the rest of the transaction short.
-  const lines = await reserveLines(trx, body.cart ? wantedFromRequest(body.cart) : wantedFromCart(cartBefore));
+  const wanted = body.cart ? wantedFromRequest(body.cart) : wantedFromCart(cartBefore);
+  await enforceCheckoutLimits(trx, config.checkoutLimits, user, body.payment_method, wanted);
+  const lines = await reserveLines(trx, wanted);
   const byCard = body.payment_method === 'stripe';
   const order = await Order.place(
     trx,
@@ -86,7 +90,10 @@ export const createOrderOperations = {
 
       const result = await retryOnDeadlock(() => db.transaction((trx) => placeOrder(trx, config, user, body, idempotencyKey)));
       if (result.kind === 'replay') return result.response;
-      if (result.order.payment_method === 'cod') return { status: 200, body: codAnswer(result.order.id) };
+      if (result.order.payment_method === 'cod') {
+        notifyCustomer(services, result.order.id, 'placed', log);
+        return { status: 200, body: codAnswer(result.order.id) };
+      }
       return startCardCheckout(services, stripe!, user, result, log);
     },
   },

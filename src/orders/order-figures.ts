@@ -56,7 +56,7 @@ export interface TopProduct {
   revenue: Sum;
 }
 
-export type RecentOrder = Pick<OrderRow, 'id' | 'user_id' | 'total_amount' | 'payment_method' | 'status' | 'created_at'>;
+export type RecentOrder = Pick<OrderRow, 'id' | 'user_id' | 'total_amount' | 'payment_method' | 'status' | 'payment_status' | 'created_at'>;
 
 const inRange = (query: Knex.QueryBuilder, range: TimeRange, column = 'created_at') =>
   query.where(column, '>=', range.from).where(column, '<', range.to);
@@ -64,8 +64,8 @@ const inRange = (query: Knex.QueryBuilder, range: TimeRange, column = 'created_a
 export class OrderFigures {
   /**
    * Orders and paid revenue per status, then one row (status null) for all orders. One pass over
-   * the orders_status_totals index adds up each status; whether a status's money is revenue is
-   * decided on those few sums (Order.paidCondition on the per-status rows), not per order.
+   * the orders_status_totals index adds up each (status, payment status); whether that money is
+   * revenue is decided on those few sums (Order.paidCondition on the per-state rows), not per order.
    */
   static async byStatus(db: Knex): Promise<StatusFigures[]> {
     return (await OrderFigures.byStatusQuery(db)) as StatusFigures[];
@@ -73,30 +73,31 @@ export class OrderFigures {
 
   /** The statement of byStatus() (for its plan in npm run bench:panel). */
   static byStatusQuery(db: Knex): Knex.QueryBuilder {
-    const paid = Order.paidCondition(db, 'per_status');
-    const perStatus = db(Order.tableName)
-      .select('status', db.raw('count(*)::integer AS orders'), db.raw('sum(total_amount) AS amount'))
-      .groupBy('status');
+    const perState = db(Order.tableName)
+      .select('status', 'payment_status', db.raw('count(*) AS orders'), db.raw('sum(?) AS amount', [Order.revenueExpression(db)]))
+      .groupBy('status', 'payment_status');
     return db
-      .with('per_status', perStatus)
-      .select('status', 'orders', db.raw('CASE WHEN ? THEN amount ELSE 0 END AS revenue', [paid]))
-      .from('per_status')
-      .unionAll((all) => {
-        void all
-          .select(db.raw('NULL'), db.raw('coalesce(sum(orders), 0)::integer'), db.raw('coalesce(sum(amount) FILTER (WHERE ?), 0)', [paid]))
-          .from('per_status');
-      });
+      .with('per_state', perState)
+      .from('per_state')
+      .select(
+        'status',
+        db.raw('sum(orders)::integer AS orders'),
+        db.raw('coalesce(sum(amount) FILTER (WHERE ?), 0) AS revenue', [Order.paidCondition(db, 'per_state')]),
+      )
+      .groupByRaw('ROLLUP (status)')
+      .orderByRaw('status NULLS LAST');
   }
 
   /** Paid revenue since each of the moments (all within the last 30 days): one range of the time index. */
   static async recentRevenue(db: Knex, since: { today: Date; days7: Date; days30: Date }): Promise<RecentRevenue> {
+    const revenue = Order.revenueExpression(db);
     const [row] = (await db(Order.tableName)
       .where(Order.paidCondition(db))
       .where('created_at', '>=', since.days30)
       .select(
-        db.raw('coalesce(sum(total_amount) FILTER (WHERE created_at >= ?), 0) AS today', [since.today]),
-        db.raw('coalesce(sum(total_amount) FILTER (WHERE created_at >= ?), 0) AS "days7"', [since.days7]),
-        db.raw('coalesce(sum(total_amount), 0) AS "days30"'),
+        db.raw('coalesce(sum(?) FILTER (WHERE created_at >= ?), 0) AS today', [revenue, since.today]),
+        db.raw('coalesce(sum(?) FILTER (WHERE created_at >= ?), 0) AS "days7"', [revenue, since.days7]),
+        db.raw('coalesce(sum(?), 0) AS "days30"', [revenue]),
       )) as RecentRevenue[];
     return row!;
   }
@@ -104,7 +105,7 @@ export class OrderFigures {
   /** The newest orders. */
   static async recent(db: Knex, limit: number): Promise<RecentOrder[]> {
     return (await db(Order.tableName)
-      .select('id', 'user_id', 'total_amount', 'payment_method', 'status', 'created_at')
+      .select('id', 'user_id', 'total_amount', 'payment_method', 'status', 'payment_status', 'created_at')
       .orderBy([
         { column: 'created_at', order: 'desc' },
         { column: 'id', order: 'desc' },
@@ -118,6 +119,7 @@ export class OrderFigures {
    */
   static async inRange(db: Knex, range: TimeRange): Promise<RangeFigures[]> {
     const paid = Order.paidCondition(db);
+    const revenue = Order.revenueExpression(db);
     const day = db.raw(`(created_at AT TIME ZONE 'UTC')::date`);
     return (await inRange(db(Order.tableName), range)
       .select(
@@ -127,8 +129,8 @@ export class OrderFigures {
         db.raw('GROUPING(?, status, payment_method)::integer AS grouping', [day]),
         db.raw('count(*)::integer AS orders'),
         db.raw('(count(*) FILTER (WHERE ?))::integer AS "paidOrders"', [paid]),
-        db.raw('coalesce(sum(total_amount) FILTER (WHERE ?), 0) AS revenue', [paid]),
-        db.raw('coalesce(round(avg(total_amount) FILTER (WHERE ?), 2), 0) AS average', [paid]),
+        db.raw('coalesce(sum(?) FILTER (WHERE ?), 0) AS revenue', [revenue, paid]),
+        db.raw('coalesce(round(avg(?) FILTER (WHERE ?), 2), 0) AS average', [revenue, paid]),
       )
       .groupByRaw('GROUPING SETS ((?), (status), (payment_method), ())', [day])) as RangeFigures[];
   }
@@ -146,8 +148,9 @@ export class OrderFigures {
       .select(
         'product_id',
         db.raw('CASE WHEN product_id IS NULL THEN product_name END AS kept_name'),
-        db.raw('sum(quantity)::integer AS quantity'),
-        db.raw('sum(price * quantity) AS revenue'),
+        // What was refunded of a line was not sold.
+        db.raw('sum(quantity - refunded_quantity)::integer AS quantity'),
+        db.raw('sum(price * (quantity - refunded_quantity)) AS revenue'),
       )
       .groupBy('product_id', 'kept_name')
       .orderBy([
@@ -173,7 +176,7 @@ export class OrderFigures {
       .select(
         'user_id',
         db.raw('count(*)::integer AS orders'),
-        db.raw('coalesce(sum(total_amount) FILTER (WHERE ?), 0) AS spent', [Order.paidCondition(db)]),
+        db.raw('coalesce(sum(?) FILTER (WHERE ?), 0) AS spent', [Order.revenueExpression(db), Order.paidCondition(db)]),
       )
       .whereIn('user_id', userIds)
       .groupBy('user_id')) as Array<{ user_id: number; orders: number; spent: Sum }>;

@@ -58,7 +58,7 @@ export async function startCardCheckout(
     });
     throw paymentProviderFailed();
   }
-  const body = { checkout_url: session.url!, order_id: order.id };
+  const body = { checkout_url: session.url!, order_id: order.id, payment_method: 'stripe' as const };
   const stillPending = await services.db.transaction(async (trx) => {
     const stored = await Order.storeCheckoutSession(trx, order.id, session.id);
     if (placed.claimId !== undefined) {

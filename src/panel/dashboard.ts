@@ -5,6 +5,7 @@ import { User } from '../accounts/user.model.js';
 import { Product } from '../catalogue/product.model.js';
 import { formatMoney } from '../money.js';
 import { OrderFigures } from '../orders/order-figures.js';
+import { fulfilmentStatusOf, type OrderStatus } from '../orders/order.model.js';
 import type { OperationTable } from '../services.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -12,6 +13,20 @@ const SHOWN = 5;
 
 /** The start of the current UTC day. */
 export const startOfUtcDay = (now: Date) => new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
+
+/**
+ * Orders per `order_status` (what the storefront shows: a paid card order not yet shipped is
+ * processing), from the figures per stored status, by name.
+ */
+export function byOrderStatus(rows: Array<{ status: string | null; orders: number }>): Array<{ name: string; count: number }> {
+  const counts = new Map<string, number>();
+  for (const row of rows) {
+    if (row.status === null) continue;
+    const name = fulfilmentStatusOf(row.status as OrderStatus);
+    counts.set(name, (counts.get(name) ?? 0) + row.orders);
+  }
+  return [...counts].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name));
+}
 
 export const dashboardOperations = {
   getPanelDashboard: {
@@ -45,15 +60,13 @@ export const dashboardOperations = {
             user: order.user_id,
             total_amount: formatMoney(order.total_amount),
             payment_method: order.payment_method,
-            order_status: order.status,
+            order_status: fulfilmentStatusOf(order.status),
+            payment_status: order.payment_status,
             created_at: new Date(order.created_at).toISOString(),
           })),
           category_data: categories,
           low_stock_products: lowStock.map((product) => ({ ...product, price: formatMoney(product.price) })),
-          orders_by_status: byStatus
-            .filter((row) => row.status !== null)
-            .map((row) => ({ name: row.status!, count: row.orders }))
-            .sort((a, b) => a.name.localeCompare(b.name)),
+          orders_by_status: byOrderStatus(byStatus),
           revenue: {
             today: formatMoney(revenue.today),
             last_7_days: formatMoney(revenue.days7),

@@ -6,7 +6,7 @@ import { fieldError } from '../http/errors.js';
 import { formatMoney } from '../money.js';
 import { OrderFigures, RANGE_GROUP, type RangeFigures } from '../orders/order-figures.js';
 import type { OperationTable } from '../services.js';
-import { startOfUtcDay } from './dashboard.js';
+import { byOrderStatus, startOfUtcDay } from './dashboard.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The default range: this many days, ending today. */
@@ -47,7 +47,7 @@ export const reportOperations = {
       const of = (grouping: number) => figures.filter((row) => row.grouping === grouping);
       const total = of(RANGE_GROUP.all)[0];
       const byDay = new Map(of(RANGE_GROUP.day).map((row) => [row.day!, row]));
-      const byStatus = of(RANGE_GROUP.status).sort((a, b) => a.status!.localeCompare(b.status!));
+      const byStatus = byOrderStatus(of(RANGE_GROUP.status));
       const byMethod = of(RANGE_GROUP.paymentMethod);
       const days: string[] = [];
       for (let day = first.getTime(); day <= last.getTime(); day += DAY_MS) days.push(isoDay(new Date(day)));
@@ -78,7 +78,7 @@ export const reportOperations = {
             { name: 'COD' as const, count: methodCount('cod') },
             { name: 'STRIPE' as const, count: methodCount('stripe') },
           ],
-          status_distribution: byStatus.map((row) => ({ name: capitalised(row.status!), count: row.orders })),
+          status_distribution: byStatus.map((row) => ({ name: capitalised(row.name), count: row.count })),
           top_products: topProducts.map((product) => ({
             product: product.product_id,
             product_name: product.product_name,

@@ -74,8 +74,8 @@ export const panelUserOperations = {
       const orders: PanelUserOrder[] = (await Order.responsesOf(db, rows)).map((order) => ({
         id: order.id,
         total_amount: order.total_amount,
-        order_status: order.status,
-        payment_status: Order.isPaid(order) ? 'paid' : 'unpaid',
+        order_status: order.order_status,
+        payment_status: order.payment_status,
         payment_method: order.payment_method,
         created_at: order.created_at,
         items: order.items,

@@ -152,7 +152,7 @@ describe('accounts: Google sign-in', () => {
     for (const [name, token] of Object.entries(cases)) {
       const answer = await signIn(token);
       expect(answer.status, name).to.equal(400);
-      expect(answer.body, name).to.deep.equal({ error: 'Invalid Google token', code: 'validation_error' });
+      expect(answer.body, name).to.deep.equal({ error: 'Invalid Google token', code: 'validation_error', detail: 'Invalid Google token' });
     }
     expect(await server.services.db('users').where({ email }).first()).to.equal(undefined);
   });
@@ -197,7 +197,11 @@ describe('accounts: Google sign-in', () => {
         id_token: google.idToken({ email: 'a@example.com', email_verified: true }),
       });
       expect(answer.status).to.equal(503);
-      expect(answer.body).to.deep.equal({ error: 'Google sign-in is not configured.', code: 'service_unavailable' });
+      expect(answer.body).to.deep.equal({
+        error: 'Google sign-in is not configured.',
+        code: 'service_unavailable',
+        detail: 'Google sign-in is not configured.',
+      });
     } finally {
       await unconfigured.close();
     }

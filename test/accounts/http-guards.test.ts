@@ -24,7 +24,11 @@ describe('accounts: CSRF, CORS and allowed hosts', () => {
     it('refuses a cookie-authenticated write from a foreign Origin with 403', async () => {
       const answer = await write({ origin: 'https://evil.example.net' });
       expect(answer.status).to.equal(403);
-      expect(answer.body).to.deep.equal({ error: 'Request origin is not trusted.', code: 'forbidden' });
+      expect(answer.body).to.deep.equal({
+        error: 'Request origin is not trusted.',
+        code: 'forbidden',
+        detail: 'Request origin is not trusted.',
+      });
       // ...also on operations without authentication, such as logout: the session survives.
       expect((await client.post('/api/auth/logout/', undefined, { origin: 'null' })).status).to.equal(403);
       expect((await client.get('/api/auth/me/')).status).to.equal(200);
@@ -107,7 +111,7 @@ describe('accounts: CSRF, CORS and allowed hosts', () => {
       try {
         const refused = await strict.client().post('/api/auth/login/', { email: 'a@example.com', password: 'whatever1' });
         expect(refused.status).to.equal(400);
-        expect(refused.body).to.deep.equal({ error: 'Invalid Host header.', code: 'bad_request' });
+        expect(refused.body).to.deep.equal({ error: 'Invalid Host header.', code: 'bad_request', detail: 'Invalid Host header.' });
         const refusedRead = await strict.client().get('/api/products/');
         expect(refusedRead.status).to.equal(400);
         expect((await exact.client().get('/api/products/')).status).to.equal(200);

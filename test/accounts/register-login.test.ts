@@ -84,7 +84,7 @@ describe('accounts: registration, login and me', () => {
     });
     for (const answer of [wrong, unknown]) {
       expect(answer.status).to.equal(400);
-      expect(answer.body).to.deep.equal({ error: 'Invalid credentials', code: 'validation_error' });
+      expect(answer.body).to.deep.equal({ error: 'Invalid credentials', code: 'validation_error', detail: 'Invalid credentials' });
       expect(answer.headers.getSetCookie()).to.deep.equal([]);
     }
   });

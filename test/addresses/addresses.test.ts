@@ -149,7 +149,7 @@ describe('addresses', () => {
     it('answers 404 for an unknown address', async () => {
       const response = await (await shopper(suite.server)).patch('/api/orders/addresses/2000000000/', { city: 'Mysuru' });
       expect(response.status).to.equal(404);
-      expect(response.body).to.deep.equal({ error: 'Address not found.', code: 'not_found' });
+      expect(response.body).to.deep.equal({ error: 'Address not found.', code: 'not_found', detail: 'Address not found.' });
     });
   });
 
@@ -164,7 +164,7 @@ describe('addresses', () => {
       expect((await client.get('/api/orders/addresses/')).body.map((address: { id: number }) => address.id)).to.deep.equal([keep]);
       const again = await client.delete(`/api/orders/addresses/${drop}/`);
       expect(again.status).to.equal(404);
-      expect(again.body).to.deep.equal({ error: 'Address not found.', code: 'not_found' });
+      expect(again.body).to.deep.equal({ error: 'Address not found.', code: 'not_found', detail: 'Address not found.' });
     });
 
     it('answers 400 for an id that is not a positive integer in range', async () => {
@@ -202,13 +202,13 @@ describe('addresses', () => {
     it('cannot be changed (404)', async () => {
       const response = await intruder.patch(`/api/orders/addresses/${addressId}/`, { city: 'Elsewhere' });
       expect(response.status).to.equal(404);
-      expect(response.body).to.deep.equal({ error: 'Address not found.', code: 'not_found' });
+      expect(response.body).to.deep.equal({ error: 'Address not found.', code: 'not_found', detail: 'Address not found.' });
     });
 
     it('cannot be deleted (404)', async () => {
       const response = await intruder.delete(`/api/orders/addresses/${addressId}/`);
       expect(response.status).to.equal(404);
-      expect(response.body).to.deep.equal({ error: 'Address not found.', code: 'not_found' });
+      expect(response.body).to.deep.equal({ error: 'Address not found.', code: 'not_found', detail: 'Address not found.' });
     });
   });
 

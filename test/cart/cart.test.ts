@@ -54,7 +54,7 @@ describe('cart', () => {
       const client = await shopper(suite.server);
       const response = await client.post('/api/cart/add/', { product_id: 2_000_000_000 });
       expect(response.status).to.equal(404);
-      expect(response.body).to.deep.equal({ error: 'Product not found.', code: 'not_found' });
+      expect(response.body).to.deep.equal({ error: 'Product not found.', code: 'not_found', detail: 'Product not found.' });
     });
 
     it('refuses more than the stock with the storefront’s message', async () => {
@@ -62,7 +62,11 @@ describe('cart', () => {
       const product = await makeProduct(suite.db, { stock: 3 });
       const response = await client.post('/api/cart/add/', { product_id: product.id, quantity: 4 });
       expect(response.status).to.equal(400);
-      expect(response.body).to.deep.equal({ error: 'Only 3 item(s) available in stock.', code: 'insufficient_stock' });
+      expect(response.body).to.deep.equal({
+        error: 'Only 3 item(s) available in stock.',
+        code: 'insufficient_stock',
+        detail: 'Only 3 item(s) available in stock.',
+      });
       expect(await lineQuantity(product.id)).to.equal(undefined);
     });
 
@@ -80,7 +84,11 @@ describe('cart', () => {
       await client.post('/api/cart/add/', { product_id: product.id, quantity: 3 });
       const response = await client.post('/api/cart/add/', { product_id: product.id, quantity: 3 });
       expect(response.status).to.equal(400);
-      expect(response.body).to.deep.equal({ error: 'Cannot add 3 more. Only 2 item(s) available.', code: 'insufficient_stock' });
+      expect(response.body).to.deep.equal({
+        error: 'Cannot add 3 more. Only 2 item(s) available.',
+        code: 'insufficient_stock',
+        detail: 'Cannot add 3 more. Only 2 item(s) available.',
+      });
       expect(await lineQuantity(product.id)).to.equal(3);
       // Exactly up to the stock is fine.
       expect((await client.post('/api/cart/add/', { product_id: product.id, quantity: 2 })).status).to.equal(200);
@@ -162,7 +170,11 @@ describe('cart', () => {
       const { product, itemId } = await lineOf(client, 4, 2);
       const response = await client.patch(`/api/cart/update/${itemId}/`, { quantity: 5 });
       expect(response.status).to.equal(400);
-      expect(response.body).to.deep.equal({ error: 'Only 4 item(s) available in stock.', code: 'insufficient_stock' });
+      expect(response.body).to.deep.equal({
+        error: 'Only 4 item(s) available in stock.',
+        code: 'insufficient_stock',
+        detail: 'Only 4 item(s) available in stock.',
+      });
       expect(await lineQuantity(product.id)).to.equal(2);
     });
 
@@ -170,7 +182,7 @@ describe('cart', () => {
       const client = await shopper(suite.server);
       const response = await client.patch('/api/cart/update/2000000000/', { quantity: 1 });
       expect(response.status).to.equal(404);
-      expect(response.body).to.deep.equal({ error: 'Cart item not found.', code: 'not_found' });
+      expect(response.body).to.deep.equal({ error: 'Cart item not found.', code: 'not_found', detail: 'Cart item not found.' });
     });
 
     for (const [what, body, field, message] of [
@@ -214,7 +226,7 @@ describe('cart', () => {
       expect(cart.items.map((item: { product: { id: number } }) => item.product.id)).to.deep.equal([keep.id]);
       const again = await client.delete(`/api/cart/remove/${dropId}/`);
       expect(again.status).to.equal(404);
-      expect(again.body).to.deep.equal({ error: 'Cart item not found.', code: 'not_found' });
+      expect(again.body).to.deep.equal({ error: 'Cart item not found.', code: 'not_found', detail: 'Cart item not found.' });
     });
 
     it('empties the cart, and emptying an empty cart is fine', async () => {

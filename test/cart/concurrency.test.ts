@@ -45,7 +45,11 @@ describe('cart and wishlist under concurrent requests', () => {
     expect(await cartLines(user.id, product.id)).to.deep.equal([{ quantity: 6 }]);
     for (const response of refused) {
       expect(response.status).to.equal(400);
-      expect(response.body).to.deep.equal({ error: 'Cannot add 2 more. Only 1 item(s) available.', code: 'insufficient_stock' });
+      expect(response.body).to.deep.equal({
+        error: 'Cannot add 2 more. Only 1 item(s) available.',
+        code: 'insufficient_stock',
+        detail: 'Cannot add 2 more. Only 1 item(s) available.',
+      });
     }
   });
 
@@ -118,13 +122,13 @@ describe('cart and wishlist under concurrent requests', () => {
     const forCart = await makeProduct(suite.db);
     const cart = await whileProductIsDeleted(forCart.id, 'cart_items', () => client.post('/api/cart/add/', { product_id: forCart.id }));
     expect(cart.status).to.equal(404);
-    expect(cart.body).to.deep.equal({ error: 'Product not found.', code: 'not_found' });
+    expect(cart.body).to.deep.equal({ error: 'Product not found.', code: 'not_found', detail: 'Product not found.' });
     const forWishlist = await makeProduct(suite.db);
     const wishlist = await whileProductIsDeleted(forWishlist.id, 'wishlist_items', () =>
       client.post('/api/cart/wishlist/add/', { product_id: forWishlist.id }),
     );
     expect(wishlist.status).to.equal(404);
-    expect(wishlist.body).to.deep.equal({ error: 'Product not found.', code: 'not_found' });
+    expect(wishlist.body).to.deep.equal({ error: 'Product not found.', code: 'not_found', detail: 'Product not found.' });
   });
 
   it('concurrent first visits create one cart and one wishlist', async () => {

@@ -52,7 +52,11 @@ describe('cart, wishlist and addresses: cross-site writes (CSRF)', () => {
     for (const [name, write] of writes) {
       const answer = await write(EVIL);
       expect(answer.status, name).to.equal(403);
-      expect(answer.body, name).to.deep.equal({ error: 'Request origin is not trusted.', code: 'forbidden' });
+      expect(answer.body, name).to.deep.equal({
+        error: 'Request origin is not trusted.',
+        code: 'forbidden',
+        detail: 'Request origin is not trusted.',
+      });
     }
     expect(await state()).to.deep.equal(before0);
   });

@@ -38,7 +38,7 @@ describe('cart and wishlist: other users’ data and sessions', () => {
   it('PATCH of another user’s cart line answers 404', async () => {
     const response = await intruder.patch(`/api/cart/update/${cartLineId}/`, { quantity: 5 });
     expect(response.status).to.equal(404);
-    expect(response.body).to.deep.equal({ error: 'Cart item not found.', code: 'not_found' });
+    expect(response.body).to.deep.equal({ error: 'Cart item not found.', code: 'not_found', detail: 'Cart item not found.' });
   });
 
   it('PATCH of another user’s cart line beyond stock still answers 404 (the stock is not revealed)', async () => {
@@ -49,7 +49,7 @@ describe('cart and wishlist: other users’ data and sessions', () => {
   it('DELETE of another user’s cart line answers 404', async () => {
     const response = await intruder.delete(`/api/cart/remove/${cartLineId}/`);
     expect(response.status).to.equal(404);
-    expect(response.body).to.deep.equal({ error: 'Cart item not found.', code: 'not_found' });
+    expect(response.body).to.deep.equal({ error: 'Cart item not found.', code: 'not_found', detail: 'Cart item not found.' });
   });
 
   it('clearing one’s own cart leaves other carts alone', async () => {
@@ -60,7 +60,7 @@ describe('cart and wishlist: other users’ data and sessions', () => {
   it('DELETE of another user’s wishlist item answers 404', async () => {
     const response = await intruder.delete(`/api/cart/wishlist/remove/${wishlistItemId}/`);
     expect(response.status).to.equal(404);
-    expect(response.body).to.deep.equal({ error: 'Wishlist item not found.', code: 'not_found' });
+    expect(response.body).to.deep.equal({ error: 'Wishlist item not found.', code: 'not_found', detail: 'Wishlist item not found.' });
   });
 
   it('a wishlist item id is not a cart line id and the other way round', async () => {

@@ -38,7 +38,7 @@ describe('wishlist', () => {
     const client = await shopper(suite.server);
     const response = await client.post('/api/cart/wishlist/add/', { product_id: 2_000_000_000 });
     expect(response.status).to.equal(404);
-    expect(response.body).to.deep.equal({ error: 'Product not found.', code: 'not_found' });
+    expect(response.body).to.deep.equal({ error: 'Product not found.', code: 'not_found', detail: 'Product not found.' });
   });
 
   for (const [what, body, field, message] of [
@@ -72,7 +72,7 @@ describe('wishlist', () => {
     expect((await client.get('/api/cart/wishlist/')).body.items).to.deep.equal([]);
     const again = await client.delete(`/api/cart/wishlist/remove/${itemId}/`);
     expect(again.status).to.equal(404);
-    expect(again.body).to.deep.equal({ error: 'Wishlist item not found.', code: 'not_found' });
+    expect(again.body).to.deep.equal({ error: 'Wishlist item not found.', code: 'not_found', detail: 'Wishlist item not found.' });
   });
 
   it('drops the item of a deleted product', async () => {

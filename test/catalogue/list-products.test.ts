@@ -68,10 +68,20 @@ describe('GET /api/products/', () => {
   });
 
   it('filters by category in any case', async () => {
-    for (const category of ['women', 'Women', 'WOMEN']) {
+    for (const category of ['women', 'Women', 'WOMEN', 'wOmEn']) {
       const response = await client.get(`/api/products/?search=${tag}&category=${category}`);
       expect(names(response.body), category).to.deep.equal(['literal', 'midWomen']);
     }
+    expect(names((await client.get(`/api/products/?search=${tag}&category=mEn`)).body)).to.deep.equal(['priceyMen', 'cheapMen']);
+    const unknown = await client.get(`/api/products/?search=${tag}&category=kids`);
+    expect(unknown.status).to.equal(400);
+    expect(unknown.body.fields.category).to.deep.equal(['"kids" is not a valid choice.']);
+  });
+
+  it('pages by 100 when no limit is given, as the spec says', async () => {
+    const response = await client.get(`/api/products/?search=${tag}`);
+    expect(response.headers.get('x-total-count')).to.equal('4');
+    expect(response.headers.get('link')).to.include('limit=100');
   });
 
   it('applies inclusive price bounds, exactly', async () => {

@@ -133,7 +133,11 @@ describe('product images through Cloudinary (real SDK, local fake upload API)', 
     const input = fields();
     const response = await staff.post('/api/products/create/', undefined, { rawBody: form(input, { bytes: PNG, name: 'tee.png' }) });
     expect(response.status).to.equal(502);
-    expect(response.body).to.deep.equal({ error: 'Image upload failed. Please try again.', code: 'bad_gateway' });
+    expect(response.body).to.deep.equal({
+      error: 'Image upload failed. Please try again.',
+      code: 'bad_gateway',
+      detail: 'Image upload failed. Please try again.',
+    });
     expect(await server.services.db('products').where({ name: input.name }).first()).to.equal(undefined);
   });
 

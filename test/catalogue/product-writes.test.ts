@@ -41,7 +41,7 @@ describe('product writes (staff only)', () => {
     }
     for (const response of await Promise.all(calls(shopper))) {
       expect(response.status).to.equal(403);
-      expect(response.body).to.deep.equal({ error: 'Only staff can do this.', code: 'forbidden' });
+      expect(response.body).to.deep.equal({ error: 'Only staff can do this.', code: 'forbidden', detail: 'Only staff can do this.' });
     }
     const row = await server.services.db('products').where({ id: product.id }).first();
     expect(row.stock).to.equal(7);
@@ -78,7 +78,10 @@ describe('product writes (staff only)', () => {
       [{ stock: -1 }, 'stock', 'Ensure this value is greater than or equal to 0.'],
       [{ stock: 'many' }, 'stock', 'A valid integer is required.'],
       [{ category: 'kids' }, 'category', '"kids" is not a valid choice.'],
-      [{ image: 'not a url' }, 'image', 'Enter a valid uri.'],
+      [{ image: 'not a url' }, 'image', 'Enter a valid http:// or https:// URL.'],
+      [{ image: 'javascript:alert(document.cookie)' }, 'image', 'Enter a valid http:// or https:// URL.'],
+      [{ image: 'data:image/png;base64,iVBORw0KGgo=' }, 'image', 'Enter a valid http:// or https:// URL.'],
+      [{ image: 'ftp://files.example.com/tee.jpg' }, 'image', 'Enter a valid http:// or https:// URL.'],
       [{ colour: 'red' }, 'colour', 'Unknown field.'],
     ];
     for (const [change, field, message] of cases) {
@@ -93,6 +96,20 @@ describe('product writes (staff only)', () => {
     expect(Object.keys(missing.body.fields).sort()).to.deep.equal(['category', 'description', 'price']);
     const after = await server.services.db('products').count({ n: '*' }).first();
     expect(Number(after!.n)).to.equal(Number(before!.n));
+  });
+
+  it("takes image URLs over http(s) only, so no script URL reaches the storefront's <img src>", async () => {
+    const product = await makeProduct(server.services.db, { image: 'https://images.example-cdn.com/old.jpg' });
+    for (const image of ['javascript:alert(document.cookie)', 'JavaScript://%0Aalert(1)', 'vbscript:msgbox(1)', 'file:///etc/passwd']) {
+      const patched = await staff.patch(`/api/products/${product.id}/`, { image });
+      expect(patched.status, image).to.equal(400);
+      expect(patched.body.fields.image, image).to.deep.equal(['Enter a valid http:// or https:// URL.']);
+    }
+    expect((await server.services.db('products').where({ id: product.id }).first()).image).to.equal(
+      'https://images.example-cdn.com/old.jpg',
+    );
+    const upper = await staff.patch(`/api/products/${product.id}/`, { image: 'HTTPS://images.example-cdn.com/new.jpg' });
+    expect(upper.status).to.equal(200);
   });
 
   it('accepts the bounds: price 0 and 1000000, stock 0, a 3-character name', async () => {
@@ -153,7 +170,7 @@ describe('product writes (staff only)', () => {
       await staff.delete('/api/products/999999999/'),
     ]) {
       expect(response.status).to.equal(404);
-      expect(response.body).to.deep.equal({ error: 'Product not found.', code: 'not_found' });
+      expect(response.body).to.deep.equal({ error: 'Product not found.', code: 'not_found', detail: 'Product not found.' });
     }
   });
 

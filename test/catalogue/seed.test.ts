@@ -113,7 +113,7 @@ describe('catalogue import (knex seed)', () => {
       },
       { id: `${prefix}-decimals`, reason: 'price: Ensure that there are no more than 2 decimal places.' },
       { id: `${prefix}-trimmed`, reason: 'name: Ensure this field has at least 3 characters.' },
-      { id: `${prefix}-image`, reason: 'image: Enter a valid uri.' },
+      { id: `${prefix}-image`, reason: 'image: Enter a valid http:// or https:// URL.' },
       { id: `${prefix}-long-description`, reason: 'description: Ensure this field has no more than 5000 characters.' },
       { id: '#6', reason: 'id: This field is required.' },
       { id: `${prefix}-fine`, reason: 'id: An earlier item of the file has this id.' },

@@ -160,7 +160,11 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
       address: ADDRESS,
     });
     expect(response.status).to.equal(400);
-    expect(response.body).to.deep.equal({ error: 'Insufficient stock for Scarce Hoodie. Only 2 available.', code: 'insufficient_stock' });
+    expect(response.body).to.deep.equal({
+      error: 'Insufficient stock for Scarce Hoodie. Only 2 available.',
+      code: 'insufficient_stock',
+      detail: 'Insufficient stock for Scarce Hoodie. Only 2 available.',
+    });
     expect(await stockOf(suite.db, plenty.id)).to.equal(10);
     expect(await stockOf(suite.db, scarce.id)).to.equal(2);
     expect(await suite.db('orders').where({ user_id: user.id })).to.deep.equal([]);

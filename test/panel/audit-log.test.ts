@@ -59,8 +59,8 @@ describe('GET /api/panel/audit-log/', () => {
     expect(entry).to.deep.include({
       action: 'order.status',
       actor_id: staffUser.id,
-      before: { status: 'processing' },
-      after: { status: 'shipped' },
+      before: { status: 'processing', payment_status: 'unpaid' },
+      after: { status: 'shipped', payment_status: 'unpaid' },
     });
   });
 

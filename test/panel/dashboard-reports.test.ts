@@ -24,7 +24,13 @@ describe('staff panel: dashboard and reports', () => {
       const line = (price: string) => [{ productId: tee.id, name: 'Tee', price, quantity: 1 }];
       const now = Date.now();
       await makeOrder(suite.db, { userId: customer.id, status: 'paid', payment_method: 'stripe', lines: line('100.01') });
-      await makeOrder(suite.db, { userId: customer.id, status: 'shipped', lines: line('0.02'), created_at: new Date(now - 3 * DAY) });
+      await makeOrder(suite.db, {
+        userId: customer.id,
+        status: 'shipped',
+        payment_method: 'stripe',
+        lines: line('0.02'),
+        created_at: new Date(now - 3 * DAY),
+      });
       await makeOrder(suite.db, { userId: customer.id, status: 'delivered', lines: line('1000.00'), created_at: new Date(now - 20 * DAY) });
       await makeOrder(suite.db, { userId: customer.id, status: 'delivered', lines: line('7.00'), created_at: new Date(now - 40 * DAY) });
       await makeOrder(suite.db, { userId: customer.id, status: 'processing', lines: line('555.55') });
@@ -41,7 +47,8 @@ describe('staff panel: dashboard and reports', () => {
       expect(paise(after.revenue.last_7_days) - paise(before.revenue.last_7_days)).to.equal(10003);
       expect(paise(after.revenue.last_30_days) - paise(before.revenue.last_30_days)).to.equal(110003);
       const count = (figures: any, status: string) => figures.orders_by_status.find((row: any) => row.name === status)?.count ?? 0;
-      for (const [status, added] of Object.entries({ paid: 1, shipped: 1, delivered: 2, processing: 1, pending: 1 })) {
+      // By order_status: a paid card order not yet shipped is processing.
+      for (const [status, added] of Object.entries({ shipped: 1, delivered: 2, processing: 2, pending: 1 })) {
         expect(count(after, status) - count(before, status), status).to.equal(added);
       }
       expect(after.recent_orders).to.have.length(5);
@@ -51,6 +58,7 @@ describe('staff panel: dashboard and reports', () => {
         total_amount: '9.99',
         payment_method: 'stripe',
         order_status: 'pending',
+        payment_status: 'unpaid',
         created_at: after.recent_orders[0].created_at,
       });
     });
@@ -140,8 +148,7 @@ describe('staff panel: dashboard and reports', () => {
         status_distribution: [
           { name: 'Cancelled', count: 1 },
           { name: 'Delivered', count: 1 },
-          { name: 'Paid', count: 1 },
-          { name: 'Processing', count: 1 },
+          { name: 'Processing', count: 2 },
         ],
         top_products: [
           { product: teeId, product_name: 'Report Tee', quantity: 2, revenue: '200.00' },
@@ -168,6 +175,18 @@ describe('staff panel: dashboard and reports', () => {
         { product: renamed.id, product_name: 'New Name Tee', quantity: 3, revenue: '30.00' },
         { product: null, product_name: 'Doomed Cap', quantity: 3, revenue: '12.00' },
       ]);
+    });
+
+    it('counts a partly refunded order less its refund, and a fully refunded one not at all', async () => {
+      const customer = await makeUser(suite.db);
+      const tee = await makeProduct(suite.db);
+      const lines = [{ productId: tee.id, name: 'Tee', price: '100.00', quantity: 1 }];
+      const at = day('2001-05-01');
+      const card = { userId: customer.id, payment_method: 'stripe' as const, lines, created_at: at };
+      await makeOrder(suite.db, { ...card, status: 'delivered', payment_status: 'partially_refunded', refunded_amount: '30.00' });
+      await makeOrder(suite.db, { ...card, status: 'cancelled', payment_status: 'refunded', refunded_amount: '100.00' });
+      const { body } = await staff.get('/api/panel/reports/?start_date=2001-05-01&end_date=2001-05-01');
+      expect(body).to.include({ total_orders: 2, paid_orders: 1, total_revenue: '70.00', average_order_value: '70.00' });
     });
 
     it('answers the same range as CSV, one line per day and a total, for Accept: text/csv or format=csv', async () => {

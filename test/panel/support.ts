@@ -7,6 +7,9 @@ export interface OrderFields {
   userId: number;
   status?: string;
   payment_method?: 'cod' | 'stripe';
+  /** By default what the status says: a card order paid, shipped or delivered, and a delivered cash order, are paid. */
+  payment_status?: 'unpaid' | 'paid' | 'partially_refunded' | 'refunded';
+  refunded_amount?: string;
   created_at?: Date;
   /** Lines: product (or null, a deleted one), name, unit price, quantity. */
   lines: Array<{ productId: number | null; name: string; price: string; quantity: number }>;
@@ -17,11 +20,16 @@ export async function makeOrder(db: Knex, fields: OrderFields): Promise<{ id: nu
   const paise = fields.lines.reduce((sum, line) => sum + Math.round(Number(line.price) * 100) * line.quantity, 0);
   const total = `${Math.floor(paise / 100)}.${String(paise % 100).padStart(2, '0')}`;
   const createdAt = fields.created_at ?? new Date();
+  const status = fields.status ?? 'processing';
+  const method = fields.payment_method ?? 'cod';
+  const paid = method === 'stripe' ? ['paid', 'shipped', 'delivered'].includes(status) : status === 'delivered';
   const [order] = (await db('orders')
     .insert({
       user_id: fields.userId,
-      status: fields.status ?? 'processing',
-      payment_method: fields.payment_method ?? 'cod',
+      status,
+      payment_method: method,
+      payment_status: fields.payment_status ?? (paid ? 'paid' : 'unpaid'),
+      refunded_amount: fields.refunded_amount ?? '0',
       total_amount: total,
       currency: 'inr',
       ship_full_name: ADDRESS.full_name,

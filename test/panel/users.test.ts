@@ -59,14 +59,13 @@ describe('staff panel: users', () => {
       expect(detail.orders.map((order: any) => [order.order_status, order.payment_status])).to.deep.equal([
         ['failed', 'unpaid'],
         ['processing', 'unpaid'],
-        ['paid', 'paid'],
+        ['processing', 'paid'],
         ['delivered', 'paid'],
       ]);
       const delivered = detail.orders[3];
       expect(delivered).to.deep.include({ total_amount: '200.20', payment_method: 'cod', address: { ...ADDRESS } });
-      expect(delivered.items).to.deep.equal([
-        { id: delivered.items[0].id, product: tee.id, product_name: 'Tee', image: null, quantity: 2, price: '100.10' },
-      ]);
+      expect(delivered.items).to.have.length(1);
+      expect(delivered.items[0]).to.include({ product: tee.id, product_name: 'Tee', image: null, quantity: 2, price: '100.10' });
     });
 
     it('names a user without a name by the part of the email before @, and staff as admin', async () => {

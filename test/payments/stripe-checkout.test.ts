@@ -59,7 +59,7 @@ describe('POST /api/orders/create/ (Stripe Checkout)', () => {
     const [request] = fake.stripe.createRequests().filter((recorded) => recorded.params.client_reference_id === String(orderId));
     expect(request!.idempotencyKey).to.equal(`checkout-session-order-${orderId}`);
     const session = fake.stripe.session(order.stripe_session_id!);
-    expect(response.body).to.deep.equal({ checkout_url: session.url, order_id: orderId });
+    expect(response.body).to.deep.equal({ checkout_url: session.url, order_id: orderId, payment_method: 'stripe' });
     expect(session.mode).to.equal('payment');
     expect(session.allowed_payment_method_types).to.deep.equal(['card']);
     expect(session.currency).to.equal('inr');

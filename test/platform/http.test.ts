@@ -19,7 +19,7 @@ describe('HTTP contract', () => {
   it('answers an unknown path with 404 in the error schema', async () => {
     const response = await client.get('/api/nothing-here/');
     expect(response.status).to.equal(404);
-    expect(response.body).to.deep.equal({ error: 'Not found.', code: 'not_found' });
+    expect(response.body).to.deep.equal({ error: 'Not found.', code: 'not_found', detail: 'Not found.' });
   });
 
   it('answers a known path called with the wrong method with 405 and Allow', async () => {
@@ -32,7 +32,11 @@ describe('HTTP contract', () => {
   it('lists every method of the path in Allow, HEAD with GET, also on templated paths and for OPTIONS', async () => {
     const product = await client.request('POST', '/api/products/1/');
     expect(product.status).to.equal(405);
-    expect(product.body).to.deep.equal({ error: 'Method "POST" not allowed.', code: 'method_not_allowed' });
+    expect(product.body).to.deep.equal({
+      error: 'Method "POST" not allowed.',
+      code: 'method_not_allowed',
+      detail: 'Method "POST" not allowed.',
+    });
     expect(product.headers.get('allow')!.split(', ').sort()).to.deep.equal(['DELETE', 'GET', 'HEAD', 'PATCH', 'PUT']);
     const login = await client.get('/api/auth/login/');
     expect(login.status).to.equal(405);
@@ -46,7 +50,7 @@ describe('HTTP contract', () => {
     for (const path of ['/api/products', '/api/products/1', '/healthz/', '/API/products/', '/api/products//', '/api/products/1/extra/']) {
       const response = await client.get(path);
       expect(response.status, path).to.equal(404);
-      expect(response.body, path).to.deep.equal({ error: 'Not found.', code: 'not_found' });
+      expect(response.body, path).to.deep.equal({ error: 'Not found.', code: 'not_found', detail: 'Not found.' });
     }
   });
 

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import { createApp, type App } from '../../src/app.js';
 import { answerMalformedRequests } from '../../src/http/client-errors.js';
+import { createHttpServer } from '../../src/http/server-timeouts.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createServices, type Services } from '../../src/services.js';
@@ -51,7 +52,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   const services = createServices(config, db, createLogger(config.logLevel), { stripeNetworkRetries: 0 });
   const app = await createApp(services);
   const server: Server = await new Promise((resolve) => {
-    const listening = app.koa.listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = createHttpServer(app.koa, config.http).listen(0, '127.0.0.1', () => resolve(listening));
   });
   answerMalformedRequests(server, services.log);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
