@@ -3,7 +3,8 @@
 // database makes the rows itself, one statement per batch: buyers `gen-buyer-<n>@generated.invalid`,
 // orders spread over the last 365 days in every status but pending (the payment sweeper would
 // settle those), one or two lines each from the existing catalogue, totals summed from the lines.
-// Like a shop's, the orders are written oldest first (ids and the table's order follow time).
+// Like a shop's, the orders are written oldest first (ids and the table's order follow time). Card
+// orders paid, shipped or delivered and delivered cash orders are paid (payment_status).
 // `--remove` deletes the generated buyers and their orders again.
 // Uses DATABASE_URL, or the embedded database in DATA_DIR (./data) when it is unset.
 import 'dotenv/config';
@@ -79,9 +80,11 @@ async function main(): Promise<void> {
               WHERE k = 1 OR gen.g % 2 = 0),
            total AS (SELECT order_id, sum(price * quantity) AS amount FROM line GROUP BY order_id),
            placed AS (
-             INSERT INTO orders (id, user_id, status, payment_method, total_amount, currency,
+             INSERT INTO orders (id, user_id, status, payment_method, payment_status, total_amount, currency,
                                  ship_full_name, ship_phone, ship_street, ship_city, ship_pincode, created_at, updated_at)
-             SELECT gen.id, buyer.id, status, CASE WHEN status IN ('paid', 'failed') OR gen.g % 3 = 0 THEN 'stripe' ELSE 'cod' END,
+             SELECT gen.id, buyer.id, status, method,
+                    CASE WHEN (method = 'stripe' AND status IN ('paid', 'shipped', 'delivered')) OR (method = 'cod' AND status = 'delivered')
+                         THEN 'paid' ELSE 'unpaid' END,
                     total.amount, 'inr', 'Buyer ' || buyer.rn, '9876543210', '12 MG Road, Indiranagar', 'Bengaluru', '560038', created, created
                FROM gen
                JOIN total ON total.order_id = gen.id
@@ -90,6 +93,8 @@ async function main(): Promise<void> {
                  CASE WHEN gen.g % 20 < 10 THEN 'delivered' WHEN gen.g % 20 < 13 THEN 'shipped' WHEN gen.g % 20 < 15 THEN 'processing'
                       WHEN gen.g % 20 < 17 THEN 'paid' WHEN gen.g % 20 < 19 THEN 'cancelled' ELSE 'failed' END AS status,
                  now() - (?::int - gen.g) * ?::double precision * interval '1 second' AS created) AS chosen
+               CROSS JOIN LATERAL (SELECT
+                 CASE WHEN status IN ('paid', 'failed') OR gen.g % 3 = 0 THEN 'stripe' ELSE 'cod' END AS method) AS paying
              RETURNING id)
          INSERT INTO order_items (order_id, product_id, product_name, image, price, quantity)
          SELECT order_id, product_id, name, image, price, quantity FROM line`,
