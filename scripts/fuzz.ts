@@ -429,6 +429,8 @@ interface Fixtures {
   addressId: number;
   orderId: number;
   sessionId: string;
+  /** A customer of its own for the panel's user operations (blocked and deleted many times over). */
+  panelUserId: number;
 }
 
 interface World {
@@ -449,6 +451,13 @@ const STAFF_OPS = new Set([
   'updateOrderStatus',
   'listAllOrders',
   'refundOrder',
+  'listPanelUsers',
+  'getPanelUser',
+  'togglePanelUserBlock',
+  'deletePanelUser',
+  'getPanelDashboard',
+  'getPanelReport',
+  'listAuditLog',
 ]);
 /** Operations that answer 502/503 by design when an integration is unconfigured or failing. */
 const LEGIT_503 = new Set([
@@ -490,6 +499,7 @@ async function startWorld(withStripe: boolean, fake: FakeStripe | undefined): Pr
     tokens.staff = await accessTokenFor(server, staff);
     tokens.userBearer = await accessTokenFor(server, user);
     const product = await makeProduct(db, { stock: 1000 });
+    const panelUser = await makeUser(db);
     const other = await makeProduct(db, { stock: 1000 });
     type Row = Array<{ id: number }>;
     const [cart] = await db('carts').insert({ user_id: user.id }).onConflict('user_id').merge({ user_id: user.id }).returning<Row>('id');
@@ -534,6 +544,7 @@ async function startWorld(withStripe: boolean, fake: FakeStripe | undefined): Pr
       addressId: address!.id,
       orderId,
       sessionId: order?.stripe_session_id ?? 'cs_test_nothing',
+      panelUserId: panelUser.id,
     };
   }
 
@@ -634,6 +645,7 @@ function targetFor(op: SpecOperation, fx: Fixtures, world: World): Target {
       if (override?.[name] !== undefined) return override[name];
       if (name === 'filename') return 'missing.jpg';
       if (name === 'item_id') return String(id.includes('Wishlist') ? fx.wishlistItemId : fx.cartItemId);
+      if (id.includes('PanelUser')) return String(fx.panelUserId);
       if (id.includes('Address')) return String(fx.addressId);
       if (id.includes('Order')) return String(fx.orderId);
       return String(fx.productId);
