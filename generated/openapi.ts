@@ -106,7 +106,7 @@ export interface paths {
         put?: never;
         /**
          * Log in with email and password
-         * @description Wrong email or password answers 400 `Invalid credentials`. Failed attempts are throttled (429).
+         * @description Wrong email or password answers 400 `Invalid credentials`. Attempts are throttled (429) per email and client address, and per email whatever the address; a successful login clears both counts.
          */
         post: operations["login"];
         delete?: never;
@@ -126,7 +126,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with a Google ID token
-         * @description Verifies the ID token for the configured Google client id and creates the user on first sight (`created: true`), or links to the existing account with that email. The token's `email_verified` must be true. Missing token answers 400 `Missing id_token`; a bad token (signature, audience, issuer, expiry) 400 `Invalid Google token`; Google's signing certificates unreachable, or `GOOGLE_CLIENT_ID` not configured, 503.
+         * @description Verifies the ID token for the configured Google client id and creates the user on first sight (`created: true`), or links to the existing account with that email. The token's `email_verified` must be true. When the existing account's email was never verified, whoever registered it may not be its owner: the account is taken over for the Google identity — its password is cleared (the owner can set one through password reset), every other session and every outstanding password-reset link of it is ended, and its names become Google's. Missing token answers 400 `Missing id_token`; a bad token (signature, audience, issuer, expiry) 400 `Invalid Google token`; Google's signing certificates unreachable, or `GOOGLE_CLIENT_ID` not configured, 503.
          */
         post: operations["googleLogin"];
         delete?: never;
@@ -145,10 +145,50 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Renew the access cookie from the refresh cookie
-         * @description Reads the `refresh` cookie, rotates it and sets a new `access` cookie. No cookie answers 401 `No refresh cookie`; an invalid, expired, revoked or reused refresh token answers 401.
+         * Renew the session's tokens (refresh cookie, or a refresh token in the body)
+         * @description Rotates the refresh token and issues a new access token. The refresh token is the body's `refresh` when one is sent — the new pair is then answered in the body and no cookie is set — and otherwise the `refresh` cookie, answered with new cookies (and, with `AUTH_TOKENS_IN_BODY=True`, also in the body). Neither answers 401 `No refresh cookie`; an invalid, expired, revoked or reused refresh token answers 401. A rotated token presented again within `REFRESH_REUSE_GRACE_SECONDS` (two tabs refreshing at once) still gets a new pair of the same session; presented later, it is a replay and ends the whole session.
          */
         post: operations["refreshSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/token/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in with email and password, tokens in the body
+         * @description For clients that cannot keep cookies: the same login as `POST /api/auth/login/` (same throttling, same `Invalid credentials`), answering the new session's tokens in the body and setting no cookie. Send the access token as `Authorization: Bearer <access>` (no Origin or CSRF rules apply to it); renew with `POST /api/auth/token/refresh/`; end the session with `POST /api/auth/logout/`.
+         */
+        post: operations["obtainTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/token/refresh/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a refresh token for a new pair, in the body
+         * @description Rotates the refresh token exactly as `POST /api/auth/refresh/` does (reuse detection and its grace included) and answers the new pair. An invalid, expired, revoked or reused refresh token answers 401.
+         */
+        post: operations["refreshTokens"];
         delete?: never;
         options?: never;
         head?: never;
@@ -166,7 +206,7 @@ export interface paths {
         put?: never;
         /**
          * End the session
-         * @description Always answers 200 `Logged out`, revokes the login session named by the refresh cookie, the access cookie or a Bearer token (its refresh and access tokens stop working at once) and deletes both cookies. A cookie-carrying call from an untrusted origin answers 403.
+         * @description Always answers 200 `Logged out`, revokes the login session named by the refresh cookie, the access cookie, a Bearer token or the body's `refresh` (its refresh and access tokens stop working at once) and deletes both cookies. A cookie-carrying call from an untrusted origin answers 403.
          */
         post: operations["logout"];
         delete?: never;
@@ -240,7 +280,7 @@ export interface paths {
         put?: never;
         /**
          * Email a password-reset link
-         * @description Always answers 200 with the same message, whether or not the email is known.
+         * @description Always answers 200 with the same message, whether or not the email is known. Limited per email and per client address (429).
          */
         post: operations["requestPasswordReset"];
         delete?: never;
@@ -260,7 +300,7 @@ export interface paths {
         put?: never;
         /**
          * Set a new password with the emailed token
-         * @description An invalid, expired or already used token answers 400. All sessions of the user are revoked.
+         * @description An invalid, expired or already used token answers 400; the token is checked before the new password is hashed. All sessions of the user and all their other reset links are ended. Limited per client address (429).
          */
         post: operations["confirmPasswordReset"];
         delete?: never;
@@ -600,7 +640,7 @@ export interface paths {
         put?: never;
         /**
          * Stripe webhook receiver
-         * @description The signature is checked against `STRIPE_WEBHOOK_SECRET` over the raw body (400 `invalid_signature` when missing or bad). Each event is applied exactly once: its id is recorded in the same transaction as its effect. `checkout.session.completed` and `checkout.session.async_payment_succeeded` mark the order paid only when the session is the one stored on the order, `payment_status` is `paid` and amount and currency match; `checkout.session.async_payment_failed` marks it failed and `checkout.session.expired` cancelled, both giving the stock back. Only a pending order changes, so late or out-of-order events never move a paid order backwards. Answers `success` when the event was applied (even if it changed nothing), `ignored` for duplicates and other event types. 503 when no webhook secret is configured. Like every write, a call carrying a session cookie from an untrusted origin answers 403 (Stripe sends no cookies).
+         * @description The signature is checked against `STRIPE_WEBHOOK_SECRET` over the raw body (400 `invalid_signature` when missing or bad). Each event is applied exactly once: its id is recorded in the same transaction as its effect. `checkout.session.completed` and `checkout.session.async_payment_succeeded` mark the order paid only when the session is the one stored on the order, `payment_status` is `paid` and amount and currency match; `checkout.session.async_payment_failed` marks it failed and `checkout.session.expired` cancelled, both giving the stock back. Only a pending order changes, so late or out-of-order events never move a paid order backwards. Refunds: `refund.updated` records Stripe's verdict on a refund this API requested (a `failed` or `canceled` refund gives its amount back to the order), and `charge.refunded` records a refund made elsewhere (the Stripe Dashboard) on the order whose payment it was, capped at what was paid. Answers `success` when the event was applied (even if it changed nothing), `ignored` for duplicates and other event types. 503 when no webhook secret is configured. Like every write, a call carrying a session cookie from an untrusted origin answers 403 (Stripe sends no cookies).
          */
         post: operations["stripeWebhook"];
         delete?: never;
@@ -626,6 +666,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/admin/all/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every order, newest first, with filters and search (staff only)
+         * @description A bare array of orders in the `my/` shape, newest first, paged with `limit`/`offset` (`X-Total-Count`, `Link`). Filters combine: `status` (the stored status), `order_status` (the fulfilment view: `processing` includes paid card orders not yet shipped), `payment_status`, `payment_method`, `user` (a user id), `start_date` and `end_date` (inclusive days, UTC). `search` finds an order by its id (`41` or `#41`) or by a case-insensitive part of the customer's email.
+         */
+        get: operations["listAllOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One order, for its owner or staff
+         * @description The order in the `my/` shape. Another user's order answers 404, like one that does not exist.
+         */
+        get: operations["getOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orders/{id}/status/": {
         parameters: {
             query?: never;
@@ -643,10 +726,56 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Move an order to shipped, delivered or cancelled (staff only)
-         * @description Allowed transitions: processing or paid → shipped → delivered; pending or processing → cancelled (stock is given back). Any other transition (including cancelling a paid order, which needs a refund) answers 409. Cancelling a pending card order first expires its Stripe Checkout Session (409 if the customer has already paid, 502 when Stripe cannot be reached, 503 when Stripe is not configured).
+         * Move an order along its fulfilment or mark a cash order paid (staff only)
+         * @description `status` (as before) or `order_status` moves the order: processing or paid → shipped → delivered; pending or processing → cancelled (stock is given back). `payment_status: paid` records the cash of a cash-on-delivery order (unpaid → paid, once it is processing, shipped or delivered); a card order's payment is Stripe's to report, and refunds go through `POST /api/orders/{id}/refund/`. `order_status` and `payment_status` are case-insensitive (`Shipped` works) and may come together: both change or neither does. A value equal to the current one changes nothing; a request that changes nothing at all, and any other transition (including cancelling a paid order, which needs a refund), answers 409. Cancelling a pending card order first expires its Stripe Checkout Session (409 if the customer has already paid, 502 when Stripe cannot be reached, 503 when Stripe is not configured). The answer is the updated order with, in addition, `message` and the same order under `order` (the later original's shape).
          */
         patch: operations["updateOrderStatus"];
+        trace?: never;
+    };
+    "/api/orders/{id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The customer cancels their own order while it is still processing
+         * @description Owner only (another user's order answers 404). Allowed while the order is processing — a cash order not yet shipped, or a paid card order not yet shipped; the stock comes back exactly once, and a paid card order is refunded in full through Stripe (`refund_info` says so; it is null when nothing was paid). Anything else answers 409 (a pending card checkout expires by itself or can be abandoned; shipped orders cannot be cancelled). When Stripe refuses the refund the order stays as it was: 502 (as for staff refunds, a refund Stripe did not answer is completed a few minutes later).
+         */
+        post: operations["cancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/refund/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a paid card order in full or by line (staff only)
+         * @description Refunds through Stripe's Refunds API. Without `items`, everything not yet refunded is refunded; with `items`, those lines (each `quantity` defaults to the line's whole unrefunded quantity). The amount is reserved on the order first with one conditional statement (the database refuses a refunded amount above the total), so concurrent requests can never refund more than was paid: the loser answers 409. Refunded lines not yet shipped go back to stock; refunding everything of an order not yet shipped cancels it. Stripe's answer is final only with its webhooks (`charge.refunded`, `refund.updated`): a refund Stripe later reports failed gives its amount back to the order. Only paid card orders are refunded here (409 otherwise); 503 without Stripe. 502 when Stripe refuses (nothing is refunded, the reservation is given back) or does not answer: then the refund stays `requested` and reserved, and the server asks Stripe again a few minutes later with the same Idempotency-Key, applying whatever Stripe did once.
+         */
+        post: operations["refundOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }
@@ -776,6 +905,56 @@ export interface components {
          */
         UserEnvelope: {
             user: components["schemas"]["User"];
+            access?: components["schemas"]["AccessToken"];
+            refresh?: components["schemas"]["RefreshToken"];
+        };
+        /**
+         * @description The session's access JWT (1 hour), for `Authorization: Bearer`. In sign-in answers only with `AUTH_TOKENS_IN_BODY=True`.
+         * @example eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJhY2Nlc3MifQ.c2lnbmF0dXJl
+         */
+        AccessToken: string;
+        /**
+         * @description The session's refresh JWT (7 days), exchanged for a new pair at `POST /api/auth/token/refresh/`. In sign-in answers only with `AUTH_TOKENS_IN_BODY=True`.
+         * @example eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJyZWZyZXNoIn0.c2lnbmF0dXJl
+         */
+        RefreshToken: string;
+        /**
+         * @example {
+         *       "access": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJhY2Nlc3MifQ.c2lnbmF0dXJl",
+         *       "refresh": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJyZWZyZXNoIn0.c2lnbmF0dXJl"
+         *     }
+         */
+        TokenPair: {
+            access: components["schemas"]["AccessToken"];
+            refresh: components["schemas"]["RefreshToken"];
+        };
+        /**
+         * @description Optional; without `refresh` the refresh cookie is used.
+         * @example {
+         *       "refresh": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJyZWZyZXNoIn0.c2lnbmF0dXJl"
+         *     }
+         */
+        RefreshRequest: {
+            refresh?: string;
+        };
+        /**
+         * @example {
+         *       "refresh": "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJyZWZyZXNoIn0.c2lnbmF0dXJl"
+         *     }
+         */
+        RefreshTokenRequest: {
+            refresh: string;
+        };
+        /**
+         * @example {
+         *       "message": "Token refreshed"
+         *     }
+         */
+        RefreshResult: {
+            /** @example Token refreshed */
+            message: string;
+            access?: components["schemas"]["AccessToken"];
+            refresh?: components["schemas"]["RefreshToken"];
         };
         /**
          * @example {
@@ -794,6 +973,8 @@ export interface components {
             user: components["schemas"]["User"];
             /** @description True when this sign-in created the account. */
             created: boolean;
+            access?: components["schemas"]["AccessToken"];
+            refresh?: components["schemas"]["RefreshToken"];
         };
         /**
          * @example {
@@ -1206,6 +1387,16 @@ export interface components {
         };
         /** @enum {string} */
         OrderStatus: "pending" | "processing" | "paid" | "failed" | "cancelled" | "shipped" | "delivered";
+        /**
+         * @description Where the order is (`order_status`): the stored `status` with a paid card order that is not yet shipped shown as `processing`, as the later storefront expects.
+         * @enum {string}
+         */
+        FulfilmentStatus: "pending" | "processing" | "shipped" | "delivered" | "cancelled" | "failed";
+        /**
+         * @description Whether the order's money has come in (`payment_status`): `unpaid` (a card checkout not yet paid, a cash order until staff record the cash), `paid`, `partially_refunded`, `refunded`. Stored beside `status` and kept consistent with it by the database.
+         * @enum {string}
+         */
+        PaymentStatus: "unpaid" | "paid" | "partially_refunded" | "refunded";
         OrderItem: {
             id: number;
             /** @description Product id, or null when the product has since been deleted. */
@@ -1214,6 +1405,31 @@ export interface components {
             image: string | null;
             quantity: number;
             price: components["schemas"]["Money"];
+            /**
+             * @description The product's current category; null when the product has been deleted.
+             * @enum {string|null}
+             */
+            category: "men" | "women" | null;
+            /** @description The product's current stock; null when the product has been deleted. */
+            stock: number | null;
+            /** @description How many of this line have been refunded. */
+            refunded_quantity: number;
+        };
+        /** @description A refund of (part of) a card order. `requested` while Stripe has not answered yet; then Stripe's status: `pending`, `succeeded`, `failed` or `canceled` (a failed or canceled refund no longer counts in the order's `refunded_amount`). */
+        Refund: {
+            id: number;
+            amount: components["schemas"]["Money"];
+            /** @enum {string} */
+            status: "requested" | "pending" | "succeeded" | "failed" | "canceled";
+            /** @enum {string|null} */
+            reason: "duplicate" | "fraudulent" | "requested_by_customer" | null;
+            /** @description The refunded lines; empty for a refund of the whole remaining amount made outside this API. */
+            items: {
+                item_id: number;
+                quantity: number;
+            }[];
+            /** Format: date-time */
+            created_at: string;
         };
         /**
          * @example {
@@ -1233,19 +1449,27 @@ export interface components {
          *           "product_name": "Goku Tee",
          *           "image": "https://res.cloudinary.com/demo/image/upload/v1/products/goku-tee.webp",
          *           "quantity": 2,
-         *           "price": "1495.00"
+         *           "price": "1495.00",
+         *           "category": "men",
+         *           "stock": 14,
+         *           "refunded_quantity": 0
          *         }
          *       ],
          *       "total_amount": "2990.00",
          *       "currency": "inr",
          *       "payment_method": "cod",
          *       "status": "processing",
+         *       "order_status": "processing",
+         *       "payment_status": "unpaid",
+         *       "refunded_amount": "0.00",
+         *       "refunds": [],
          *       "stripe_session_id": null,
          *       "created_at": "2024-05-04T12:30:00.000Z"
          *     }
          */
         Order: {
             id: number;
+            /** @description The customer's user id. */
             user: number;
             address: components["schemas"]["ShippingAddress"];
             items: components["schemas"]["OrderItem"][];
@@ -1255,18 +1479,277 @@ export interface components {
             /** @enum {string} */
             payment_method: "cod" | "stripe";
             status: components["schemas"]["OrderStatus"];
+            order_status: components["schemas"]["FulfilmentStatus"];
+            payment_status: components["schemas"]["PaymentStatus"];
+            refunded_amount: components["schemas"]["Money"];
+            /** @description Refunds of this order, oldest first. */
+            refunds: components["schemas"]["Refund"][];
+            stripe_session_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @description At least one member. `status` is the original's field; `order_status` and `payment_status` the later original's (any case; checked against the choices after lower-casing). `status` and `order_status` together must agree.
+         * @example {
+         *       "order_status": "delivered",
+         *       "payment_status": "paid"
+         *     }
+         */
+        OrderStatusUpdate: {
+            /** @enum {string} */
+            status?: "shipped" | "delivered" | "cancelled";
+            /**
+             * @description processing, shipped, delivered or cancelled.
+             * @example shipped
+             */
+            order_status?: string;
+            /**
+             * @description unpaid or paid (paid is recorded for cash-on-delivery orders).
+             * @example paid
+             */
+            payment_status?: string;
+        };
+        /**
+         * @description The updated order (as before) with the later original's `message` and `order` added.
+         * @example {
+         *       "message": "Order updated successfully",
+         *       "id": 41,
+         *       "user": 3,
+         *       "address": {
+         *         "full_name": "Asha Rao",
+         *         "phone": "9876543210",
+         *         "street": "12 MG Road, Indiranagar",
+         *         "city": "Bengaluru",
+         *         "pincode": "560038"
+         *       },
+         *       "items": [
+         *         {
+         *           "id": 88,
+         *           "product": 12,
+         *           "product_name": "Goku Tee",
+         *           "image": "https://res.cloudinary.com/demo/image/upload/v1/products/goku-tee.webp",
+         *           "quantity": 2,
+         *           "price": "1495.00",
+         *           "category": "men",
+         *           "stock": 14,
+         *           "refunded_quantity": 0
+         *         }
+         *       ],
+         *       "total_amount": "2990.00",
+         *       "currency": "inr",
+         *       "payment_method": "cod",
+         *       "status": "shipped",
+         *       "order_status": "shipped",
+         *       "payment_status": "unpaid",
+         *       "refunded_amount": "0.00",
+         *       "refunds": [],
+         *       "stripe_session_id": null,
+         *       "created_at": "2024-05-04T12:30:00.000Z",
+         *       "order": {
+         *         "id": 41,
+         *         "user": 3,
+         *         "address": {
+         *           "full_name": "Asha Rao",
+         *           "phone": "9876543210",
+         *           "street": "12 MG Road, Indiranagar",
+         *           "city": "Bengaluru",
+         *           "pincode": "560038"
+         *         },
+         *         "items": [
+         *           {
+         *             "id": 88,
+         *             "product": 12,
+         *             "product_name": "Goku Tee",
+         *             "image": "https://res.cloudinary.com/demo/image/upload/v1/products/goku-tee.webp",
+         *             "quantity": 2,
+         *             "price": "1495.00",
+         *             "category": "men",
+         *             "stock": 14,
+         *             "refunded_quantity": 0
+         *           }
+         *         ],
+         *         "total_amount": "2990.00",
+         *         "currency": "inr",
+         *         "payment_method": "cod",
+         *         "status": "shipped",
+         *         "order_status": "shipped",
+         *         "payment_status": "unpaid",
+         *         "refunded_amount": "0.00",
+         *         "refunds": [],
+         *         "stripe_session_id": null,
+         *         "created_at": "2024-05-04T12:30:00.000Z"
+         *       }
+         *     }
+         */
+        OrderUpdateResult: {
+            /** @example Order updated successfully */
+            message: string;
+            order: components["schemas"]["Order"];
+            id: number;
+            /** @description The customer's user id. */
+            user: number;
+            address: components["schemas"]["ShippingAddress"];
+            items: components["schemas"]["OrderItem"][];
+            total_amount: components["schemas"]["Money"];
+            /** @example inr */
+            currency: string;
+            /** @enum {string} */
+            payment_method: "cod" | "stripe";
+            status: components["schemas"]["OrderStatus"];
+            order_status: components["schemas"]["FulfilmentStatus"];
+            payment_status: components["schemas"]["PaymentStatus"];
+            refunded_amount: components["schemas"]["Money"];
+            /** @description Refunds of this order, oldest first. */
+            refunds: components["schemas"]["Refund"][];
             stripe_session_id: string | null;
             /** Format: date-time */
             created_at: string;
         };
         /**
          * @example {
-         *       "status": "shipped"
+         *       "message": "Order cancelled successfully",
+         *       "order_id": 41,
+         *       "refund_info": null,
+         *       "order": {
+         *         "id": 41,
+         *         "user": 3,
+         *         "address": {
+         *           "full_name": "Asha Rao",
+         *           "phone": "9876543210",
+         *           "street": "12 MG Road, Indiranagar",
+         *           "city": "Bengaluru",
+         *           "pincode": "560038"
+         *         },
+         *         "items": [
+         *           {
+         *             "id": 88,
+         *             "product": 12,
+         *             "product_name": "Goku Tee",
+         *             "image": "https://res.cloudinary.com/demo/image/upload/v1/products/goku-tee.webp",
+         *             "quantity": 2,
+         *             "price": "1495.00",
+         *             "category": "men",
+         *             "stock": 14,
+         *             "refunded_quantity": 0
+         *           }
+         *         ],
+         *         "total_amount": "2990.00",
+         *         "currency": "inr",
+         *         "payment_method": "cod",
+         *         "status": "cancelled",
+         *         "order_status": "cancelled",
+         *         "payment_status": "unpaid",
+         *         "refunded_amount": "0.00",
+         *         "refunds": [],
+         *         "stripe_session_id": null,
+         *         "created_at": "2024-05-04T12:30:00.000Z"
+         *       }
          *     }
          */
-        OrderStatusUpdate: {
+        CancelOrderResult: {
+            /** @example Order cancelled successfully */
+            message: string;
+            order_id: number;
+            /**
+             * @description What happens to the money of a paid order; null when nothing was paid.
+             * @example A refund of 2990.00 INR has been issued to your card; it usually arrives within 5–10 business days.
+             */
+            refund_info: string | null;
+            order: components["schemas"]["Order"];
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": 88,
+         *           "quantity": 1
+         *         }
+         *       ],
+         *       "reason": "requested_by_customer"
+         *     }
+         */
+        RefundRequest: {
+            /** @description Lines to refund; when omitted, everything not yet refunded. */
+            items?: {
+                /** @description Order line id. */
+                id: number;
+                /** @description How many of the line; defaults to all not yet refunded. */
+                quantity?: number;
+            }[];
             /** @enum {string} */
-            status: "shipped" | "delivered" | "cancelled";
+            reason?: "duplicate" | "fraudulent" | "requested_by_customer";
+        };
+        /**
+         * @example {
+         *       "message": "Refund issued",
+         *       "refund": {
+         *         "id": 5,
+         *         "amount": "1495.00",
+         *         "status": "succeeded",
+         *         "reason": "requested_by_customer",
+         *         "items": [
+         *           {
+         *             "item_id": 88,
+         *             "quantity": 1
+         *           }
+         *         ],
+         *         "created_at": "2024-05-06T09:00:00.000Z"
+         *       },
+         *       "order": {
+         *         "id": 41,
+         *         "user": 3,
+         *         "address": {
+         *           "full_name": "Asha Rao",
+         *           "phone": "9876543210",
+         *           "street": "12 MG Road, Indiranagar",
+         *           "city": "Bengaluru",
+         *           "pincode": "560038"
+         *         },
+         *         "items": [
+         *           {
+         *             "id": 88,
+         *             "product": 12,
+         *             "product_name": "Goku Tee",
+         *             "image": "https://res.cloudinary.com/demo/image/upload/v1/products/goku-tee.webp",
+         *             "quantity": 2,
+         *             "price": "1495.00",
+         *             "category": "men",
+         *             "stock": 14,
+         *             "refunded_quantity": 1
+         *           }
+         *         ],
+         *         "total_amount": "2990.00",
+         *         "currency": "inr",
+         *         "payment_method": "stripe",
+         *         "status": "paid",
+         *         "order_status": "processing",
+         *         "payment_status": "paid",
+         *         "refunded_amount": "1495.00",
+         *         "refunds": [
+         *           {
+         *             "id": 5,
+         *             "amount": "1495.00",
+         *             "status": "succeeded",
+         *             "reason": "requested_by_customer",
+         *             "items": [
+         *               {
+         *                 "item_id": 88,
+         *                 "quantity": 1
+         *               }
+         *             ],
+         *             "created_at": "2024-05-06T09:00:00.000Z"
+         *           }
+         *         ],
+         *         "stripe_session_id": "cs_test_a1B2c3",
+         *         "created_at": "2024-05-04T12:30:00.000Z"
+         *       }
+         *     }
+         */
+        RefundResult: {
+            /** @example Refund issued */
+            message: string;
+            refund: components["schemas"]["Refund"];
+            order: components["schemas"]["Order"];
         };
         /**
          * @example {
@@ -1484,10 +1967,11 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description A dependency (database, Google certificates, configuration) is unavailable (`service_unavailable`). */
+        /** @description A dependency (database, Google certificates, configuration) is unavailable, or too many password hashes are running or waiting in this server process (`PASSWORD_HASH_CONCURRENCY`, `PASSWORD_HASH_QUEUE`) (`service_unavailable`). When the database is unreachable, the request ran out of time or the password hashing is busy, `Retry-After` says when to try again. */
         ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
@@ -1524,7 +2008,7 @@ export interface components {
         XRequestId: string;
         /** @description The `access` and `refresh` session cookies (`HttpOnly; Path=/`), set or cleared. */
         SetCookie: string;
-        /** @description Number of items matching the query, ignoring `limit`/`offset`. */
+        /** @description Number of items matching the query, ignoring `limit`/`offset`. Always exact. For the product list it is not counted on every request: each server process keeps the count of each filter combination and counts again only after the catalogue changed (a product created, deleted, or its name, description, category or price changed; stock changes do not alter any count). The database numbers catalogue versions, so the cached counts of every process follow a write made through any of them. */
         XTotalCount: number;
         /** @description RFC 8288 links to the `next`, `prev`, `first` and `last` pages. */
         Link: string;
@@ -1665,6 +2149,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     login: {
@@ -1696,6 +2181,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     googleLogin: {
@@ -1737,9 +2223,13 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
         responses: {
-            /** @description Session renewed; cookies set. */
+            /** @description Session renewed; cookies set, or the new tokens in the body. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -1747,12 +2237,77 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Message"];
+                    "application/json": components["schemas"]["RefreshResult"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    obtainTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Logged in; the session's tokens. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    refreshTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The new access and refresh tokens (the one sent is used up). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     logout: {
@@ -1762,7 +2317,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
         responses: {
             /** @description Logged out; cookies cleared. */
             200: {
@@ -1777,6 +2336,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getMe: {
@@ -1800,6 +2362,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     verifyEmail: {
@@ -1829,6 +2392,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     resendVerification: {
@@ -1854,6 +2418,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     requestPasswordReset: {
@@ -1884,6 +2449,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     confirmPasswordReset: {
@@ -1913,6 +2479,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listProducts: {
@@ -1954,6 +2522,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createProduct: {
@@ -1987,6 +2556,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getProduct: {
@@ -2019,6 +2589,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     replaceProduct: {
@@ -2055,6 +2626,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteProduct: {
@@ -2081,6 +2653,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateProduct: {
@@ -2117,6 +2690,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getCart: {
@@ -2140,6 +2714,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     addToCart: {
@@ -2171,6 +2746,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateCartItem: {
@@ -2205,6 +2781,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     removeCartItem: {
@@ -2233,6 +2810,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     clearCart: {
@@ -2257,6 +2835,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getWishlist: {
@@ -2280,6 +2859,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     addToWishlist: {
@@ -2311,6 +2891,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     removeWishlistItem: {
@@ -2339,6 +2920,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listAddresses: {
@@ -2362,6 +2944,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createAddress: {
@@ -2392,6 +2975,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteAddress: {
@@ -2418,6 +3002,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateAddress: {
@@ -2452,6 +3037,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createOrder: {
@@ -2588,6 +3174,83 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAllOrders: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["OrderStatus"];
+                order_status?: components["schemas"]["FulfilmentStatus"];
+                payment_status?: components["schemas"]["PaymentStatus"];
+                payment_method?: "cod" | "stripe";
+                /** @description Only this user's orders. */
+                user?: number;
+                /**
+                 * @description Orders placed on or after this day (UTC).
+                 * @example 2026-11-01
+                 */
+                start_date?: string;
+                /**
+                 * @description Orders placed on or before this day (UTC).
+                 * @example 2026-11-30
+                 */
+                end_date?: string;
+                /** @description An order id (`41`, `#41`) or part of the customer's email. */
+                search?: string;
+                /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
+                limit?: components["parameters"]["Limit"];
+                /** @description Number of items to skip. */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of orders (a bare array). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
     };
     updateOrderStatus: {
@@ -2613,7 +3276,75 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Order"];
+                    "application/json": components["schemas"]["OrderUpdateResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelOrderResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    refundOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefundRequest"];
+            };
+        };
+        responses: {
+            /** @description The refund Stripe accepted, and the order after it. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundResult"];
                 };
             };
             400: components["responses"]["BadRequest"];

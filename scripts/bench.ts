@@ -7,7 +7,7 @@
 // p50, p99, non-2xx answers, socket errors, peak RSS of the server; throughput also as a ratio of
 // the bare server's. Writes a Markdown table and an SVG chart (docs/bench/ by default).
 //
-//   npm run bench -- [--duration 12] [--turns 3] [--connections 32] [--skip-large] [--out docs/bench]
+//   npm run bench -- [--duration 12] [--turns 3] [--connections 32] [--workers 1] [--skip-large] [--out docs/bench]
 //   npm run bench -- --base-url https://api.example.com   (a running deployment: the read-only
 //     scenarios; beside a local bare server only when DATABASE_URL is given)
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '12' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
+    // One process, like the bare server: the ratios compare code paths, not how many cores each uses.
+    workers: { type: 'string', default: '1' },
     turns: { type: 'string', default: '3' },
     'base-url': { type: 'string' },
     'admin-url': { type: 'string', default: process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
@@ -320,20 +322,24 @@ function machine(postgres: string): string {
   );
 }
 
-function table(results: Measurement[], bareList: number | undefined): string {
-  const ratio = (rps: number) => (bareList ? (rps / bareList).toFixed(2) : '—');
-  // As a throughput ratio: the bare list's CPU per request over this one's (what one core would serve).
-  const bareCpu = results.find((m) => m.target === 'bare')?.cpuMsPerRequest;
-  const cpuRatio = (cpu: number | undefined) => (bareCpu && cpu ? (bareCpu / cpu).toFixed(2) : '—');
+/**
+ * Every figure also as a ratio of the bare server's list: throughput as this ÷ bare (higher is
+ * better), latency, memory and CPU per request as this ÷ bare (lower is better).
+ */
+function table(results: Measurement[]): string {
+  const bare = results.find((m) => m.target === 'bare');
+  const times = (value: number | undefined, base: number | undefined, digits = 2) =>
+    value === undefined || !base ? '—' : `${(value / base).toFixed(digits)}×`;
+  const figure = (value: number | undefined, digits = 0) => (value === undefined ? '—' : value.toFixed(digits));
   const lines = [
-    '| scenario | server | req/s | × bare list | p50 ms | p99 ms | non-2xx | socket errors | peak RSS MB | server CPU ms/req | × bare list CPU |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | server | req/s | ÷ bare | p50 ms | ÷ bare | p99 ms | ÷ bare | errors (non-2xx / socket) | peak RSS MB | ÷ bare | server CPU ms/req | ÷ bare |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const m of results) {
     lines.push(
-      `| ${m.scenario} | ${m.target === 'bare' ? 'bare node:http + pg' : 'this project'} | ${m.requestsPerSecond.toFixed(0)} | ${ratio(m.requestsPerSecond)} | ` +
-        `${m.p50} | ${m.p99} | ${m.non2xx} | ${m.socketErrors} | ${m.peakRssMb === undefined ? '—' : m.peakRssMb.toFixed(0)} | ` +
-        `${m.cpuMsPerRequest === undefined ? '—' : m.cpuMsPerRequest.toFixed(2)} | ${cpuRatio(m.cpuMsPerRequest)} |`,
+      `| ${m.scenario} | ${m.target === 'bare' ? 'bare node:http + pg' : 'this project'} | ${m.requestsPerSecond.toFixed(0)} | ${times(m.requestsPerSecond, bare?.requestsPerSecond)} | ` +
+        `${m.p50} | ${times(m.p50, bare?.p50, 1)} | ${m.p99} | ${times(m.p99, bare?.p99, 1)} | ${m.non2xx} / ${m.socketErrors} | ` +
+        `${figure(m.peakRssMb)} | ${times(m.peakRssMb, bare?.peakRssMb, 1)} | ${figure(m.cpuMsPerRequest, 2)} | ${times(m.cpuMsPerRequest, bare?.cpuMsPerRequest, 1)} |`,
     );
   }
   return lines.join('\n');
@@ -427,6 +433,7 @@ async function main(): Promise<void> {
           SECRET_KEY: 'benchmark-only-secret-key-0123456789abcdef',
           DATA_DIR: path.join(os.tmpdir(), database),
           THROTTLE_REGISTER: '100000/1h',
+          WEB_CONCURRENCY: values.workers,
           LOG_LEVEL: 'info',
         },
         '/healthz',
@@ -551,12 +558,12 @@ async function main(): Promise<void> {
     ];
     const markdown =
       `# Benchmark\n\n${when} UTC, \`npm run bench\`${baseUrl ? ` against ${baseUrl}` : ''}: ${connections} connections, ` +
-      `${duration} s per scenario after a ${warmup} s warm-up (the bare list, the list and the detail in ${turns} alternating turns); the server ${local ? `started as \`${['node', ...SERVER_COMMAND.slice(1)].join(' ')}\`` : 'under test was already running'}.\n\n` +
-      `Machine: ${about}.\n\n${table(results, bareList)}\n\n![chart](results.svg)\n`;
+      `${duration} s per scenario after a ${warmup} s warm-up (the bare list, the list and the detail in ${turns} alternating turns); the server ${local ? `started as \`${['node', ...SERVER_COMMAND.slice(1)].join(' ')}\` with WEB_CONCURRENCY=${values.workers}` : 'under test was already running'}.\n\n` +
+      `Machine: ${about}.\n\n${table(results)}\n\n![chart](results.svg)\n`;
     mkdirSync(values.out, { recursive: true });
     writeFileSync(path.join(values.out, 'results.md'), markdown);
     writeFileSync(path.join(values.out, 'results.svg'), chart(results, bareList, caption));
-    console.log(`\n${table(results, bareList)}\n\nwritten to ${values.out}/results.md and results.svg`);
+    console.log(`\n${table(results)}\n\nwritten to ${values.out}/results.md and results.svg`);
   } finally {
     await stopAll();
   }

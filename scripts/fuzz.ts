@@ -442,9 +442,26 @@ interface World {
   fixtures(): Promise<Fixtures>;
 }
 
-const STAFF_OPS = new Set(['createProduct', 'replaceProduct', 'updateProduct', 'deleteProduct', 'updateOrderStatus']);
+const STAFF_OPS = new Set([
+  'createProduct',
+  'replaceProduct',
+  'updateProduct',
+  'deleteProduct',
+  'updateOrderStatus',
+  'listAllOrders',
+  'refundOrder',
+]);
 /** Operations that answer 502/503 by design when an integration is unconfigured or failing. */
-const LEGIT_503 = new Set(['googleLogin', 'createOrder', 'verifyPayment', 'stripeWebhook', 'updateOrderStatus', 'getHealth']);
+const LEGIT_503 = new Set([
+  'googleLogin',
+  'createOrder',
+  'verifyPayment',
+  'stripeWebhook',
+  'updateOrderStatus',
+  'cancelOrder',
+  'refundOrder',
+  'getHealth',
+]);
 
 async function startWorld(withStripe: boolean, fake: FakeStripe | undefined): Promise<World> {
   // Limits no fuzzing run reaches, so that every login and registration gets to its handler (and
@@ -531,7 +548,12 @@ function validBody(operationId: string, fx: Fixtures, world: World): JsonObject 
     case 'register':
       return { email, password: 'correct-horse-battery', first_name: 'A', last_name: 'B' };
     case 'login':
+    case 'obtainTokens':
       return { email: world.userEmail, password: 'whatever-password' };
+    case 'refreshSession':
+    case 'refreshTokens':
+    case 'logout':
+      return { refresh: 'x.y.z' };
     case 'googleLogin':
       return { id_token: 'x.y.z' };
     case 'verifyEmail':
@@ -569,6 +591,8 @@ function validBody(operationId: string, fx: Fixtures, world: World): JsonObject 
       };
     case 'updateOrderStatus':
       return { status: 'cancelled' };
+    case 'refundOrder':
+      return { reason: 'requested_by_customer' };
     case 'stripeWebhook':
       return { id: 'evt_1', type: 'checkout.session.completed', data: { object: { object: 'checkout.session', id: fx.sessionId } } };
     default:

@@ -8,11 +8,13 @@ import { authenticate } from './accounts/authenticate.js';
 import { SESSION_COOKIES } from './accounts/cookies.js';
 import { cartOperations } from './cart/index.js';
 import { catalogueOperations } from './catalogue/index.js';
+import { isDatabaseUnavailable } from './db.js';
 import { allowedHosts } from './http/allowed-hosts.js';
 import { createApi, type Api } from './http/api.js';
 import { corsForFrontend } from './http/cors.js';
 import { csrfProtection } from './http/csrf.js';
 import { drainUnreadBody, errorBoundary, requestContext } from './http/middleware.js';
+import { outageHandling } from './http/outage.js';
 import { orderOperations } from './orders/index.js';
 import { platformOperations } from './platform/index.js';
 import type { OperationTable, Services } from './services.js';
@@ -25,6 +27,12 @@ export const operations = {
   ...cartOperations,
   ...orderOperations,
 } satisfies OperationTable;
+
+/**
+ * What a 503 for an unreachable database tells clients: long enough not to hammer a database that
+ * is restarting, short enough that a storefront retrying once it has passed finds it back.
+ */
+const RETRY_AFTER_SECONDS = 5;
 
 export interface App {
   koa: Koa;
@@ -48,6 +56,13 @@ export async function createApp(services: Services, table: OperationTable = oper
   koa.use(corsForFrontend(services.config.frontendOrigins));
   koa.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
   koa.use(csrfProtection({ trustedOrigins: services.config.frontendOrigins, sessionCookies: SESSION_COOKIES }));
+  koa.use(
+    outageHandling({
+      isUnavailable: isDatabaseUnavailable,
+      requestTimeoutMs: services.config.requestTimeoutMs,
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+    }),
+  );
   koa.use(api.routes);
   return { koa, api };
 }

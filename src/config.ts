@@ -30,8 +30,23 @@ export interface SeedConfig extends DatabaseConfig, MediaConfig {
   catalogueFile: string | undefined;
 }
 
+/** How long the server waits on the database before a request is answered 503 instead (milliseconds; 0: no limit). */
+export interface DatabaseTimeouts {
+  /** Opening a connection to PostgreSQL. */
+  connectMs: number;
+  /** Waiting for a free connection of the pool. */
+  acquireMs: number;
+  /** One statement (PostgreSQL's statement_timeout). */
+  statementMs: number;
+}
+
 export interface Config extends DatabaseConfig, MediaConfig {
   port: number;
+  /** Connections of this process's pool (PostgreSQL). */
+  poolMax: number;
+  databaseTimeouts: DatabaseTimeouts;
+  /** The time from a request's arrival to its answer, after which it is answered 503. */
+  requestTimeoutMs: number;
   secretKey: string;
   debug: boolean;
   /** Hosts accepted in the Host header; empty means any (local development). */
@@ -52,7 +67,26 @@ export interface Config extends DatabaseConfig, MediaConfig {
   };
   google: { clientId: string | undefined; certsUrl: string | undefined };
   mail: { smtpUrl: string | undefined; from: string };
-  throttle: { login: RateLimit; register: RateLimit; verification: RateLimit; passwordReset: RateLimit };
+  throttle: {
+    /** Failed logins per email + client address. */
+    login: RateLimit;
+    /** Failed logins per email, whatever the address (a botnet's guesses add up here). */
+    loginAccount: RateLimit;
+    register: RateLimit;
+    verification: RateLimit;
+    /** Reset mails per email. */
+    passwordReset: RateLimit;
+    /** Reset mails per client address (spraying many accounts). */
+    passwordResetIp: RateLimit;
+    /** Reset confirmations per client address. */
+    passwordResetConfirm: RateLimit;
+  };
+  /** Password hashes (and checks) run at once per process, and how many more may wait. */
+  passwordHashing: { concurrency: number; queue: number };
+  /** Seconds in which a just-rotated refresh token still works for concurrent callers (two tabs). */
+  refreshReuseGraceSeconds: number;
+  /** Login, registration and Google sign-in also answer `access` and `refresh` in their bodies. */
+  tokensInBody: boolean;
   requireEmailVerification: boolean;
   /** Limits against stock hoarding (src/orders/checkout-limits.ts). */
   checkoutLimits: { maxPerProduct: number; maxOpenCardCheckouts: number; unverifiedCodOrdersPerDay: number };
@@ -263,10 +297,20 @@ function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: strin
   const smtpUrl = read.text('SMTP_URL');
   if (smtpUrl) read.url('SMTP_URL', smtpUrl, ['smtp:', 'smtps:']);
 
+  const databaseTimeouts = {
+    connectMs: read.integer('DATABASE_CONNECT_TIMEOUT_MS', 5000, 0, 600_000),
+    acquireMs: read.integer('DATABASE_ACQUIRE_TIMEOUT_MS', 5000, 1, 600_000),
+    statementMs: read.integer('DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 0, 86_400_000),
+  };
+  const requestTimeoutMs = read.integer('REQUEST_TIMEOUT_MS', 15_000, 1, 600_000);
+
   return {
     ...databaseSection,
     ...mediaSection,
     port: read.integer('PORT', 8000, 0, 65535),
+    poolMax: read.integer('DATABASE_POOL_MAX', 10, 1, 1000),
+    databaseTimeouts,
+    requestTimeoutMs,
     secretKey,
     debug: read.bool('DEBUG', false),
     allowedHosts: (read.text('ALLOWED_HOSTS') ?? '')
@@ -290,7 +334,16 @@ function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: strin
       register: read.rateLimit('THROTTLE_REGISTER', '20/1h'),
       verification: read.rateLimit('THROTTLE_VERIFICATION', '5/1h'),
       passwordReset: read.rateLimit('THROTTLE_PASSWORD_RESET', '5/1h'),
+      loginAccount: read.rateLimit('THROTTLE_LOGIN_ACCOUNT', '10/5m'),
+      passwordResetIp: read.rateLimit('THROTTLE_PASSWORD_RESET_IP', '20/1h'),
+      passwordResetConfirm: read.rateLimit('THROTTLE_PASSWORD_RESET_CONFIRM', '10/15m'),
     },
+    passwordHashing: {
+      concurrency: read.integer('PASSWORD_HASH_CONCURRENCY', 4, 1, 64),
+      queue: read.integer('PASSWORD_HASH_QUEUE', 16, 0, 10000),
+    },
+    refreshReuseGraceSeconds: read.integer('REFRESH_REUSE_GRACE_SECONDS', 10, 0, 300),
+    tokensInBody: read.bool('AUTH_TOKENS_IN_BODY', false),
     requireEmailVerification: read.bool('REQUIRE_EMAIL_VERIFICATION', false),
     checkoutLimits: {
       maxPerProduct: read.integer('ORDER_MAX_PER_PRODUCT', 10, 1, 99),

@@ -9,6 +9,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import pg from 'pg';
+import type { DatabaseTimeouts } from './config.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -19,7 +20,19 @@ export interface DatabaseOptions {
   /** Embedded database in memory only (tests). */
   inMemory?: boolean;
   poolMax?: number;
+  /**
+   * PostgreSQL only: how long to wait for a connection, a free one of the pool, a statement.
+   * Without them (a database that does not answer would otherwise hold a request for as long as
+   * the operating system takes to give up on a TCP connection, minutes), commands' generous ones.
+   */
+  databaseTimeouts?: DatabaseTimeouts;
 }
+
+/**
+ * Commands (the knex CLI, createsuperuser, the catalogue generator) give none: a migration or an
+ * import may take long, and there is no request to answer in time. The server gives the settings.
+ */
+const COMMAND_TIMEOUTS: DatabaseTimeouts = { connectMs: 10_000, acquireMs: 60_000, statementMs: 0 };
 
 export function isEmbedded(db: Knex): boolean {
   return (db.client as Knex.Client).config.client === ClientPgLite;
@@ -31,9 +44,26 @@ export function knexConfig(options: DatabaseOptions): Knex.Config {
     seeds: { directory: path.join(root, 'seeds'), loadExtensions: ['.ts'] },
   };
   if (options.databaseUrl) {
+    const timeouts = options.databaseTimeouts ?? COMMAND_TIMEOUTS;
     return {
       client: 'pg',
-      connection: options.databaseUrl,
+      connection: {
+        connectionString: options.databaseUrl,
+        connectionTimeoutMillis: timeouts.connectMs,
+        // Sent as a startup parameter: no extra round trip per connection. 0 leaves the server's own.
+        ...(timeouts.statementMs ? { statement_timeout: timeouts.statementMs } : {}),
+        // A peer that vanished (a failed-over database host) is noticed by TCP keep-alive instead
+        // of after the operating system's retransmission timeout.
+        keepAlive: true,
+      },
+      acquireConnectionTimeout: timeouts.acquireMs,
+      log: {
+        // While the database is down Knex would print a stack per failed connection attempt on
+        // stderr; the request that failed is logged (as JSON, with its id) where it is answered 503.
+        warn: (message: string) => {
+          if (!message.startsWith('Acquire connection error')) console.warn(message);
+        },
+      },
       pool: {
         min: 0,
         max: options.poolMax ?? 10,
@@ -83,6 +113,56 @@ export const PG = {
   /** The database named in the connection string does not exist. */
   invalidCatalogName: '3D000',
 } as const;
+
+/**
+ * SQLSTATEs meaning the database cannot serve now, though the request itself was fine: class 08
+ * (connection exceptions) is matched by prefix; the server shutting down or restarting
+ * (57P01–57P03), too many connections (53300), a statement cancelled by statement_timeout (57014).
+ */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '53400', '57014']);
+/** Socket errors of a connection to a database that is down, unreachable or gone mid-query. */
+const UNAVAILABLE_SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
+/**
+ * What node-postgres and Knex say, without a code, when a connection could not be had or was lost:
+ * the connect timeout, a connection ended mid-query, a client that already failed, the pool's
+ * acquire timeout (KnexTimeoutError).
+ */
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|connection timeout|timeout expired|Client has encountered a connection error|Connection is closed|Timeout acquiring a connection/i;
+
+/**
+ * Whether a failure means the database is unreachable or overloaded (answered 503 with
+ * Retry-After) rather than a bug (500). Looks through the wrappers: Objection's DBError
+ * (nativeError), Error.cause, and AggregateError (a host name with several addresses).
+ */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  const { code, name, message, nativeError, cause, errors } = error as {
+    code?: unknown;
+    name?: unknown;
+    message?: unknown;
+    nativeError?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+  };
+  if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_SOCKET_CODES.has(code))) {
+    return true;
+  }
+  if (name === 'KnexTimeoutError') return true;
+  if (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)) return true;
+  const inner = [nativeError, cause, ...(Array.isArray(errors) ? (errors as unknown[]) : [])];
+  return inner.some((wrapped) => wrapped !== error && isDatabaseUnavailable(wrapped, depth + 1));
+}
 
 export function pgErrorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;

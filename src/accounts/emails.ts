@@ -30,6 +30,12 @@ export async function consumeEmailToken(db: Knex, secret: string, token: string,
   return (await OneTimeToken.consume(db, { jti: claims.jti!, purpose, userId })) ? userId : null;
 }
 
+/** Whether the token would be consumed now (see OneTimeToken.isUsable), without using it up. */
+export async function usableEmailToken(db: Knex, secret: string, token: string, purpose: EmailTokenPurpose): Promise<boolean> {
+  const claims = verifyToken(secret, token, purpose);
+  return claims !== null && (await OneTimeToken.isUsable(db, { jti: claims.jti!, purpose, userId: Number(claims.sub) }));
+}
+
 function link(services: Services, page: string, token: string): string {
   return `${services.config.frontendUrl}/${page}?token=${encodeURIComponent(token)}`;
 }

@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { fn, Model, type RelationMappings } from 'objection';
 import { RefreshToken } from './refresh-token.model.js';
 
-export type RevokeReason = 'logout' | 'refresh_reuse' | 'password_reset' | 'deactivated';
+export type RevokeReason = 'logout' | 'refresh_reuse' | 'password_reset' | 'deactivated' | 'google_takeover';
 
 export interface LoginSessionRow {
   id: string;
@@ -49,7 +49,7 @@ export class LoginSession extends Model {
     await LoginSession.query(db).patch({ revoked_at: fn.now(), revoked_reason: reason }).findById(sessionId).whereNull('revoked_at');
   }
 
-  /** Revokes every open session of the user (password reset, deactivation); answers how many. */
+  /** Revokes every open session of the user (password reset, Google takeover, deactivation); answers how many. */
   static async revokeAllOf(db: Knex, userId: number, reason: RevokeReason): Promise<number> {
     return LoginSession.query(db)
       .patch({ revoked_at: fn.now(), revoked_reason: reason })

@@ -55,6 +55,31 @@ export class OneTimeToken extends Model {
     return used === 1;
   }
 
+  /**
+   * Ends every unused token of the user (of one purpose, or all): a reset link mailed before the
+   * password was reset, changed or taken over must not set it again. Answers how many ended.
+   */
+  static async endAllOf(db: Knex, userId: number, purpose?: EmailTokenPurpose): Promise<number> {
+    const query = OneTimeToken.query(db).patch({ used_at: fn.now() }).where({ user_id: userId }).whereNull('used_at');
+    if (purpose) query.where({ purpose });
+    return query;
+  }
+
+  /**
+   * Whether the token could be consumed now (recorded for that user and purpose, unused,
+   * unexpired), without using it up: the cheap check before expensive work (hashing the new
+   * password); consume() still decides.
+   */
+  static async isUsable(db: Knex, token: OneTimeTokenClaims): Promise<boolean> {
+    const row = await OneTimeToken.query(db)
+      .select('jti_hash')
+      .where({ jti_hash: tokenDigest(token.jti), purpose: token.purpose, user_id: token.userId })
+      .whereNull('used_at')
+      .where('expires_at', '>', fn.now())
+      .first();
+    return Boolean(row);
+  }
+
   /** Forgets tokens expired for a day, at most 1000 per call (a housekeeping round stays short). */
   static async pruneExpired(db: Knex): Promise<number> {
     const pruned = await db.raw<{ rows: unknown[] }>(

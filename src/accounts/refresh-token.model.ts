@@ -31,18 +31,22 @@ export class RefreshToken extends Model {
   }
 
   /**
-   * Marks the token rotated when it may still be used: not rotated yet, not expired, its session
-   * open, its user the one it names and active. ONE conditional UPDATE, so of any number of
-   * concurrent callers with the same token exactly one gets true.
+   * Marks the token rotated when it may still be used: not rotated yet — or rotated less than
+   * `graceSeconds` ago (two tabs refreshing with the same cookie at once: the later ones get a
+   * pair too, rather than being taken for a thief) — not expired, its session open, its user the
+   * one it names and active. ONE conditional UPDATE; the first rotation time is kept, so the grace
+   * never stretches. It is measured on the clock (clock_timestamp), not the transaction's start
+   * (now()), so a grace of 0 admits exactly one caller even among concurrent transactions.
    */
-  static async rotate(db: Knex, token: RefreshTokenClaims): Promise<boolean> {
+  static async rotate(db: Knex, token: RefreshTokenClaims, graceSeconds: number): Promise<boolean> {
     const rotated = await db.raw<{ rows: unknown[] }>(
-      `UPDATE refresh_tokens AS rt SET rotated_at = now()
+      `UPDATE refresh_tokens AS rt SET rotated_at = COALESCE(rt.rotated_at, now())
          FROM login_sessions AS s JOIN users AS u ON u.id = s.user_id
         WHERE rt.jti_hash = ? AND rt.session_id = ? AND s.id = rt.session_id AND u.id = ?
-          AND rt.rotated_at IS NULL AND rt.expires_at > now() AND s.revoked_at IS NULL AND u.is_active
+          AND (rt.rotated_at IS NULL OR rt.rotated_at > clock_timestamp() - make_interval(secs => ?))
+          AND rt.expires_at > now() AND s.revoked_at IS NULL AND u.is_active
       RETURNING rt.jti_hash`,
-      [tokenDigest(token.jti), token.sessionId, token.userId],
+      [tokenDigest(token.jti), token.sessionId, token.userId, graceSeconds],
     );
     return rotated.rows.length === 1;
   }

@@ -1,6 +1,7 @@
 // The tokens of a login session: each login (password, registration, Google) opens a session and
 // gets an access token and a refresh token naming it. A refresh rotates the refresh token; a second
-// use of a rotated one is recognised as theft and ends the whole session. Logout revokes the
+// use of a rotated one (after a few seconds' grace for concurrent callers) is recognised as theft
+// and ends the whole session. Logout revokes the
 // session, which ends its access tokens too, since authenticate() refuses a revoked `sid`.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
@@ -33,16 +34,17 @@ export async function openSession(db: Knex, secret: string, userId: number): Pro
 export type RotateResult = { ok: true; tokens: SessionTokens } | { ok: false; reason: string };
 
 /**
- * Exchanges a refresh token for a new pair. RefreshToken.rotate is the decision: exactly one
- * caller can rotate a given token. A token that was already rotated is a replay (someone kept a
- * copy), so its whole session is revoked.
+ * Exchanges a refresh token for a new pair of the same session. RefreshToken.rotate is the
+ * decision: one caller rotates a given token, and for `graceSeconds` after that concurrent callers
+ * with the same token (two tabs) get pairs too. A token rotated longer ago is a replay (someone
+ * kept a copy), so its whole session is revoked.
  */
-export async function rotateSession(db: Knex, secret: string, refreshToken: string): Promise<RotateResult> {
+export async function rotateSession(db: Knex, secret: string, refreshToken: string, graceSeconds: number): Promise<RotateResult> {
   const claims = verifyToken(secret, refreshToken, 'refresh');
   if (!claims) return { ok: false, reason: 'Token is invalid or expired' };
   const token = { jti: claims.jti!, sessionId: claims.sid!, userId: Number(claims.sub) };
   return db.transaction(async (trx) => {
-    if (await RefreshToken.rotate(trx, token)) {
+    if (await RefreshToken.rotate(trx, token, graceSeconds)) {
       // Rotated tokens are kept until they expire (to recognise a replay); after that they can go.
       await RefreshToken.dropExpired(trx, token.sessionId);
       return { ok: true as const, tokens: await issueTokens(trx, secret, token.userId, token.sessionId) };
@@ -53,4 +55,13 @@ export async function rotateSession(db: Knex, secret: string, refreshToken: stri
     }
     return { ok: false as const, reason: 'Session has ended' };
   });
+}
+
+/**
+ * The tokens as sign-in answers carry them when AUTH_TOKENS_IN_BODY is on (nothing otherwise):
+ * tokens readable by the page's JavaScript are exposed to any XSS on it, which the HttpOnly
+ * cookies are not, so this is the operator's choice.
+ */
+export function tokensForBody(config: { tokensInBody: boolean }, tokens: SessionTokens): { access?: string; refresh?: string } {
+  return config.tokensInBody ? { access: tokens.access, refresh: tokens.refresh } : {};
 }

@@ -4,7 +4,8 @@
 import type { Knex } from 'knex';
 import { Model } from 'objection';
 
-export type ThrottleScope = 'login' | 'register' | 'verification' | 'password_reset';
+export type ThrottleScope =
+  'login' | 'login_account' | 'register' | 'verification' | 'password_reset' | 'password_reset_ip' | 'password_reset_confirm';
 
 export interface ThrottleBucketRow {
   scope: ThrottleScope;

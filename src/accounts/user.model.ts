@@ -120,24 +120,40 @@ export class User extends Model {
 
   /**
    * The account a Google sign-in enters: a new one (no password, email verified) or, when the
-   * email has one, that account, marked verified (Google has just proven the address belongs to
-   * this person). Undefined when that account is deactivated. Two conditional statements: an
-   * INSERT ... ON CONFLICT DO NOTHING, then an UPDATE only of an active account; run it in a
-   * transaction with the session it opens.
+   * email has one, that account (Google has just proven the address belongs to this person).
+   * Undefined when that account is deactivated.
+   *
+   * An existing account whose email was never verified may have been registered by someone else
+   * in the owner's name, waiting for the owner to sign in and fill it (account pre-hijacking). It
+   * is taken over (`takenOver: true`): the password its registrant chose is cleared (the owner
+   * can set one through password reset) and so are the names they typed; the caller ends its
+   * other sessions and mailed links. A verified account is only linked.
+   *
+   * Conditional statements only: an INSERT ... ON CONFLICT DO NOTHING, an UPDATE of an active
+   * unverified account, else an UPDATE of an active one; run it in a transaction with the session
+   * it opens (of two racing sign-ins, the second finds the account verified and only links).
    */
-  static async enterWithGoogle(db: Knex, google: GoogleAccount): Promise<{ user: SessionUser; created: boolean } | undefined> {
+  static async enterWithGoogle(
+    db: Knex,
+    google: GoogleAccount,
+  ): Promise<{ user: SessionUser; created: boolean; takenOver: boolean } | undefined> {
     const email = User.normaliseEmail(google.email);
     const [inserted] = (await db(User.tableName)
       .insert({ email, password: null, first_name: google.givenName, last_name: google.familyName, email_verified: true })
       .onConflict('email')
       .ignore()
       .returning([...SESSION_USER_COLUMNS])) as SessionUser[];
-    if (inserted) return { user: inserted, created: true };
+    if (inserted) return { user: inserted, created: true, takenOver: false };
+    const [takenOver] = await User.query(db)
+      .patch({ password: null, first_name: google.givenName, last_name: google.familyName, email_verified: true, updated_at: fn.now() })
+      .where({ email, is_active: true, email_verified: false })
+      .returning([...SESSION_USER_COLUMNS]);
+    if (takenOver) return { user: takenOver, created: false, takenOver: true };
     const [linked] = await User.query(db)
       .patch({ email_verified: true, updated_at: fn.now() })
       .where({ email, is_active: true })
       .returning([...SESSION_USER_COLUMNS]);
-    return linked ? { user: linked, created: false } : undefined;
+    return linked ? { user: linked, created: false, takenOver: false } : undefined;
   }
 
   /**
@@ -155,13 +171,14 @@ export class User extends Model {
 
   /**
    * Sets the password from a reset link, only on an active account; following the mailed link
-   * proves the address too. Answers whether the account was changed.
+   * proves the address too. Answers the account's email when it was changed.
    */
-  static async resetPassword(db: Knex, id: number, passwordHash: string): Promise<boolean> {
-    const changed = await User.query(db)
+  static async resetPassword(db: Knex, id: number, passwordHash: string): Promise<string | undefined> {
+    const [changed] = await User.query(db)
       .patch({ password: passwordHash, email_verified: true, updated_at: fn.now() })
-      .where({ id, is_active: true });
-    return changed === 1;
+      .where({ id, is_active: true })
+      .returning(['email']);
+    return changed?.email;
   }
 
   /**

@@ -158,20 +158,21 @@ export class Product extends Model {
     return (await Product.query(db).select('id').first()) === undefined;
   }
 
+  /** One page of the filtered catalogue, newest first. */
+  static async pageMatching(db: Knex, filters: ProductFilters, page: { limit: number; offset: number }): Promise<Product[]> {
+    return await Product.query(db).matching(filters).shown().newestFirst().limit(page.limit).offset(page.offset);
+  }
+
   /**
-   * One page of the filtered catalogue, newest first, and how many products match in all. Both
-   * statements are built from the same filters.
+   * How many products match the filters, and the catalogue version this count belongs to: one
+   * statement, so both come from one snapshot (a write committed in between is in both or neither).
    */
-  static async page(
-    db: Knex,
-    filters: ProductFilters,
-    page: { limit: number; offset: number },
-  ): Promise<{ products: Product[]; total: number }> {
-    const [products, total] = await Promise.all([
-      Product.query(db).matching(filters).shown().newestFirst().limit(page.limit).offset(page.offset),
-      Product.query(db).matching(filters).resultSize(),
-    ]);
-    return { products, total };
+  static async countMatching(db: Knex, filters: ProductFilters): Promise<{ total: number; version: string }> {
+    const row = (await Product.query(db)
+      .matching(filters)
+      .select(raw('count(*)::integer AS total'), raw('(SELECT version::text FROM catalogue_version) AS version'))
+      .first()) as unknown as { total: number; version: string | null };
+    return { total: Number(row.total), version: row.version ?? '0' };
   }
 
   /**

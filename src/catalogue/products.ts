@@ -7,6 +7,7 @@ import { pageOf, pagingHeaders } from '../http/paging.js';
 import type { Logger } from '../log.js';
 import type { OperationTable, Services } from '../services.js';
 import { conditionalReply } from './http-cache.js';
+import { pageWithTotal } from './list-counts.js';
 import { fieldsFromInput, storeUploadedImage, type ProductPatch } from './product-input.js';
 import { Product, toProductResponse, type ProductFields, type ProductResponse } from './product.model.js';
 
@@ -44,7 +45,7 @@ export const productOperations = {
   listProducts: {
     async handle({ query, headers, services, request }) {
       const page = pageOf(query);
-      const { products, total } = await Product.page(services.db, query, page);
+      const { products, total } = await pageWithTotal(services.db, query, page);
       return conditionalReply(headers['If-None-Match'], products.map(toProductResponse), pagingHeaders(request.url, page, total));
     },
   },

@@ -79,5 +79,12 @@ export const conflict = (message: string, extra?: Record<string, unknown>) =>
   new HttpError(409, 'conflict', message, extra ? { extra } : {});
 export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many attempts. Try again later.') =>
   new HttpError(429, 'throttled', message, { headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) } });
-export const serviceUnavailable = (message: string) => new HttpError(503, 'service_unavailable', message);
+/** With `retryAfterSeconds` when the client may simply try again later (an outage, not a missing setting). */
+export const serviceUnavailable = (message: string, retryAfterSeconds?: number) =>
+  new HttpError(
+    503,
+    'service_unavailable',
+    message,
+    retryAfterSeconds === undefined ? {} : { headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) } },
+  );
 export const badGateway = (message: string) => new HttpError(502, 'bad_gateway', message);

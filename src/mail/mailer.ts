@@ -8,6 +8,8 @@ export interface Mail {
   to: string;
   subject: string;
   text: string;
+  /** An HTML alternative of `text` (mail clients show one of the two). */
+  html?: string;
 }
 
 export interface Mailer {

@@ -13,6 +13,7 @@ import type { OperationTable, SessionUser } from '../services.js';
 import { enforceCheckoutLimits } from './checkout-limits.js';
 import { claimIdempotencyKey } from './idempotency.js';
 import { IdempotencyKey } from './idempotency-key.model.js';
+import { notifyCustomer } from './order-mail.js';
 import { Order } from './order.model.js';
 import { reserveLines, totalOf, wantedFromCart, wantedFromRequest } from './order-lines.js';
 import { startCardCheckout, type CreateOrderReply, type PlacedOrder } from './payment-checkout.js';
@@ -89,7 +90,10 @@ export const createOrderOperations = {
 
       const result = await retryOnDeadlock(() => db.transaction((trx) => placeOrder(trx, config, user, body, idempotencyKey)));
       if (result.kind === 'replay') return result.response;
-      if (result.order.payment_method === 'cod') return { status: 200, body: codAnswer(result.order.id) };
+      if (result.order.payment_method === 'cod') {
+        notifyCustomer(services, result.order.id, 'placed', log);
+        return { status: 200, body: codAnswer(result.order.id) };
+      }
       return startCardCheckout(services, stripe!, user, result, log);
     },
   },

@@ -7,15 +7,18 @@
 // backwards (a paid order never becomes cancelled), and only the caller whose UPDATE matched gives
 // the stock back: stock is returned exactly once.
 import type { Knex } from 'knex';
-import { fn, Model, type RelationMappings } from 'objection';
+import { fn, Model, raw, type QueryBuilder, type RelationMappings } from 'objection';
 import type { components } from '../../generated/openapi.js';
 import { Product } from '../catalogue/product.model.js';
 import { newestFirstPage, type Page } from '../http/paging.js';
-import { formatMoney } from '../money.js';
-import { OrderItem, type OrderItemRow, type SoldLine } from './order-item.model.js';
+import { formatMinorUnits, formatMoney } from '../money.js';
+import { OrderItem, type SoldLine } from './order-item.model.js';
+import { OrderRefund, toRefundResponse } from './order-refund.model.js';
 
 type OrderResponse = components['schemas']['Order'];
 export type OrderStatus = components['schemas']['OrderStatus'];
+export type PaymentStatus = components['schemas']['PaymentStatus'];
+type FulfilmentStatus = components['schemas']['FulfilmentStatus'];
 type PaymentMethod = OrderResponse['payment_method'];
 
 export interface OrderRow {
@@ -23,8 +26,12 @@ export interface OrderRow {
   user_id: number;
   status: OrderStatus;
   payment_method: PaymentMethod;
+  /** Whether the money has come in (and gone back): stored beside `status`, kept consistent by CHECKs. */
+  payment_status: PaymentStatus;
   /** numeric(14,2) as the driver returns it: a string. */
   total_amount: string;
+  /** Refunded or being refunded (reserved before Stripe is asked); never above total_amount (CHECK). */
+  refunded_amount: string;
   currency: string;
   ship_full_name: string;
   ship_phone: string;
@@ -32,20 +39,26 @@ export interface OrderRow {
   ship_city: string;
   ship_pincode: string;
   stripe_session_id: string | null;
+  stripe_payment_intent_id: string | null;
   stripe_expires_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
 /** What checkout decides about a new order; the database fills in the rest. */
-type NewOrder = Omit<OrderRow, 'id' | 'created_at' | 'updated_at' | 'stripe_session_id'>;
+type NewOrder = Omit<
+  OrderRow,
+  'id' | 'created_at' | 'updated_at' | 'stripe_session_id' | 'stripe_payment_intent_id' | 'payment_status' | 'refunded_amount'
+>;
 
 const ORDER_COLUMNS = [
   'id',
   'user_id',
   'status',
   'payment_method',
+  'payment_status',
   'total_amount',
+  'refunded_amount',
   'currency',
   'ship_full_name',
   'ship_phone',
@@ -53,16 +66,42 @@ const ORDER_COLUMNS = [
   'ship_city',
   'ship_pincode',
   'stripe_session_id',
+  'stripe_payment_intent_id',
   'stripe_expires_at',
   'created_at',
   'updated_at',
 ] as const;
+
+/** The staff's filters of the list of all orders (each optional; they combine). */
+export interface OrderFilters {
+  status?: OrderStatus;
+  orderStatus?: FulfilmentStatus;
+  paymentStatus?: PaymentStatus;
+  paymentMethod?: PaymentMethod;
+  userId?: number;
+  /** Placed at or after. */
+  from?: Date;
+  /** Placed before. */
+  before?: Date;
+  /** An order id (when the text is one) or part of the customer's email. */
+  search?: { orderId?: number; email: string };
+}
+
+/** `%`, `_` and `\\` are literal characters in a search, not LIKE wildcards. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
 
 /** The first key of the advisory lock that serializes one user's checkouts ("CO" for checkout orders). */
 const CHECKOUT_LOCK_CLASS = 0x434f;
 
 /** Statuses in which the order has been paid for (by card) or is on its way. */
 export const PAID_STATUSES: readonly OrderStatus[] = ['paid', 'shipped', 'delivered'];
+
+/** The fulfilment view the later storefront reads (`order_status`): a paid card order not yet shipped is processing. */
+export function fulfilmentStatusOf(status: OrderStatus): FulfilmentStatus {
+  return status === 'paid' ? 'processing' : status;
+}
 
 // Declaration merging gives the Objection model the row's typed columns.
 export interface Order extends OrderRow {}
@@ -71,12 +110,18 @@ export class Order extends Model {
   static override tableName = 'orders';
 
   items?: OrderItem[];
+  refunds?: OrderRefund[];
 
   static override relationMappings: RelationMappings = {
     items: {
       relation: Model.HasManyRelation,
       modelClass: OrderItem,
       join: { from: 'orders.id', to: 'order_items.order_id' },
+    },
+    refunds: {
+      relation: Model.HasManyRelation,
+      modelClass: OrderRefund,
+      join: { from: 'orders.id', to: 'order_refunds.order_id' },
     },
   };
 
@@ -88,7 +133,10 @@ export class Order extends Model {
   }
 
   /** The order matching `where` (its id, its Checkout Session, its owner), or undefined. */
-  static async findBy(db: Knex, where: Partial<Pick<OrderRow, 'id' | 'user_id' | 'stripe_session_id'>>): Promise<Order | undefined> {
+  static async findBy(
+    db: Knex,
+    where: Partial<Pick<OrderRow, 'id' | 'user_id' | 'stripe_session_id' | 'stripe_payment_intent_id'>>,
+  ): Promise<Order | undefined> {
     return await Order.query(db).select(ORDER_COLUMNS).findOne(where);
   }
 
@@ -127,15 +175,136 @@ export class Order extends Model {
     return Number(row?.n ?? 0);
   }
 
-  /** Moves the order to `to` if it is in one of `from`; true when this call made the change. */
-  static async moveStatus(trx: Knex.Transaction, orderId: number, from: readonly OrderStatus[], to: OrderStatus): Promise<boolean> {
+  /**
+   * Moves the order to `to` if it is in one of `from` (and, when `paymentFrom` is given, its
+   * payment status is one of those); true when this call made the change.
+   */
+  static async moveStatus(
+    trx: Knex.Transaction,
+    orderId: number,
+    from: readonly OrderStatus[],
+    to: OrderStatus,
+    paymentFrom?: readonly PaymentStatus[],
+  ): Promise<boolean> {
     // RETURNING tells what changed on both drivers (knex-pglite answers no row count).
-    const changed = await Order.query(trx)
-      .patch({ status: to, updated_at: fn.now() })
+    // Reaching `paid` is the card payment coming in: both columns change in the one statement.
+    const query = Order.query(trx)
+      .patch({ status: to, ...(to === 'paid' ? { payment_status: 'paid' as const } : {}), updated_at: fn.now() })
       .where({ id: orderId })
-      .whereIn('status', [...from])
+      .whereIn('status', [...from]);
+    if (paymentFrom) void query.whereIn('payment_status', [...paymentFrom]);
+    const changed = await query.returning('id');
+    return changed.length > 0;
+  }
+
+  /** Records the cash of a cash-on-delivery order (unpaid → paid) once it is on its way or there. */
+  static async markCashPaid(trx: Knex.Transaction, orderId: number): Promise<boolean> {
+    const changed = await Order.query(trx)
+      .patch({ payment_status: 'paid', updated_at: fn.now() })
+      .where({ id: orderId, payment_method: 'cod', payment_status: 'unpaid' })
+      .whereIn('status', ['processing', 'shipped', 'delivered'])
       .returning('id');
     return changed.length > 0;
+  }
+
+  /** Remembers the PaymentIntent that paid a card order (refunds are made against it). */
+  static async recordPaymentIntent(trx: Knex.Transaction, orderId: number, paymentIntentId: string): Promise<void> {
+    await Order.query(trx)
+      .patch({ stripe_payment_intent_id: paymentIntentId })
+      .where({ id: orderId })
+      .whereNull('stripe_payment_intent_id');
+  }
+
+  /**
+   * Reserves `amount` (minor units) of a paid card order's money for a refund: one conditional
+   * UPDATE that adds it only while the sum stays within the total (and the CHECK
+   * refunded_amount <= total_amount stands behind it). False when it does not fit — a concurrent
+   * refund took it — or the order is not a paid card order (in one of `statuses`).
+   */
+  static async reserveRefund(trx: Knex.Transaction, orderId: number, amount: number, statuses: readonly OrderStatus[]): Promise<boolean> {
+    const money = formatMinorUnits(amount);
+    const changed = await Order.query(trx)
+      .patch({ refunded_amount: raw('refunded_amount + ?::numeric', [money]), updated_at: fn.now() } as unknown as Partial<Order>)
+      .where({ id: orderId, payment_method: 'stripe' })
+      .whereIn('payment_status', ['paid', 'partially_refunded'])
+      .whereIn('status', [...statuses])
+      .where(raw('refunded_amount + ?::numeric <= total_amount', [money]))
+      .returning('id');
+    return changed.length > 0;
+  }
+
+  /**
+   * Gives a reserved amount back (Stripe refused or later failed the refund), and the payment
+   * status follows: paid again when nothing else stays refunded.
+   */
+  static async releaseRefund(trx: Knex.Transaction, orderId: number, amount: number): Promise<void> {
+    const money = formatMinorUnits(amount);
+    await Order.query(trx)
+      .patch({
+        refunded_amount: raw('refunded_amount - ?::numeric', [money]),
+        payment_status: raw(
+          "CASE WHEN payment_status = 'unpaid' THEN 'unpaid' WHEN refunded_amount - ?::numeric = 0 THEN 'paid' ELSE 'partially_refunded' END",
+          [money],
+        ),
+        updated_at: fn.now(),
+      } as unknown as Partial<Order>)
+      .where({ id: orderId })
+      .where('refunded_amount', '>=', money);
+  }
+
+  /** After Stripe accepted a refund: partially_refunded, or refunded once everything paid has gone back. */
+  static async markRefunded(trx: Knex.Transaction, orderId: number): Promise<void> {
+    await Order.query(trx)
+      .patch({
+        payment_status: raw("CASE WHEN refunded_amount >= total_amount THEN 'refunded' ELSE 'partially_refunded' END"),
+        updated_at: fn.now(),
+      } as unknown as Partial<Order>)
+      .where({ id: orderId })
+      .whereIn('payment_status', ['paid', 'partially_refunded'])
+      .where('refunded_amount', '>', 0);
+  }
+
+  /** The customer's email address, for the order's mails. */
+  static async customerEmailOf(db: Knex, orderId: number): Promise<string | undefined> {
+    const row = (await db(Order.tableName).join('users', 'users.id', 'orders.user_id').where('orders.id', orderId).first('users.email')) as
+      { email: string } | undefined;
+    return row?.email;
+  }
+
+  /**
+   * One page of every order, newest first, with the staff's filters; the email search joins the
+   * customers (a user id or an order id needs no join).
+   */
+  static async pageOfAll(db: Knex, filters: OrderFilters, page: Page): Promise<{ rows: OrderRow[]; total: number }> {
+    const list = () => {
+      const query = db(Order.tableName);
+      if (filters.status) void query.where('orders.status', filters.status);
+      if (filters.orderStatus)
+        void query.whereIn('orders.status', filters.orderStatus === 'processing' ? ['processing', 'paid'] : [filters.orderStatus]);
+      if (filters.paymentStatus) void query.where('orders.payment_status', filters.paymentStatus);
+      if (filters.paymentMethod) void query.where('orders.payment_method', filters.paymentMethod);
+      if (filters.userId) void query.where('orders.user_id', filters.userId);
+      if (filters.from) void query.where('orders.created_at', '>=', filters.from);
+      if (filters.before) void query.where('orders.created_at', '<', filters.before);
+      if (filters.search) {
+        const { orderId, email } = filters.search;
+        void query.where((either) => {
+          if (orderId !== undefined) void either.orWhere('orders.id', orderId);
+          void either.orWhereIn(
+            'orders.user_id',
+            db('users')
+              .select('id')
+              .whereILike('email', `%${escapeLike(email)}%`),
+          );
+        });
+      }
+      return query;
+    };
+    return await newestFirstPage<OrderRow>(
+      list,
+      ORDER_COLUMNS.map((column) => `orders.${column}`),
+      page,
+    );
   }
 
   /**
@@ -147,8 +316,9 @@ export class Order extends Model {
     orderId: number,
     to: 'failed' | 'cancelled',
     from: readonly OrderStatus[] = ['pending'],
+    paymentFrom?: readonly PaymentStatus[],
   ): Promise<boolean> {
-    const changed = await Order.moveStatus(trx, orderId, from, to);
+    const changed = await Order.moveStatus(trx, orderId, from, to, paymentFrom);
     if (changed) await Product.giveBackStock(trx, await OrderItem.heldStock(trx, orderId));
     return changed;
   }
@@ -187,15 +357,27 @@ export class Order extends Model {
     return orders.map((order) => ({ id: order.id, stripe_session_id: order.stripe_session_id! }));
   }
 
-  /** The orders as the API shows them; Objection fetches the lines of all of them in one query (no N+1). */
+  /**
+   * The orders as the API shows them. Objection fetches the lines of all of them in one query, their
+   * products' current category and stock in one more, and their refunds in another (no N+1).
+   */
   static async responsesOf(db: Knex, orders: OrderRow[]): Promise<OrderResponse[]> {
     if (!orders.length) return [];
-    const loaded = await Order.fetchGraph(orders as Order[], 'items(inLineOrder)', { transaction: db });
-    return loaded.map((order) => toOrderResponse(order, order.items ?? []));
+    const loaded = await Order.fetchGraph(orders as Order[], '[items(inLineOrder).product(saleFacts), refunds(oldestFirst)]', {
+      transaction: db,
+    }).modifiers({
+      saleFacts: (query: QueryBuilder<Product>) => {
+        void query.select('products.id', 'products.category', 'products.stock');
+      },
+      oldestFirst: (query: QueryBuilder<OrderRefund>) => {
+        void query.orderBy('id');
+      },
+    });
+    return loaded.map((order) => toOrderResponse(order, order.items ?? [], order.refunds ?? []));
   }
 }
 
-function toOrderResponse(order: OrderRow, items: OrderItemRow[]): OrderResponse {
+function toOrderResponse(order: OrderRow, items: OrderItem[], refunds: OrderRefund[]): OrderResponse {
   return {
     id: order.id,
     user: order.user_id,
@@ -213,11 +395,18 @@ function toOrderResponse(order: OrderRow, items: OrderItemRow[]): OrderResponse 
       image: item.image,
       quantity: item.quantity,
       price: formatMoney(item.price),
+      category: item.product?.category ?? null,
+      stock: item.product?.stock ?? null,
+      refunded_quantity: item.refunded_quantity,
     })),
     total_amount: formatMoney(order.total_amount),
     currency: order.currency,
     payment_method: order.payment_method,
     status: order.status,
+    order_status: fulfilmentStatusOf(order.status),
+    payment_status: order.payment_status,
+    refunded_amount: formatMoney(order.refunded_amount),
+    refunds: refunds.map(toRefundResponse),
     stripe_session_id: order.stripe_session_id,
     created_at: new Date(order.created_at).toISOString(),
   };

@@ -4,10 +4,12 @@
 // with the webhook's transition code: expired → cancelled (stock back), paid → paid. An order
 // whose session was never stored (the process died while calling Stripe) is failed after a while,
 // and its Idempotency-Key freed.
-// It also forgets Idempotency-Keys older than a day and Stripe event ids older than 30 days.
+// It also completes refunds whose request never got Stripe's answer (order-refunds.ts), and
+// forgets Idempotency-Keys older than a day and Stripe event ids older than 30 days.
 import { PaymentProviderError } from '../payments/stripe-gateway.js';
 import type { Services } from '../services.js';
 import { IdempotencyKey } from './idempotency-key.model.js';
+import { settleUnansweredRefunds } from './order-refunds.js';
 import { Order } from './order.model.js';
 import { applyCheckoutSession, happeningOf } from './payment-transitions.js';
 import { StripeEvent } from './stripe-event.model.js';
@@ -25,11 +27,13 @@ export interface SweepResult {
   cancelled: number;
   paid: number;
   failed: number;
+  /** Refunds whose lost answer was asked for again and applied. */
+  refunds: number;
 }
 
 export async function sweepAbandonedCheckouts(services: Services, now: Date = new Date()): Promise<SweepResult> {
   const { db, log } = services;
-  const result: SweepResult = { cancelled: 0, paid: 0, failed: 0 };
+  const result: SweepResult = { cancelled: 0, paid: 0, failed: 0, refunds: 0 };
   const before = (seconds: number) => new Date(now.getTime() - seconds * 1000);
 
   const stranded = await Order.withoutCheckoutSession(db, before(MISSING_SESSION_SECONDS), BATCH);
@@ -64,8 +68,10 @@ export async function sweepAbandonedCheckouts(services: Services, now: Date = ne
     }
   }
 
+  result.refunds = await settleUnansweredRefunds(services, now);
+
   await IdempotencyKey.forgetCreatedBefore(db, before(IDEMPOTENCY_KEY_TTL_SECONDS));
   await StripeEvent.forgetProcessedBefore(db, before(STRIPE_EVENT_TTL_SECONDS));
-  if (result.cancelled || result.paid || result.failed) log.info(result, 'abandoned checkouts settled');
+  if (result.cancelled || result.paid || result.failed || result.refunds) log.info(result, 'abandoned checkouts and refunds settled');
   return result;
 }

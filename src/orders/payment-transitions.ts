@@ -20,7 +20,7 @@ export function happeningOf(session: CheckoutSessionView): SessionHappening | un
 type SessionOutcome =
   'paid' | 'failed' | 'cancelled' | 'unchanged' | 'awaiting_payment' | 'unknown_session' | 'session_mismatch' | 'amount_mismatch';
 
-interface SessionResult {
+export interface SessionResult {
   orderId: number | null;
   outcome: SessionOutcome;
 }
@@ -68,7 +68,10 @@ export async function applyCheckoutSession(
         );
         return { orderId: order.id, outcome: 'amount_mismatch' };
       }
-      if (await Order.moveStatus(trx, order.id, ['pending'], 'paid')) return { orderId: order.id, outcome: 'paid' };
+      if (await Order.moveStatus(trx, order.id, ['pending'], 'paid')) {
+        if (session.paymentIntentId) await Order.recordPaymentIntent(trx, order.id, session.paymentIntentId);
+        return { orderId: order.id, outcome: 'paid' };
+      }
       if (order.status === 'cancelled' || order.status === 'failed') {
         // Cannot happen with Stripe's guarantees (an expired session takes no payment); if it does,
         // the stock is already back on sale and a person must refund or re-reserve.

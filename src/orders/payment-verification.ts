@@ -5,6 +5,7 @@
 import { notFound, serviceUnavailable } from '../http/errors.js';
 import { PaymentProviderError } from '../payments/stripe-gateway.js';
 import type { OperationTable } from '../services.js';
+import { notifyCustomer } from './order-mail.js';
 import { Order, PAID_STATUSES } from './order.model.js';
 import { paymentProviderFailed } from './payment-checkout.js';
 import { applyCheckoutSession, happeningOf } from './payment-transitions.js';
@@ -27,7 +28,10 @@ export const paymentVerificationOperations = {
           throw paymentProviderFailed();
         }
         const happened = happeningOf(session);
-        if (happened) await services.db.transaction((trx) => applyCheckoutSession(trx, session, happened, log));
+        if (happened) {
+          const result = await services.db.transaction((trx) => applyCheckoutSession(trx, session, happened, log));
+          if (result.outcome === 'paid') notifyCustomer(services, order.id, 'paid', log);
+        }
       }
       // Read again only when Stripe was asked: that is when the order may have moved.
       const now = order.status === 'pending' ? (await mine())! : order;

@@ -1,13 +1,22 @@
-// POST /api/orders/webhook/ — Stripe's notifications about Checkout Sessions. The signature is
+// POST /api/orders/webhook/ — Stripe's notifications about Checkout Sessions and refunds. The signature is
 // checked over the raw request bytes. Each event is recorded by id in the same transaction as its
 // effect (StripeEvent.applyOnce): a duplicate (or concurrent) delivery finds the id taken and
 // changes nothing.
 import type Stripe from 'stripe';
 import { HttpError, serviceUnavailable } from '../http/errors.js';
 import { findUnstorableText } from '../http/hostile-input.js';
-import { toSessionView, verifyWebhookEvent, WebhookSignatureError } from '../payments/stripe-gateway.js';
-import type { OperationTable } from '../services.js';
-import { applyCheckoutSession, type SessionHappening } from './payment-transitions.js';
+import type { Logger } from '../log.js';
+import {
+  toRefundedChargeView,
+  toRefundView,
+  toSessionView,
+  verifyWebhookEvent,
+  WebhookSignatureError,
+} from '../payments/stripe-gateway.js';
+import type { OperationTable, Services } from '../services.js';
+import { notifyCustomer } from './order-mail.js';
+import { applyChargeRefunded, applyRefundUpdate } from './order-refunds.js';
+import { applyCheckoutSession, type SessionHappening, type SessionResult } from './payment-transitions.js';
 import { StripeEvent } from './stripe-event.model.js';
 
 const HANDLED: Record<string, SessionHappening> = {
@@ -39,6 +48,25 @@ function wellFormed(event: Stripe.Event): boolean {
   );
 }
 
+/** refund.updated and charge.refunded: recorded once each, like every event (order-refunds.ts applies them). */
+async function applyRefundEvent(services: Services, event: Stripe.Event, requestLog: Logger) {
+  const object = event.data.object as { object?: unknown; id?: unknown };
+  const expected = event.type === 'refund.updated' ? 'refund' : 'charge';
+  if (object.object !== expected || !storable(object.id, 255)) return { status: 200 as const, body: { status: 'ignored' as const } };
+  const refund = event.type === 'refund.updated' ? toRefundView(object as Stripe.Refund) : undefined;
+  const charge = event.type === 'charge.refunded' ? toRefundedChargeView(object as Stripe.Charge) : undefined;
+  // Only Stripe-made ids reach the database, and only text it can store.
+  if (charge?.paymentIntentId && !storable(charge.paymentIntentId, 255))
+    return { status: 200 as const, body: { status: 'ignored' as const } };
+  const log = requestLog.child({ stripeEvent: event.id, type: event.type });
+  const applied = await StripeEvent.applyOnce(services.db, event, async (trx) => {
+    const orderId = refund ? await applyRefundUpdate(trx, refund, log) : await applyChargeRefunded(trx, charge!, log);
+    log.info({ orderId }, 'Stripe refund event applied');
+    return orderId;
+  });
+  return { status: 200 as const, body: { status: applied ? ('success' as const) : ('ignored' as const) } };
+}
+
 export const paymentWebhookOperations = {
   stripeWebhook: {
     // Stripe's signed JSON is accepted as Stripe wrote it; only its Stripe-made ids reach the database.
@@ -62,6 +90,7 @@ export const paymentWebhookOperations = {
 
       if (!wellFormed(event)) throw new HttpError(400, 'bad_request', 'Malformed Stripe event.');
 
+      if (event.type === 'refund.updated' || event.type === 'charge.refunded') return await applyRefundEvent(services, event, requestLog);
       const happened = HANDLED[event.type];
       if (!happened) return { status: 200, body: { status: 'ignored' as const } };
       const object = event.data.object as Partial<Stripe.Checkout.Session>;
@@ -69,11 +98,14 @@ export const paymentWebhookOperations = {
       const session = toSessionView(object as Stripe.Checkout.Session);
       const log = requestLog.child({ stripeEvent: event.id, type: event.type });
 
+      let outcome: SessionResult | undefined;
       const applied = await StripeEvent.applyOnce(services.db, event, async (trx) => {
-        const result = await applyCheckoutSession(trx, session, happened, log);
-        log.info({ orderId: result.orderId, outcome: result.outcome }, 'Stripe event applied');
-        return result.orderId;
+        outcome = await applyCheckoutSession(trx, session, happened, log);
+        log.info({ orderId: outcome.orderId, outcome: outcome.outcome }, 'Stripe event applied');
+        return outcome.orderId;
       });
+      // After the commit: the confirmation never holds up (or fails) Stripe's delivery.
+      if (applied && outcome?.outcome === 'paid' && outcome.orderId !== null) notifyCustomer(services, outcome.orderId, 'paid', log);
       return { status: 200, body: { status: applied ? ('success' as const) : ('ignored' as const) } };
     },
   },

@@ -29,6 +29,32 @@ export interface CheckoutSessionView {
   amountTotal: number | null;
   currency: string | null;
   orderId: number | null;
+  /** The PaymentIntent that took the money, once paid (refunds are made against it). */
+  paymentIntentId: string | null;
+}
+
+export interface RefundRequest {
+  paymentIntentId: string;
+  /** In minor units (paise). */
+  amount: number;
+  orderId: number;
+  /** Our refund's id: names the refund at Stripe and makes retries of this request safe. */
+  refundId: number;
+  reason: 'duplicate' | 'fraudulent' | 'requested_by_customer' | null;
+}
+
+/** What the order workflow needs to know about a refund (our request's answer, or a webhook's refund). */
+export interface RefundView {
+  id: string;
+  status: 'pending' | 'requires_action' | 'succeeded' | 'failed' | 'canceled' | null;
+  amount: number | null;
+  paymentIntentId: string | null;
+}
+
+/** What charge.refunded says: how much of the payment has gone back in all. */
+export interface RefundedChargeView {
+  paymentIntentId: string | null;
+  amountRefunded: number | null;
 }
 
 export class PaymentProviderError extends Error {
@@ -56,6 +82,33 @@ export function toSessionView(session: Stripe.Checkout.Session): CheckoutSession
     amountTotal: Number.isSafeInteger(session.amount_total) ? session.amount_total : null,
     currency: text(session.currency),
     orderId: Number.isSafeInteger(orderId) && orderId > 0 ? orderId : null,
+    paymentIntentId: idOf(session.payment_intent),
+  };
+}
+
+/** An expandable Stripe field: its id, whether it came as the id or as the expanded object. */
+function idOf(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  const id = value && typeof value === 'object' ? (value as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : null;
+}
+
+const REFUND_STATUSES: ReadonlyArray<RefundView['status']> = ['pending', 'requires_action', 'succeeded', 'failed', 'canceled'];
+
+export function toRefundView(refund: Stripe.Refund): RefundView {
+  const status = REFUND_STATUSES.includes(refund.status as RefundView['status']) ? (refund.status as RefundView['status']) : null;
+  return {
+    id: refund.id,
+    status,
+    amount: Number.isSafeInteger(refund.amount) ? refund.amount : null,
+    paymentIntentId: idOf(refund.payment_intent),
+  };
+}
+
+export function toRefundedChargeView(charge: Stripe.Charge): RefundedChargeView {
+  return {
+    paymentIntentId: idOf(charge.payment_intent),
+    amountRefunded: Number.isSafeInteger(charge.amount_refunded) ? charge.amount_refunded : null,
   };
 }
 
@@ -133,6 +186,27 @@ export class StripeGateway {
   async retrieveCheckoutSession(sessionId: string): Promise<CheckoutSessionView> {
     try {
       return toSessionView(await this.stripe.checkout.sessions.retrieve(sessionId));
+    } catch (error) {
+      throw providerError(error);
+    }
+  }
+
+  /**
+   * Refunds (part of) a payment. The Idempotency-Key is derived from our refund's id, so a retry
+   * (by the SDK, or by us after a lost answer) can never refund twice.
+   */
+  async createRefund(request: RefundRequest): Promise<RefundView> {
+    try {
+      const refund = await this.stripe.refunds.create(
+        {
+          payment_intent: request.paymentIntentId,
+          amount: request.amount,
+          ...(request.reason ? { reason: request.reason } : {}),
+          metadata: { order_id: String(request.orderId), refund_id: String(request.refundId) },
+        },
+        { idempotencyKey: `refund-${request.refundId}` },
+      );
+      return toRefundView(refund);
     } catch (error) {
       throw providerError(error);
     }

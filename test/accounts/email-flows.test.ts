@@ -168,6 +168,28 @@ describe('accounts: email verification and password reset', () => {
       expect(reused.status).to.equal(400);
       expect(reused.body.error).to.equal('This link is invalid, expired or already used.');
     });
+
+    it('ends the other reset links once one of them has set a password', async () => {
+      const { email } = await registered();
+      await mail.nextMailTo(email);
+      const links: string[] = [];
+      for (let index = 0; index < 3; index += 1) {
+        await clientFrom(server).post('/api/auth/password-reset/', { email }, shop);
+        links.push(tokenFromLink(await mail.nextMailTo(email), 'reset-password'));
+      }
+      const used = await clientFrom(server).post(
+        '/api/auth/password-reset/confirm/',
+        { token: links[2], password: 'second-password' },
+        shop,
+      );
+      expect(used.status).to.equal(200);
+      for (const token of links.slice(0, 2)) {
+        const older = await clientFrom(server).post('/api/auth/password-reset/confirm/', { token, password: 'attacker-password' }, shop);
+        expect(older.status).to.equal(400);
+        expect(older.body.error).to.equal('This link is invalid, expired or already used.');
+      }
+      expect((await clientFrom(server).post('/api/auth/login/', { email, password: 'second-password' }, shop)).status).to.equal(200);
+    });
   });
 
   it('refuses the reset link of a deactivated account, changing nothing', async () => {

@@ -1,10 +1,19 @@
 // Google sign-in (One-Tap) through the real google-auth-library, its
 // certificate fetch pointed (GOOGLE_CERTS_URL) at a local server publishing a key these tests
 // sign real RS256 ID tokens with.
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { OneTimeToken } from '../../src/accounts/one-time-token.model.js';
+import { hashPassword } from '../../src/accounts/passwords.js';
+import { createApp } from '../../src/app.js';
+import { createServices } from '../../src/services.js';
+import { Client } from '../support/client.js';
+import { signToken } from '../../src/accounts/tokens.js';
 import { makeUser, unique } from '../support/factories.js';
-import type { TestServer } from '../support/server.js';
+import { TEST_SECRET, type TestServer } from '../support/server.js';
 import { GOOGLE_CLIENT_ID, startGoogleCerts, type GoogleCerts } from '../../testing/fakes/google-certs.js';
 import { clientFrom, randomIp, startAccountsServer } from './support.js';
 
@@ -43,12 +52,83 @@ describe('accounts: Google sign-in', () => {
     expect(again.body.user.id).to.equal(first.body.user.id);
   });
 
-  it('links to an existing password account with that email and marks it verified', async () => {
-    const user = await makeUser(server.services.db, { email_verified: false });
-    const answer = await signIn(google.idToken({ email: user.email, email_verified: true }));
+  it('links to an existing verified account, keeping its password and sessions', async () => {
+    const email = `${unique('owner')}@gmail.com`;
+    const owner = clientFrom(server);
+    expect((await owner.post('/api/auth/register/', { email, password: 'owner-password' })).status).to.equal(201);
+    await server.services.db('users').where({ email }).update({ email_verified: true });
+    const answer = await signIn(google.idToken({ email, email_verified: true, given_name: 'Asha' }));
     expect(answer.status).to.equal(200);
     expect(answer.body.created).to.equal(false);
-    expect(answer.body.user).to.include({ id: user.id, email_verified: true });
+    expect(answer.body.user).to.include({ email, email_verified: true, first_name: '' });
+    expect((await owner.get('/api/auth/me/')).status, 'the password session goes on').to.equal(200);
+    expect((await clientFrom(server).post('/api/auth/login/', { email, password: 'owner-password' })).status).to.equal(200);
+  });
+
+  it('takes over an account whose email was never verified: password and names cleared, its sessions and links ended', async () => {
+    // Someone registers the owner's address with a password of their own, before the owner ever
+    // signs in (account pre-hijacking), and keeps a session and a reset link of it.
+    const email = `${unique('victim')}@gmail.com`;
+    const squatter = clientFrom(server);
+    const registered = await squatter.post('/api/auth/register/', {
+      email,
+      password: 'squatter-password',
+      first_name: 'Not',
+      last_name: 'Owner',
+    });
+    expect(registered.status).to.equal(201);
+    const userId = registered.body.user.id as number;
+    const jti = randomUUID();
+    await OneTimeToken.record(server.services.db, { jti, userId, purpose: 'password_reset', expiresAt: new Date(Date.now() + 3600_000) });
+    const resetLink = signToken(TEST_SECRET, { sub: String(userId), typ: 'password_reset', jti }, 3600);
+
+    const owner = clientFrom(server);
+    const answer = await owner.post('/api/auth/google/', {
+      id_token: google.idToken({ email, email_verified: true, given_name: 'Asha', family_name: 'Rao' }),
+    });
+    expect(answer.status).to.equal(200);
+    expect(answer.body.created).to.equal(false);
+    expect(answer.body.user).to.include({ id: userId, email_verified: true, first_name: 'Asha', last_name: 'Rao' });
+    expect((await owner.get('/api/auth/me/')).status, "the owner's session works").to.equal(200);
+
+    expect((await squatter.get('/api/auth/me/')).status, "the squatter's session has ended").to.equal(401);
+    expect((await squatter.post('/api/auth/refresh/')).status).to.equal(401);
+    const login = await clientFrom(server).post('/api/auth/login/', { email, password: 'squatter-password' });
+    expect(login.status, "the squatter's password no longer works").to.equal(400);
+    expect((await server.services.db('users').where({ id: userId }).first()).password).to.equal(null);
+    const reset = await clientFrom(server).post('/api/auth/password-reset/confirm/', { token: resetLink, password: 'squatter-again' });
+    expect(reset.status, 'the outstanding reset link has ended').to.equal(400);
+
+    // Signing in again only links: the owner's own sessions stay.
+    expect((await signIn(google.idToken({ email, email_verified: true }))).status).to.equal(200);
+    expect((await owner.get('/api/auth/me/')).status).to.equal(200);
+  });
+
+  it('says so in the log when it takes an account over', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const log = pino(
+      { level: 'info', base: undefined },
+      { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    );
+    const { koa } = await createApp(createServices(server.services.config, server.services.db, log));
+    const listening: Server = await new Promise((resolve) => {
+      const started = koa.listen(0, '127.0.0.1', () => resolve(started));
+    });
+    try {
+      const email = `${unique('logged')}@gmail.com`;
+      const squatter = await makeUser(server.services.db, {
+        email,
+        email_verified: false,
+        password: await hashPassword('squatter-password'),
+      });
+      const client = new Client(`http://127.0.0.1:${(listening.address() as AddressInfo).port}`, { 'x-forwarded-for': randomIp() });
+      expect((await client.post('/api/auth/google/', { id_token: google.idToken({ email, email_verified: true }) })).status).to.equal(200);
+      const warning = lines.find((line) => typeof line.msg === 'string' && line.msg.startsWith('Google sign-in took over an account'));
+      expect(warning, JSON.stringify(lines)).to.deep.include({ level: 40, userId: squatter.id });
+    } finally {
+      listening.closeAllConnections();
+      await new Promise((resolve) => listening.close(resolve));
+    }
   });
 
   it('gives a working session', async () => {

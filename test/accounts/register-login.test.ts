@@ -111,6 +111,23 @@ describe('accounts: registration, login and me', () => {
     expect(again.status).to.equal(200);
   });
 
+  it('accepts argon2id hashes written by the former `argon2` package, re-hashing only those with other parameters', async () => {
+    // Made by argon2@0.45 (the package this project used before @node-rs/argon2) for 'fixture-password':
+    // with this project's parameters, and with that package's own defaults (64 MiB, 3 passes, 4 lanes).
+    const current = '$argon2id$v=19$m=19456,p=1,t=2$txQtqLIY+FU1Tj5cMyc0Tw$NVIjiHLXZ70KOrmuYNPmJbQXnqG4ZXvvB80X3cMwUsA';
+    const heavier = '$argon2id$v=19$m=65536,p=4,t=3$Noa4j1aPGlasUn90h7vIXA$aOpjiKleUC3nBKMaVKMu6Cz/qh+2yv9azgeY9MXQKgc';
+    for (const stored of [current, heavier]) {
+      const user = await makeUser(suite.db, { password: stored });
+      const wrong = await clientFrom(suite.server).post('/api/auth/login/', { email: user.email, password: 'fixture-passwore' });
+      expect(wrong.status).to.equal(400);
+      const right = await clientFrom(suite.server).post('/api/auth/login/', { email: user.email, password: 'fixture-password' });
+      expect(right.status, stored).to.equal(200);
+      const after = (await suite.db('users').where({ id: user.id }).first()).password as string;
+      if (stored === current) expect(after, 'same parameters: kept').to.equal(stored);
+      else expect(after, 'other parameters: re-hashed').to.match(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    }
+  });
+
   it('re-hashes a password only while the stored hash is the one that was checked', async () => {
     const salt = 'seasalt5678';
     const legacy = `pbkdf2_sha256$1000$${salt}$${pbkdf2Sync('legacy-password', salt, 1000, 32, 'sha256').toString('base64')}`;

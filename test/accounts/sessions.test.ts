@@ -1,6 +1,6 @@
 // Session tokens: HS256 with explicit algorithms, issuer, audience and type, valid only while their
-// session is open and their user active; the cookies' attributes; refresh rotation (one winner per
-// token, reuse ends the session); logout and password reset revoking sessions.
+// session is open and their user active; the cookies' attributes; refresh rotation (concurrent
+// refreshes within a short grace all win, reuse after it ends the session); logout and password reset revoking sessions.
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
@@ -139,10 +139,20 @@ describe('accounts: tokens and sessions', () => {
       expect((await client.post('/api/auth/refresh/')).status).to.equal(200);
     });
 
-    it('revokes the whole session when a rotated refresh token is presented again', async () => {
+    /** Moves the rotation of a refresh token back in time, past the reuse grace. */
+    const rotatedLongAgo = (refresh: string) => {
+      const { jti } = jwt.decode(refresh) as { jti: string };
+      return suite
+        .db('refresh_tokens')
+        .where({ jti_hash: tokenDigest(jti) })
+        .update({ rotated_at: new Date(Date.now() - 60_000) });
+    };
+
+    it('revokes the whole session when a rotated refresh token is presented again after the grace', async () => {
       const { client } = await registered(suite.server);
       const stolen = client.cookies.get('refresh')!;
       expect((await client.post('/api/auth/refresh/')).status).to.equal(200);
+      await rotatedLongAgo(stolen);
 
       const attacker = suite.server.client();
       attacker.cookies.set('refresh', stolen);
@@ -156,13 +166,48 @@ describe('accounts: tokens and sessions', () => {
       expect((await client.post('/api/auth/refresh/')).status).to.equal(401);
     });
 
-    it('lets exactly one of two parallel refreshes with the same token win', async () => {
+    it('lets five tabs refresh with one token at once: each gets a working pair of the same session', async () => {
       const { client } = await registered(suite.server);
       const token = client.cookies.get('refresh')!;
-      const tabs = [suite.server.client(), suite.server.client()];
+      const { sid } = jwt.decode(token) as { sid: string };
+      const tabs = Array.from({ length: 5 }, () => suite.server.client());
       tabs.forEach((tab) => tab.cookies.set('refresh', token));
       const answers = await Promise.all(tabs.map((tab) => tab.post('/api/auth/refresh/')));
-      expect(answers.map((answer) => answer.status).sort()).to.deep.equal([200, 401]);
+      expect(answers.map((answer) => answer.status)).to.deep.equal([200, 200, 200, 200, 200]);
+      for (const tab of tabs) {
+        expect((jwt.decode(tab.cookies.get('refresh')!) as { sid: string }).sid, 'the same rotation family').to.equal(sid);
+        expect((await tab.get('/api/auth/me/')).status).to.equal(200);
+        expect((await tab.post('/api/auth/refresh/')).status, 'the new refresh token works too').to.equal(200);
+      }
+    });
+
+    it('still ends the session when a token of that grace is presented again after it', async () => {
+      const { client } = await registered(suite.server);
+      const token = client.cookies.get('refresh')!;
+      const tab = suite.server.client();
+      tab.cookies.set('refresh', token);
+      expect((await client.post('/api/auth/refresh/')).status).to.equal(200);
+      expect((await tab.post('/api/auth/refresh/')).status, 'within the grace').to.equal(200);
+      await rotatedLongAgo(token);
+      const late = suite.server.client();
+      late.cookies.set('refresh', token);
+      expect((await late.post('/api/auth/refresh/')).status).to.equal(401);
+      expect((await client.get('/api/auth/me/')).status, 'the session has ended').to.equal(401);
+      expect((await tab.get('/api/auth/me/')).status).to.equal(401);
+    });
+
+    it('lets exactly one of two parallel refreshes with the same token win when the grace is 0', async () => {
+      const strict = await startAccountsServer({ REFRESH_REUSE_GRACE_SECONDS: '0' });
+      try {
+        const { client } = await registered(strict);
+        const token = client.cookies.get('refresh')!;
+        const tabs = [strict.client(), strict.client()];
+        tabs.forEach((tab) => tab.cookies.set('refresh', token));
+        const answers = await Promise.all(tabs.map((tab) => tab.post('/api/auth/refresh/')));
+        expect(answers.map((answer) => answer.status).sort()).to.deep.equal([200, 401]);
+      } finally {
+        await strict.close();
+      }
     });
 
     it('logout revokes the session: the old access and refresh tokens stop working', async () => {

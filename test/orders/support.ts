@@ -1,5 +1,8 @@
 // Helpers shared by the order and payment tests: data written straight to the database.
 import type { Knex } from 'knex';
+import { checkoutEvent, type FakeStripe } from '../../testing/fakes/stripe.js';
+import type { Client } from '../support/client.js';
+import { deliver } from '../support/stripe.js';
 
 export const ADDRESS = {
   full_name: 'Asha Rao',
@@ -42,8 +45,42 @@ export async function orderRow(db: Knex, orderId: number) {
   return (await db('orders').where({ id: orderId }).first()) as {
     id: number;
     status: string;
+    payment_status: string;
+    refunded_amount: string;
     total_amount: string;
     stripe_session_id: string | null;
     user_id: number;
   };
+}
+
+export interface PlacedCardOrder {
+  orderId: number;
+  sessionId: string;
+  paymentIntentId: string;
+  items: Array<{ id: number; product_id: number; quantity: number }>;
+}
+
+/**
+ * A card order placed through the API and paid at the fake Stripe, its completion delivered to
+ * the webhook: the order is `paid` and knows its PaymentIntent.
+ */
+export async function paidCardOrder(
+  client: Client,
+  anonymous: Client,
+  stripe: FakeStripe,
+  db: Knex,
+  cart: Array<{ id: number; quantity: number }>,
+): Promise<PlacedCardOrder> {
+  const placed = await client.post('/api/orders/create/', { payment_method: 'stripe', cart, address: ADDRESS });
+  if (placed.status !== 200) throw new Error(`card order not placed: ${JSON.stringify(placed.body)}`);
+  const order = await orderRow(db, placed.body.order_id as number);
+  const session = stripe.complete(order.stripe_session_id!);
+  const delivered = await deliver(anonymous, checkoutEvent('checkout.session.completed', session));
+  if (delivered.body.status !== 'success') throw new Error('completion not applied');
+  const items = (await db('order_items').where({ order_id: order.id }).orderBy('id').select('id', 'product_id', 'quantity')) as Array<{
+    id: number;
+    product_id: number;
+    quantity: number;
+  }>;
+  return { orderId: order.id, sessionId: order.stripe_session_id!, paymentIntentId: session.payment_intent!, items };
 }

@@ -1,5 +1,6 @@
 // PATCH /api/orders/{id}/status/: staff move orders along processing/paid → shipped → delivered,
-// or cancel pending/processing ones (stock given back exactly once); nonsense is refused with 409.
+// or cancel pending/processing ones (stock given back exactly once), and record a cash order's
+// payment (unpaid → paid) with the later original's order_status/payment_status; nonsense is 409.
 import { expect } from 'chai';
 import { makeProduct, shopper, staffClient } from '../support/factories.js';
 import { serverForSuite } from '../support/server.js';
@@ -62,5 +63,44 @@ describe('PATCH /api/orders/{id}/status/', () => {
     expect(own.status).to.equal(403);
     expect((await suite.server.client().patch(`/api/orders/${orderId}/status/`, { status: 'shipped' })).status).to.equal(401);
     expect((await staff.patch('/api/orders/2000000000/status/', { status: 'shipped' })).status).to.equal(404);
+  });
+
+  it('takes the later original’s order_status and payment_status (any case): a cash order unpaid → paid, processing → shipped → delivered', async () => {
+    const { orderId } = await codOrder();
+    const shipped = await staff.patch(`/api/orders/${orderId}/status/`, { order_status: 'Shipped' });
+    expect(shipped.status, JSON.stringify(shipped.body)).to.equal(200);
+    expect(shipped.body.message).to.equal('Order updated successfully');
+    // The order stays at the top level for today's clients and is also under `order`.
+    expect(shipped.body).to.include({ id: orderId, status: 'shipped', order_status: 'shipped', payment_status: 'unpaid' });
+    expect(shipped.body.order).to.include({ id: orderId, order_status: 'shipped' });
+    const both = await staff.patch(`/api/orders/${orderId}/status/`, { order_status: 'delivered', payment_status: 'PAID' });
+    expect(both.body.order).to.include({ status: 'delivered', order_status: 'delivered', payment_status: 'paid' });
+    const row = (await suite.db('orders').where({ id: orderId }).first()) as { payment_status: string };
+    expect(row.payment_status).to.equal('paid');
+  });
+
+  it('changes both or neither, refuses what would change nothing, undoing a payment, and values outside the choices', async () => {
+    const { orderId, tee } = await codOrder(2);
+    // Cancelling and recording a payment at once makes no sense: nothing changes, stock stays taken.
+    const cancelPaid = await staff.patch(`/api/orders/${orderId}/status/`, { order_status: 'cancelled', payment_status: 'paid' });
+    expect(cancelPaid.status).to.equal(409);
+    expect(await stockOf(suite.db, tee.id)).to.equal(8);
+    const early = await staff.patch(`/api/orders/${orderId}/status/`, { order_status: 'delivered', payment_status: 'paid' });
+    expect(early.status).to.equal(409);
+    expect((await suite.db('orders').where({ id: orderId }).first()).payment_status).to.equal('unpaid');
+    const same = await staff.patch(`/api/orders/${orderId}/status/`, { order_status: 'processing' });
+    expect(same.status).to.equal(409);
+    const paid = await staff.patch(`/api/orders/${orderId}/status/`, { order_status: 'processing', payment_status: 'paid' });
+    expect(paid.status).to.equal(200);
+    expect(paid.body.payment_status).to.equal('paid');
+    expect((await staff.patch(`/api/orders/${orderId}/status/`, { payment_status: 'unpaid' })).status).to.equal(409);
+    // A paid cash order is not cancelled by a status change (its money must go back first).
+    expect((await staff.patch(`/api/orders/${orderId}/status/`, { order_status: 'cancelled' })).status).to.equal(409);
+    const bogus = await staff.patch(`/api/orders/${orderId}/status/`, { order_status: 'lost' });
+    expect(bogus.status).to.equal(400);
+    expect(bogus.body.fields).to.have.property('order_status');
+    expect((await staff.patch(`/api/orders/${orderId}/status/`, { payment_status: 'refunded' })).status).to.equal(400);
+    expect((await staff.patch(`/api/orders/${orderId}/status/`, { status: 'shipped', order_status: 'delivered' })).status).to.equal(400);
+    expect((await staff.patch(`/api/orders/${orderId}/status/`, {})).status).to.equal(400);
   });
 });

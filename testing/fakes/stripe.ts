@@ -1,8 +1,9 @@
 // A small Stripe-compatible HTTP server for tests and scripts: the real stripe SDK is pointed at it
 // with STRIPE_API_BASE. It speaks the API's wire format (form-encoded requests with bracketed keys,
 // Bearer secret key, Idempotency-Key replay, `{"error": {...}}` failures) for the Checkout Session
-// calls the backend makes, and lets a test decide what happened to a session (paid, unpaid,
-// expired, another amount). Webhook payloads are signed with the SDK's own test-header helper.
+// and Refund calls the backend makes, and lets a test decide what happened to a session (paid,
+// unpaid, expired, another amount) or to a refund. Webhook payloads are signed with the SDK's own
+// test-header helper.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,6 +36,30 @@ export type FakeSession = {
   }>;
   allowed_payment_method_types: string[];
   payment_intent_metadata: Record<string, string>;
+  /** The PaymentIntent that took the money, once the session is paid. */
+  payment_intent: string | null;
+};
+
+/** A payment as the fake keeps it: what was charged, and how much of it has been refunded. */
+export interface FakePayment {
+  id: string;
+  charge: string;
+  amount: number;
+  currency: string;
+  amount_refunded: number;
+}
+
+export type FakeRefund = {
+  id: string;
+  object: 'refund';
+  amount: number;
+  currency: string;
+  payment_intent: string;
+  charge: string;
+  status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+  reason: string | null;
+  metadata: Record<string, string>;
+  created: number;
 };
 
 export interface RecordedRequest {
@@ -60,7 +85,12 @@ function stripeError(status: number, type: string, message: string, code?: strin
 
 export class FakeStripe {
   readonly sessions = new Map<string, FakeSession>();
+  readonly payments = new Map<string, FakePayment>();
+  readonly refunds = new Map<string, FakeRefund>();
   readonly requests: RecordedRequest[] = [];
+  private readonly refundFailures: Reply[] = [];
+  /** The status the next refunds are created with (Stripe answers `pending` for some payment methods). */
+  refundStatus: FakeRefund['status'] = 'succeeded';
   private readonly replays = new Map<string, { params: string; reply: Reply }>();
   private readonly failures: Reply[] = [];
   private unreachable = false;
@@ -134,7 +164,44 @@ export class FakeStripe {
 
   /** The shopper finished checkout; by default the card was charged the session's amount. */
   complete(sessionId: string, changes: Partial<Pick<FakeSession, 'payment_status' | 'amount_total' | 'currency'>> = {}): FakeSession {
-    return Object.assign(this.session(sessionId), { status: 'complete', payment_status: 'paid', ...changes });
+    const session = Object.assign(this.session(sessionId), { status: 'complete', payment_status: 'paid', ...changes });
+    if (session.payment_status === 'paid' && !session.payment_intent) {
+      const payment = { id: id('pi'), charge: id('ch'), amount: session.amount_total, currency: session.currency, amount_refunded: 0 };
+      this.payments.set(payment.id, payment);
+      session.payment_intent = payment.id;
+    }
+    return session;
+  }
+
+  /** The next refund creation fails with this Stripe error. */
+  failNextRefund(status = 402, type = 'card_error', message = 'The refund could not be processed.'): void {
+    this.refundFailures.push(stripeError(status, type, message));
+  }
+
+  refundRequests(): RecordedRequest[] {
+    return this.requests.filter((request) => request.method === 'POST' && request.path === '/v1/refunds');
+  }
+
+  /** A refund made in the Stripe Dashboard (not through the API under test). */
+  refundOutside(paymentIntentId: string, amount: number): FakeRefund {
+    const reply = this.refund({ payment_intent: paymentIntentId, amount: String(amount) });
+    if (reply.status !== 200) throw new Error(`fake Stripe refused the refund: ${JSON.stringify(reply.body)}`);
+    return reply.body as FakeRefund;
+  }
+
+  /** The charge of a payment as charge.refunded would carry it. */
+  charge(paymentIntentId: string) {
+    const payment = this.payments.get(paymentIntentId);
+    if (!payment) throw new Error(`fake Stripe has no payment ${paymentIntentId}`);
+    return {
+      id: payment.charge,
+      object: 'charge',
+      amount: payment.amount,
+      amount_refunded: payment.amount_refunded,
+      currency: payment.currency,
+      payment_intent: payment.id,
+      refunded: payment.amount_refunded === payment.amount,
+    };
   }
 
   expireNow(sessionId: string): FakeSession {
@@ -181,6 +248,7 @@ export class FakeStripe {
 
   private route(method: string, path: string, params: Record<string, unknown>): Reply {
     if (method === 'POST' && path === '/v1/checkout/sessions') return this.create(params);
+    if (method === 'POST' && path === '/v1/refunds') return this.refundFailures.shift() ?? this.refund(params);
     const match = /^\/v1\/checkout\/sessions\/([^/]+)(\/expire)?$/.exec(path);
     if (match) {
       const session = this.sessions.get(decodeURIComponent(match[1]!));
@@ -199,6 +267,39 @@ export class FakeStripe {
       }
     }
     return stripeError(404, 'invalid_request_error', `Unrecognized request URL (${method}: ${path}).`);
+  }
+
+  /** Stripe's Refunds API: never more than what is left of the payment. */
+  private refund(params: Record<string, unknown>): Reply {
+    const payment = this.payments.get(String(params.payment_intent));
+    if (!payment)
+      return stripeError(404, 'invalid_request_error', `No such payment_intent: '${String(params.payment_intent)}'`, 'resource_missing');
+    const left = payment.amount - payment.amount_refunded;
+    const amount = params.amount === undefined ? left : Number(params.amount);
+    if (left <= 0) return stripeError(400, 'invalid_request_error', 'Charge has already been refunded.', 'charge_already_refunded');
+    if (!Number.isSafeInteger(amount) || amount < 1 || amount > left) {
+      return stripeError(
+        400,
+        'invalid_request_error',
+        `Refund amount (${amount}) is greater than unrefunded amount on charge (${left}).`,
+        'amount_too_large',
+      );
+    }
+    const refund: FakeRefund = {
+      id: id('re'),
+      object: 'refund',
+      amount,
+      currency: payment.currency,
+      payment_intent: payment.id,
+      charge: payment.charge,
+      status: this.refundStatus,
+      reason: (params.reason as string | undefined) ?? null,
+      metadata: (params.metadata ?? {}) as Record<string, string>,
+      created: Math.floor(Date.now() / 1000),
+    };
+    if (refund.status !== 'failed' && refund.status !== 'canceled') payment.amount_refunded += amount;
+    this.refunds.set(refund.id, refund);
+    return { status: 200, body: refund };
   }
 
   private create(params: Record<string, unknown>): Reply {
@@ -249,6 +350,7 @@ export class FakeStripe {
       line_items_sent: lines,
       allowed_payment_method_types: list<string>(params.allowed_payment_method_types),
       payment_intent_metadata: (params.payment_intent_data as { metadata?: Record<string, string> } | undefined)?.metadata ?? {},
+      payment_intent: null,
     };
     this.sessions.set(sessionId, session);
     return { status: 200, body: session };

@@ -1,0 +1,42 @@
+// Answers for a request the server cannot serve now, though nothing is wrong with it: 503 with
+// Retry-After, in a bounded time. Generic: what counts as "unavailable" (the database's connection
+// failures) is the application's to say.
+import type Koa from 'koa';
+import { HttpError, serviceUnavailable } from './errors.js';
+
+export interface OutageOptions {
+  /** Whether a failure means a dependency is unavailable (then 503) rather than a bug (then 500). */
+  isUnavailable(error: unknown): boolean;
+  /** The time from a request's arrival to its answer; a request still unanswered then gets 503. */
+  requestTimeoutMs: number;
+  /** What Retry-After tells the client. */
+  retryAfterSeconds: number;
+}
+
+/**
+ * A failure of a dependency becomes 503 with Retry-After; a request that takes longer than
+ * requestTimeoutMs is answered 503 then. Its handler is not stopped (JavaScript cannot stop it):
+ * it finishes or fails on its own, bounded by the database's statement timeout, and a write it
+ * makes is one transaction, so it is either whole or absent. Whatever it sets on the response
+ * afterwards is ignored (Koa has sent the answer).
+ */
+export function outageHandling(options: OutageOptions): Koa.Middleware {
+  return async (ctx, next) => {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(serviceUnavailable('The server could not answer in time. Try again shortly.', options.retryAfterSeconds)),
+        options.requestTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([next(), expired]);
+    } catch (error) {
+      if (error instanceof HttpError || !options.isUnavailable(error)) throw error;
+      ctx.state.log.warn({ err: error }, 'database unavailable');
+      throw serviceUnavailable('The database is unavailable. Try again shortly.', options.retryAfterSeconds);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
