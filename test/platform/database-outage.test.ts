@@ -38,6 +38,8 @@ const missing = ownPostgresUnavailable();
       DATABASE_ACQUIRE_TIMEOUT_MS: '1000',
       REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
       THROTTLE_REGISTER: '1000/1h',
+      // The shoppers are new, unverified accounts ordering cash on delivery over and over.
+      UNVERIFIED_COD_ORDERS_PER_DAY: '1000',
     });
   });
 
