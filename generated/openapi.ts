@@ -1658,7 +1658,78 @@ export interface components {
              */
             payment_status?: string;
         };
-        /** @description The updated order (as before) with the later original's `message` and `order` added. */
+        /**
+         * @description The updated order (as before) with the later original's `message` and `order` added.
+         * @example {
+         *       "message": "Order updated successfully",
+         *       "id": 41,
+         *       "user": 3,
+         *       "address": {
+         *         "full_name": "Asha Rao",
+         *         "phone": "9876543210",
+         *         "street": "12 MG Road, Indiranagar",
+         *         "city": "Bengaluru",
+         *         "pincode": "560038"
+         *       },
+         *       "items": [
+         *         {
+         *           "id": 88,
+         *           "product": 12,
+         *           "product_name": "Goku Tee",
+         *           "image": "https://res.cloudinary.com/demo/image/upload/v1/products/goku-tee.webp",
+         *           "quantity": 2,
+         *           "price": "1495.00",
+         *           "category": "men",
+         *           "stock": 14,
+         *           "refunded_quantity": 0
+         *         }
+         *       ],
+         *       "total_amount": "2990.00",
+         *       "currency": "inr",
+         *       "payment_method": "cod",
+         *       "status": "shipped",
+         *       "order_status": "shipped",
+         *       "payment_status": "unpaid",
+         *       "refunded_amount": "0.00",
+         *       "refunds": [],
+         *       "stripe_session_id": null,
+         *       "created_at": "2024-05-04T12:30:00.000Z",
+         *       "order": {
+         *         "id": 41,
+         *         "user": 3,
+         *         "address": {
+         *           "full_name": "Asha Rao",
+         *           "phone": "9876543210",
+         *           "street": "12 MG Road, Indiranagar",
+         *           "city": "Bengaluru",
+         *           "pincode": "560038"
+         *         },
+         *         "items": [
+         *           {
+         *             "id": 88,
+         *             "product": 12,
+         *             "product_name": "Goku Tee",
+         *             "image": "https://res.cloudinary.com/demo/image/upload/v1/products/goku-tee.webp",
+         *             "quantity": 2,
+         *             "price": "1495.00",
+         *             "category": "men",
+         *             "stock": 14,
+         *             "refunded_quantity": 0
+         *           }
+         *         ],
+         *         "total_amount": "2990.00",
+         *         "currency": "inr",
+         *         "payment_method": "cod",
+         *         "status": "shipped",
+         *         "order_status": "shipped",
+         *         "payment_status": "unpaid",
+         *         "refunded_amount": "0.00",
+         *         "refunds": [],
+         *         "stripe_session_id": null,
+         *         "created_at": "2024-05-04T12:30:00.000Z"
+         *       }
+         *     }
+         */
         OrderUpdateResult: {
             /** @example Order updated successfully */
             message: string;
@@ -1683,6 +1754,47 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        /**
+         * @example {
+         *       "message": "Order cancelled successfully",
+         *       "order_id": 41,
+         *       "refund_info": null,
+         *       "order": {
+         *         "id": 41,
+         *         "user": 3,
+         *         "address": {
+         *           "full_name": "Asha Rao",
+         *           "phone": "9876543210",
+         *           "street": "12 MG Road, Indiranagar",
+         *           "city": "Bengaluru",
+         *           "pincode": "560038"
+         *         },
+         *         "items": [
+         *           {
+         *             "id": 88,
+         *             "product": 12,
+         *             "product_name": "Goku Tee",
+         *             "image": "https://res.cloudinary.com/demo/image/upload/v1/products/goku-tee.webp",
+         *             "quantity": 2,
+         *             "price": "1495.00",
+         *             "category": "men",
+         *             "stock": 14,
+         *             "refunded_quantity": 0
+         *           }
+         *         ],
+         *         "total_amount": "2990.00",
+         *         "currency": "inr",
+         *         "payment_method": "cod",
+         *         "status": "cancelled",
+         *         "order_status": "cancelled",
+         *         "payment_status": "unpaid",
+         *         "refunded_amount": "0.00",
+         *         "refunds": [],
+         *         "stripe_session_id": null,
+         *         "created_at": "2024-05-04T12:30:00.000Z"
+         *       }
+         *     }
+         */
         CancelOrderResult: {
             /** @example Order cancelled successfully */
             message: string;
@@ -1716,6 +1828,72 @@ export interface components {
             /** @enum {string} */
             reason?: "duplicate" | "fraudulent" | "requested_by_customer";
         };
+        /**
+         * @example {
+         *       "message": "Refund issued",
+         *       "refund": {
+         *         "id": 5,
+         *         "amount": "1495.00",
+         *         "status": "succeeded",
+         *         "reason": "requested_by_customer",
+         *         "items": [
+         *           {
+         *             "item_id": 88,
+         *             "quantity": 1
+         *           }
+         *         ],
+         *         "created_at": "2024-05-06T09:00:00.000Z"
+         *       },
+         *       "order": {
+         *         "id": 41,
+         *         "user": 3,
+         *         "address": {
+         *           "full_name": "Asha Rao",
+         *           "phone": "9876543210",
+         *           "street": "12 MG Road, Indiranagar",
+         *           "city": "Bengaluru",
+         *           "pincode": "560038"
+         *         },
+         *         "items": [
+         *           {
+         *             "id": 88,
+         *             "product": 12,
+         *             "product_name": "Goku Tee",
+         *             "image": "https://res.cloudinary.com/demo/image/upload/v1/products/goku-tee.webp",
+         *             "quantity": 2,
+         *             "price": "1495.00",
+         *             "category": "men",
+         *             "stock": 14,
+         *             "refunded_quantity": 1
+         *           }
+         *         ],
+         *         "total_amount": "2990.00",
+         *         "currency": "inr",
+         *         "payment_method": "stripe",
+         *         "status": "paid",
+         *         "order_status": "processing",
+         *         "payment_status": "paid",
+         *         "refunded_amount": "1495.00",
+         *         "refunds": [
+         *           {
+         *             "id": 5,
+         *             "amount": "1495.00",
+         *             "status": "succeeded",
+         *             "reason": "requested_by_customer",
+         *             "items": [
+         *               {
+         *                 "item_id": 88,
+         *                 "quantity": 1
+         *               }
+         *             ],
+         *             "created_at": "2024-05-06T09:00:00.000Z"
+         *           }
+         *         ],
+         *         "stripe_session_id": "cs_test_a1B2c3",
+         *         "created_at": "2024-05-04T12:30:00.000Z"
+         *       }
+         *     }
+         */
         RefundResult: {
             /** @example Refund issued */
             message: string;
