@@ -1,7 +1,7 @@
 // `npm run contract -- --base-url URL`: checks a running server, a deployed one too, against
 // openapi.yaml. It drives every operation it can as a client would (public reads, the error
 // answers of bad input, a throwaway shopper's session from registration to logout, and with a
-// staff login a product and an order of its own), checks every response with testing/spec.ts
+// staff login a product and orders of its own), checks every response with testing/spec.ts
 // (status documented, media type, body schema, required headers), prints the operations covered
 // and each violation, and exits 1 on any violation or unexpected answer. A part cut short by a
 // throttle (429, documented) is reported as not driven, and is no failure: run again later.
