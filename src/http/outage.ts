@@ -7,7 +7,7 @@ import { HttpError, serviceUnavailable } from './errors.js';
 export interface OutageOptions {
   /** Whether a failure means a dependency is unavailable (then 503) rather than a bug (then 500). */
   isUnavailable(error: unknown): boolean;
-  /** The time from a request's arrival to its answer; a request still unanswered then gets 503. */
+  /** The time from a request's arrival (its body's, if it has one) to its answer; a request still unanswered then gets 503. */
   requestTimeoutMs: number;
   /** What Retry-After tells the client. */
   retryAfterSeconds: number;
@@ -23,12 +23,22 @@ export interface OutageOptions {
 export function outageHandling(options: OutageOptions): Koa.Middleware {
   return async (ctx, next) => {
     let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
+    let expire: (error: Error) => void = () => undefined;
+    const expired = new Promise<never>((_, reject) => (expire = reject));
+    const arm = () => {
       timer = setTimeout(
-        () => reject(serviceUnavailable('The server could not answer in time. Try again shortly.', options.retryAfterSeconds)),
+        () => expire(serviceUnavailable('The server could not answer in time. Try again shortly.', options.retryAfterSeconds)),
         options.requestTimeoutMs,
       );
-    });
+    };
+    // The clock starts once the body has arrived: a large upload over a slow line is the client's
+    // time (bounded by the HTTP server's own request timeout), not the server's. A body is
+    // read by the operation's parser; until then 'end' has not been emitted.
+    const request = ctx.req;
+    const bodyPending =
+      !request.complete && (Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined);
+    if (bodyPending) request.once('end', arm);
+    else arm();
     try {
       await Promise.race([next(), expired]);
     } catch (error) {
@@ -36,6 +46,7 @@ export function outageHandling(options: OutageOptions): Koa.Middleware {
       ctx.state.log.warn({ err: error }, 'database unavailable');
       throw serviceUnavailable('The database is unavailable. Try again shortly.', options.retryAfterSeconds);
     } finally {
+      request.off('end', arm);
       clearTimeout(timer);
     }
   };

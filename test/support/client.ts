@@ -15,8 +15,8 @@ export interface TestResponse<T = any> {
 
 export interface RequestOptions {
   body?: unknown;
-  /** Sent as is (for malformed bodies, other media types, multipart). */
-  rawBody?: string | Buffer | FormData;
+  /** Sent as is (for malformed bodies, other media types, multipart; a stream for a body sent slowly). */
+  rawBody?: string | Buffer | FormData | ReadableStream<Uint8Array>;
   headers?: Record<string, string>;
   /** The browser's Origin header sent with writes (default: the client's storefront origin; null: none). */
   origin?: string | null;
@@ -65,7 +65,7 @@ export class Client {
     if (cookie) headers.cookie = cookie;
     const origin = options.origin === undefined ? this.origin : options.origin;
     if (origin && method !== 'GET' && method !== 'HEAD') headers.origin = origin;
-    let body: string | Buffer | FormData | undefined;
+    let body: string | Buffer | FormData | ReadableStream<Uint8Array> | undefined;
     if (options.rawBody !== undefined) {
       body = options.rawBody;
     } else if (options.body !== undefined) {
@@ -73,7 +73,15 @@ export class Client {
       headers['content-type'] = 'application/json';
     }
     Object.assign(headers, options.headers);
-    const response = await fetch(this.baseUrl + path, { method, headers, body: body as BodyInit | undefined, redirect: 'manual' });
+    const streamed = body instanceof ReadableStream;
+    const response = await fetch(this.baseUrl + path, {
+      method,
+      headers,
+      body: body as BodyInit | undefined,
+      redirect: 'manual',
+      // A streamed request body must say it is sent before the answer is read (fetch's rule).
+      ...(streamed ? { duplex: 'half' } : {}),
+    } as RequestInit);
     this.cookies.store(response.headers);
     const bytes = Buffer.from(await response.arrayBuffer());
     const text = bytes.toString('utf8');
