@@ -64,8 +64,10 @@ const missing = ownPostgresUnavailable();
     const hot = (
       await direct.query<{ id: number }>('UPDATE products SET stock = $1 WHERE id = (SELECT min(id) FROM products) RETURNING id', [STOCK])
     ).rows[0]!.id;
-    await direct.end();
     const shoppers = await Promise.all([0, 1, 2, 3].map(registered));
+    // Verified, so they may keep ordering cash on delivery (unverified accounts get two a day).
+    await direct.query("UPDATE users SET email_verified = true WHERE email LIKE 'outage-%'");
+    await direct.end();
 
     const answers: Answer[] = [];
     let running = true;
