@@ -478,6 +478,8 @@ async function main(): Promise<void> {
         for (let index = 0; index < connections; index += 4) {
           tokens.push(...(await Promise.all([0, 1, 2, 3].map((offset) => register(appUrl, index + offset)))));
         }
+        // Verified, as a regular customer is: unverified accounts may place only a few COD orders a day.
+        await db.query("UPDATE users SET email_verified = true WHERE email LIKE 'bench-%'");
         results.push(
           await measure({
             name: 'add to cart (signed in)',
