@@ -11,7 +11,7 @@ const ADAPTERS = ['payments', 'media', 'mail'];
 const src = (name) => `./src/${name}`;
 const others = (domain) => DOMAINS.filter((other) => other !== domain).map(src);
 /** Top-level files of src/ that assemble the application. */
-const COMPOSITION = ['./src/services.ts', './src/app.ts', './src/main.ts', './src/cli'];
+const COMPOSITION = ['./src/services.ts', './src/app.ts', './src/main.ts', './src/runtime', './src/cli'];
 
 /** import-x/no-restricted-paths zones: `target` must not import `from`. */
 const layers = [
@@ -26,7 +26,7 @@ const layers = [
     message: 'An adapter knows its outside service only, no domain.',
   })),
   {
-    target: ['./src/config.ts', './src/db.ts', './src/log.ts', './src/money.ts'],
+    target: ['./src/config.ts', './src/db.ts', './src/log.ts', './src/money.ts', './src/paths.ts'],
     from: [...DOMAINS.map(src), ...ADAPTERS.map(src), src('http'), ...COMPOSITION],
     message: 'The foundation modules import nothing of the app built on them.',
   },
@@ -53,8 +53,13 @@ const layers = [
   { target: src('orders'), from: [src('platform')], message: 'Domains depend one way: orders → cart → catalogue.' },
   {
     target: './src',
-    from: ['./test', './testing', './scripts', './seeds', './migrations'],
-    message: 'The application never imports its tests, test tools or scripts.',
+    from: ['./test', './testing', './scripts', './seeds', './migrations', './examples'],
+    message: 'The application never imports its tests, test tools, scripts or examples.',
+  },
+  {
+    target: './examples',
+    from: ['./src', './test', './testing', './scripts'],
+    message: 'An example client stands alone: it knows the API through generated/ only.',
   },
   {
     target: './testing',
@@ -142,8 +147,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js', '**/*.cjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    // Plain Node scripts that run before anything is compiled (scripts/build.mjs).
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
   },
   {
     files: ['**/*.cjs'],

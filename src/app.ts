@@ -17,6 +17,7 @@ import { drainUnreadBody, errorBoundary, requestContext } from './http/middlewar
 import { outageHandling } from './http/outage.js';
 import { orderOperations } from './orders/index.js';
 import { platformOperations } from './platform/index.js';
+import { requestMetrics } from './runtime/metrics.js';
 import type { OperationTable, Services } from './services.js';
 
 /** Every operation of openapi.yaml, by operationId: one missing is a type error. */
@@ -48,6 +49,7 @@ export async function createApp(services: Services, table: OperationTable = oper
   const koa = new Koa({ proxy: services.config.trustProxy, maxIpsCount: 1 });
   koa.silent = true; // errors are logged by the error boundary, with the request id
 
+  koa.use(requestMetrics());
   koa.use(requestContext(services.log));
   koa.use(drainUnreadBody());
   koa.use(errorBoundary());

@@ -93,6 +93,12 @@ export interface Config extends DatabaseConfig, MediaConfig {
   logLevel: string;
   /** Trust X-Forwarded-* headers (behind a reverse proxy): client IPs for throttling, https for cookies. */
   trustProxy: boolean;
+  /** Worker processes on PostgreSQL (WEB_CONCURRENCY); undefined means one per core. */
+  webConcurrency: number | undefined;
+  /** How long a stopping server waits for requests in flight before cutting them off. */
+  shutdownTimeoutSeconds: number;
+  /** The Prometheus endpoint; undefined (METRICS_PORT unset) means none. */
+  metrics: { port: number; host: string; token: string | undefined } | undefined;
 }
 
 /** Every problem of a configuration, one line each: `Configuration error: VARIABLE problem`. */
@@ -297,6 +303,12 @@ function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: strin
   const smtpUrl = read.text('SMTP_URL');
   if (smtpUrl) read.url('SMTP_URL', smtpUrl, ['smtp:', 'smtps:']);
 
+  const metricsPort = read.text('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 9464, 1, 65535);
+  const metricsHost = read.text('METRICS_HOST') ?? '127.0.0.1';
+  const metricsToken = read.secret('METRICS_TOKEN', 16);
+  if (metricsPort === undefined && (read.text('METRICS_TOKEN') || read.text('METRICS_HOST'))) {
+    read.problem('METRICS_PORT', 'is required when METRICS_TOKEN or METRICS_HOST is set (the metrics are served on a port of their own)');
+  }
   const databaseTimeouts = {
     connectMs: read.integer('DATABASE_CONNECT_TIMEOUT_MS', 5000, 0, 600_000),
     acquireMs: read.integer('DATABASE_ACQUIRE_TIMEOUT_MS', 5000, 1, 600_000),
@@ -352,6 +364,9 @@ function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: strin
     },
     logLevel,
     trustProxy: read.bool('TRUST_PROXY', false),
+    webConcurrency: read.text('WEB_CONCURRENCY') === undefined ? undefined : read.integer('WEB_CONCURRENCY', 1, 1, 256),
+    shutdownTimeoutSeconds: read.integer('SHUTDOWN_TIMEOUT', 10, 1, 3600),
+    metrics: metricsPort === undefined ? undefined : { port: metricsPort, host: metricsHost, token: metricsToken },
   };
 }
 

@@ -2,16 +2,16 @@
 // the embedded PGlite (real PostgreSQL compiled to WebAssembly) so `npm start` needs nothing
 // installed. Both run the same migrations and the same SQL.
 import { mkdirSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import pg from 'pg';
 import type { DatabaseTimeouts } from './config.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { CODE_ROOT, PROJECT_ROOT } from './paths.js';
 
 export interface DatabaseOptions {
   databaseUrl?: string | undefined;
@@ -38,10 +38,33 @@ export function isEmbedded(db: Knex): boolean {
   return (db.client as Knex.Client).config.client === ClientPgLite;
 }
 
+/**
+ * The migrations beside the running code: TypeScript in migrations/ (tsx: tests, the knex CLI) or
+ * JavaScript in dist/migrations/ (`npm start`). A database records each one under its `.ts` name
+ * whichever ran it, so a database migrated by one is up to date for the other (knex's own file
+ * source records the file name as it is, and would take the compiled files for new ones).
+ */
+class MigrationFiles implements Knex.MigrationSource<string> {
+  constructor(private readonly directory: string) {}
+
+  async getMigrations(): Promise<string[]> {
+    const files = await readdir(this.directory);
+    return files.filter((file) => /\.(ts|js)$/.test(file) && !file.endsWith('.d.ts')).sort();
+  }
+
+  getMigrationName(file: string): string {
+    return file.replace(/\.js$/, '.ts');
+  }
+
+  async getMigration(file: string): Promise<Knex.Migration> {
+    return (await import(pathToFileURL(path.join(this.directory, file)).href)) as Knex.Migration;
+  }
+}
+
 export function knexConfig(options: DatabaseOptions): Knex.Config {
   const shared = {
-    migrations: { directory: path.join(root, 'migrations'), loadExtensions: ['.ts'], tableName: 'knex_migrations' },
-    seeds: { directory: path.join(root, 'seeds'), loadExtensions: ['.ts'] },
+    migrations: { migrationSource: new MigrationFiles(path.join(CODE_ROOT, 'migrations')), tableName: 'knex_migrations' },
+    seeds: { directory: path.join(PROJECT_ROOT, 'seeds'), loadExtensions: ['.ts'] },
   };
   if (options.databaseUrl) {
     const timeouts = options.databaseTimeouts ?? COMMAND_TIMEOUTS;
@@ -82,7 +105,7 @@ export function knexConfig(options: DatabaseOptions): Knex.Config {
   }
   let directory: string | undefined;
   if (!options.inMemory) {
-    directory = path.join(options.dataDir ?? path.join(root, 'data'), 'pglite');
+    directory = path.join(options.dataDir ?? path.join(PROJECT_ROOT, 'data'), 'pglite');
     mkdirSync(directory, { recursive: true });
   }
   // The embedded database loads pg_trgm too, so both databases run the same migrations (the

@@ -1,62 +1,87 @@
 // `npm start`: reads the configuration, migrates the database, seeds an empty catalogue from
-// products.json and serves the API.
+// products.json and serves the API until SIGTERM or SIGINT, then stops gracefully (exit 0 when no
+// request had to be cut off).
+//
+// On the embedded database (one process may open it) this process does all of it. On PostgreSQL
+// it is the cluster's primary: it migrates and seeds once, then forks WEB_CONCURRENCY workers
+// (one per core by default) that share the port, each running this file again as a worker.
 import 'dotenv/config';
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
-import { forgetEndedSessions } from './accounts/housekeeping.js';
-import { createApp } from './app.js';
-import { catalogueIsEmpty } from './catalogue/import.js';
-import { seedCatalogue } from './catalogue/seed-catalogue.js';
-import { configOrExit, loadConfig } from './config.js';
+import { availableParallelism } from 'node:os';
+import { configOrExit, loadConfig, type Config } from './config.js';
 import { createDatabase, missingDatabaseProblem } from './db.js';
-import { answerMalformedRequests } from './http/client-errors.js';
-import { createHttpServer } from './http/server-timeouts.js';
-import { createLogger } from './log.js';
-import { sweepAbandonedCheckouts } from './orders/payment-sweeper.js';
-import { startHousekeeping } from './platform/housekeeping.js';
-import { createServices } from './services.js';
+import { createLogger, type Logger } from './log.js';
+import { processMetrics, serveMetrics, startProcessMetrics } from './runtime/metrics.js';
+import { prepareDatabase } from './runtime/prepare.js';
+
+/** Serves until told to stop; then exits 0, or 1 when requests in flight had to be cut off. */
+async function serveUntilStopped(config: Config, log: Logger, metricsServer?: Server): Promise<void> {
+  // The application's modules are loaded where requests are served, never by the cluster's primary.
+  const { serve } = await import('./runtime/serve.js');
+  const db = createDatabase(config);
+  if (cluster.isPrimary) await prepareDatabase(config, db, log);
+  const serving = await serve(config, db, log);
+  let stopping = false;
+  const stop = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ reason }, 'shutting down');
+    void serving.stop().then(
+      (finished) => {
+        if (!finished)
+          log.warn({ shutdownTimeoutSeconds: config.shutdownTimeoutSeconds }, 'requests still open at SHUTDOWN_TIMEOUT were cut off');
+        log.info('stopped');
+        metricsServer?.close();
+        process.exit(finished ? 0 : 1);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  // A worker whose primary is gone (killed outright) stops too rather than serving on orphaned.
+  if (cluster.isWorker) process.on('disconnect', () => stop('primary process gone'));
+}
 
 async function main(): Promise<void> {
   const config = configOrExit(() => loadConfig());
+  if (cluster.isWorker) {
+    startProcessMetrics(true);
+    await serveUntilStopped(config, createLogger(config.logLevel).child({ worker: cluster.worker?.id }));
+    return;
+  }
+
   const missing = await missingDatabaseProblem(config);
   if (missing) {
     console.error(missing);
     process.exit(1);
   }
   const log = createLogger(config.logLevel);
-  const db = createDatabase(config);
-  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
 
-  const [, applied] = (await db.migrate.latest()) as [number, string[]];
-  log.info({ database: where, applied }, applied.length ? 'migrations applied' : 'database schema up to date');
-  const services = createServices(config, db, log);
-  if (await catalogueIsEmpty(db)) {
-    await seedCatalogue(db, { media: services.media, print: (line) => log.info(line.trim()) });
+  if (!config.databaseUrl) {
+    if ((config.webConcurrency ?? 1) > 1)
+      log.warn({ webConcurrency: config.webConcurrency }, 'WEB_CONCURRENCY ignored: the embedded database serves one process');
+    startProcessMetrics(false);
+    const metricsServer = config.metrics ? await serveMetrics(config.metrics, processMetrics(), log) : undefined;
+    await serveUntilStopped(config, log, metricsServer);
+    return;
   }
 
-  const { koa } = await createApp(services);
-  const server: Server = createHttpServer(koa, config.http).listen(config.port, () => {
-    log.info({ port: config.port, docs: `http://localhost:${config.port}/api/docs` }, 'store backend listening');
-  });
-  answerMalformedRequests(server, log);
-
-  const stopHousekeeping = startHousekeeping(services, [
-    { name: 'settle abandoned checkouts', run: sweepAbandonedCheckouts },
-    { name: 'forget ended sessions', run: ({ db }) => forgetEndedSessions(db) },
-  ]);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    stopHousekeeping();
-    server.close(() => {
-      void db.destroy().then(() => process.exit(0));
-    });
-    setTimeout(() => process.exit(1), 10_000).unref();
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  // Once per start, before any worker serves: concurrent starts of several machines are safe
+  // too (knex's migration lock; the seed only fills an empty catalogue).
+  // Migrations and the seed answer no request: the commands' timeouts, not the server's (no databaseTimeouts).
+  const db = createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 1 });
+  try {
+    await prepareDatabase(config, db, log);
+  } finally {
+    await db.destroy();
+  }
+  const { runPrimary } = await import('./runtime/cluster.js');
+  await runPrimary(config, config.webConcurrency ?? availableParallelism(), log);
 }
 
 main().catch((error: unknown) => {

@@ -1,12 +1,12 @@
 // What both `npx knex seed:run` and `npm start` (on an empty catalogue) run: the import of
 // products.json (or CATALOGUE_FILE) with progress and a summary, images through the media store.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
+import { PROJECT_ROOT } from '../paths.js';
 import { importCatalogue, readCatalogueFile, type ImportSummary } from './import.js';
 import type { MediaStore } from '../media/media-store.js';
 
-export const CATALOGUE_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../products.json');
+export const CATALOGUE_FILE = path.join(PROJECT_ROOT, 'products.json');
 
 export interface SeedOptions {
   file?: string | undefined;

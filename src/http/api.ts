@@ -135,9 +135,13 @@ export async function createApi<Env extends OperationEnv>(table: OperationTable<
       reply(ctx, Number(result.status), result.body, result.headers);
     };
 
-    if (!operation.requestBody) return cachePolicy(loadsUser, answer);
-    const parse = bodyParsing(operation.requestBody.content, bodySchemaOf(operation));
-    return cachePolicy(loadsUser, (ctx) => parse(ctx, () => answer(ctx)) as Promise<void>);
+    const parse = operation.requestBody ? bodyParsing(operation.requestBody.content, bodySchemaOf(operation)) : undefined;
+    const run = cachePolicy(loadsUser, (ctx: RouterContext) => (parse ? (parse(ctx, () => answer(ctx)) as Promise<void>) : answer(ctx)));
+    return (ctx) => {
+      // Which operation a request was routed to, for whoever counts requests (the metrics).
+      ctx.state.operationId = operation.operationId;
+      return run(ctx);
+    };
   };
 
   const routes = routeTable(

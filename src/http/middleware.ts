@@ -15,6 +15,8 @@ declare module 'koa' {
   interface DefaultState {
     requestId: string;
     log: Logger;
+    /** The operation the request was routed to (none yet, or no route). */
+    operationId?: string;
   }
 }
 

@@ -2,10 +2,10 @@
 // as a flat list (path-level parameters merged into each operation's own). Nothing here runs per
 // request.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { dereference } from '@apidevtools/json-schema-ref-parser';
+import { PROJECT_ROOT } from '../paths.js';
 
-export const SPEC_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../openapi.yaml');
+export const SPEC_PATH = path.join(PROJECT_ROOT, 'openapi.yaml');
 
 /** A JSON schema as openapi.yaml writes it (OpenAPI 3.0's dialect, x- extensions included). */
 export type Schema = Record<string, unknown>;

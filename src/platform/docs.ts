@@ -1,13 +1,10 @@
-// The contract, served as written, and a documentation page rendered from it by Redoc. Redoc's
-// standalone bundle comes from npm and is inlined into the page, so the docs work offline and
-// nothing is loaded from a CDN.
-import { createHash, randomBytes } from 'node:crypto';
+// The contract, served as written, and the documentation page built from it (docs-page.ts): one
+// self-contained HTML file, so the docs work offline and nothing is loaded from a CDN.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { SPEC_PATH } from '../http/spec.js';
 import type { OperationTable } from '../services.js';
-
-const require = createRequire(import.meta.url);
+import { DOCS_PAGE_PATH, renderDocsPage, specDigestMarker } from './docs-page.js';
 
 let spec: { yaml: string; etag: string } | undefined;
 function specText() {
@@ -18,41 +15,46 @@ function specText() {
   return spec;
 }
 
-let page: { html: string; csp: string } | undefined;
-function docsPage() {
-  if (!page) {
-    const redoc = readFileSync(require.resolve('redoc/bundles/redoc.standalone.js'), 'utf8');
-    // The nonce only has to be unguessable by content injected into this page; the page is static.
-    const nonce = randomBytes(16).toString('base64');
-    const safe = (text: string) => text.replace(/<\/script/gi, '<\\/script');
-    const html = `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Store Backend API</title>
-<style nonce="${nonce}">body { margin: 0; padding: 0; }</style>
-</head>
-<body>
-<div id="redoc"></div>
-<script nonce="${nonce}">${safe(redoc)}</script>
-<script nonce="${nonce}">Redoc.init(${safe(JSON.stringify('/api/openapi.yaml'))}, { hideDownloadButton: false, expandResponses: "200,201" }, document.getElementById('redoc'));</script>
-</body>
-</html>`;
-    const csp = [
-      "default-src 'self'",
-      `script-src 'nonce-${nonce}'`,
-      "style-src 'self' 'unsafe-inline'",
-      "img-src 'self' data: https:",
-      "font-src 'self' data:",
-      "worker-src 'self' blob:",
-      "connect-src 'self'",
-      "object-src 'none'",
-      "base-uri 'none'",
-      "frame-ancestors 'none'",
-    ].join('; ');
-    page = { html, csp };
+function builtPage(): string | undefined {
+  try {
+    return readFileSync(DOCS_PAGE_PATH, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
+}
+
+/** The page's inline scripts are allowed by their hashes: the page is static, a nonce would be too. */
+function contentSecurityPolicy(html: string): string {
+  const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
+    ([, text]) => `'sha256-${createHash('sha256').update(text!).digest('base64')}'`,
+  );
+  return [
+    "default-src 'self'",
+    `script-src ${scripts.join(' ')}`,
+    // Redoc's styled-components inject <style> elements at run time.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    // Redoc's search index runs in a worker started from a blob: URL.
+    "worker-src 'self' blob:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+let page: Promise<{ html: string; csp: string }> | undefined;
+function docsPage() {
+  page ??= (async () => {
+    const built = builtPage();
+    const html = built?.includes(specDigestMarker(specText().yaml)) ? built : await renderDocsPage();
+    return { html, csp: contentSecurityPolicy(html) };
+  })().catch((error: unknown) => {
+    page = undefined;
+    throw error;
+  });
   return page;
 }
 
@@ -69,7 +71,7 @@ export const docsOperations = {
   },
   getApiDocs: {
     async handle() {
-      const { html, csp } = docsPage();
+      const { html, csp } = await docsPage();
       return {
         status: 200,
         body: html,

@@ -70,7 +70,7 @@ describe('accounts: forgetting ended sessions', () => {
     try {
       for (let wait = 0; wait < 100 && ran.length < 2; wait += 1) await new Promise((resolve) => setTimeout(resolve, 20));
     } finally {
-      stop();
+      await stop();
     }
     expect(ran.length).to.be.at.least(2);
   });

@@ -1,73 +1,43 @@
-// A fresh clone works: `npm start` with nothing configured migrates a new embedded database, loads
-// the catalogue into it and serves the API, the spec and the docs. Runs the real
-// entry point (src/main.ts) in a child process with an empty environment of settings and a fresh
-// DATA_DIR; a restart does not load the catalogue a second time.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+// A fresh clone works: `npm start` with nothing configured compiles the server (dist/), migrates a
+// new embedded database, loads the catalogue into it and serves the API, the spec and the docs; a
+// restart does not load the catalogue a second time. It runs as an operator runs it (npm start in
+// a child process, only PORT and DATA_DIR set) and stops as a process manager stops it: a signal
+// to npm's process or to node's ends the server gracefully (exit 0), frees the port and leaves
+// no process behind.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { readCatalogueFile } from '../../src/catalogue/import.js';
 import { CATALOGUE_FILE } from '../../src/catalogue/seed-catalogue.js';
 import { Client } from '../support/client.js';
+import { descendants, isAlive, portAnswers, startServerProcess, type ServerProcess } from '../support/server-process.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-/** `npm start` as a fresh clone runs it: only PORT and DATA_DIR set, no other setting of ours. */
-async function start(dataDir: string, port: number): Promise<{ child: ChildProcess; output: () => string }> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[name]) env[name] = process.env[name];
-  // A developer's .env must not configure this run either (dotenv/config reads DOTENV_CONFIG_PATH).
-  Object.assign(env, { PORT: String(port), DATA_DIR: dataDir, DOTENV_CONFIG_PATH: path.join(dataDir, 'none.env') });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (output.includes('store backend listening')) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 50);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`npm start exited with ${code}:\n${output}`));
-    });
-  });
-  return { child, output: () => output };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
+/** Sends `signal` to `pid` and checks the whole `npm start` tree ends cleanly. */
+async function stopWith(server: ServerProcess, signal: NodeJS.Signals, pid: number): Promise<void> {
+  const tree = descendants(server.child.pid!);
+  expect(tree, 'npm start runs node').to.have.length.greaterThan(0);
+  process.kill(pid, signal);
+  expect(await server.exited, server.output()).to.equal(0);
+  expect(server.output()).to.include('shutting down');
+  for (let wait = 0; wait < 50 && tree.some(isAlive); wait += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(tree.filter(isAlive), 'processes left behind').to.deep.equal([]);
+  expect(await portAnswers(server.port), 'the port is free').to.equal(false);
 }
 
 describe('npm start with nothing configured (a fresh clone)', function () {
-  this.timeout(120_000);
+  // The first start may compile dist/ (tsc) on a busy machine.
+  this.timeout(300_000);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'fresh-start-'));
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('migrates, loads products.json, and serves the catalogue, /healthz, the spec and the docs; a restart loads nothing again', async () => {
     const expected = (await readCatalogueFile(CATALOGUE_FILE)).length;
-    const port = await freePort();
-    const first = await start(dataDir, port);
+    const first = await startServerProcess({ DATA_DIR: dataDir });
     try {
       expect(first.output()).to.include('migrations applied');
       expect(first.output()).to.include(`Catalogue import from products.json: ${expected} created, 0 updated, 0 unchanged, 0 failed`);
-      const client = new Client(`http://127.0.0.1:${port}`);
+      const client = new Client(first.url);
       const products = await client.get('/api/products/?limit=500');
       expect(products.status).to.equal(200);
       expect(products.body).to.have.length(expected);
@@ -77,17 +47,32 @@ describe('npm start with nothing configured (a fresh clone)', function () {
       expect((await client.get('/api/openapi.yaml')).text).to.match(/^openapi: 3\.0\.3/);
       expect((await client.get('/api/docs')).text).to.include('Redoc.init(');
     } finally {
-      await stop(first.child);
+      // SIGTERM to npm's own process, as a process manager or container runtime sends it.
+      await stopWith(first, 'SIGTERM', first.child.pid!);
     }
 
-    const second = await start(dataDir, port);
+    const second = await startServerProcess({ DATA_DIR: dataDir });
     try {
       expect(second.output()).to.include('database schema up to date');
       expect(second.output()).not.to.include('Catalogue import');
-      const again = await new Client(`http://127.0.0.1:${port}`).get('/api/products/?limit=1');
+      const again = await new Client(second.url).get('/api/products/?limit=1');
       expect(again.headers.get('x-total-count')).to.equal(String(expected));
     } finally {
-      await stop(second.child);
+      // SIGINT to node itself (the process npm started), as Ctrl-C or `kill -INT` of its pid.
+      const node = descendants(second.child.pid!).at(-1)!;
+      await stopWith(second, 'SIGINT', node);
+    }
+  });
+
+  it('runs compiled JavaScript: no TypeScript compiler or loader in the serving process', async () => {
+    const server = await startServerProcess({ DATA_DIR: dataDir });
+    try {
+      const [node] = descendants(server.child.pid!);
+      const commandLine = readFileSync(`/proc/${node}/cmdline`, 'utf8').split('\0').join(' ');
+      expect(commandLine).to.match(/node dist\/src\/main\.js/);
+      expect(commandLine).not.to.match(/tsx|\.ts\b/);
+    } finally {
+      await stopWith(server, 'SIGTERM', server.child.pid!);
     }
   });
 });

@@ -1,7 +1,8 @@
 // An HTTP client for tests with a cookie jar (like a browser with credentials: 'include') that
 // checks every response it receives against openapi.yaml and fails the test on any mismatch.
 import { expect } from 'chai';
-import { specViolations } from '../../testing/spec.js';
+import { specViolations, type ReceivedResponse } from '../../testing/spec.js';
+import { CookieJar } from '../../testing/cookie-jar.js';
 
 export interface TestResponse<T = any> {
   status: number;
@@ -21,10 +22,19 @@ export interface RequestOptions {
   origin?: string | null;
 }
 
+/** Fails the test unless openapi.yaml allows the response (and it carries X-Request-Id and is no unexpected 5xx). */
+export async function expectAllowedBySpec(response: ReceivedResponse, text: string): Promise<void> {
+  const { method, path, status, headers } = response;
+  const problems = await specViolations(response);
+  expect(problems, `response not allowed by openapi.yaml:\n${problems.join('\n')}`).to.deep.equal([]);
+  expect(headers.get('x-request-id'), 'every response carries X-Request-Id').to.be.a('string');
+  if (status >= 500 && status !== 502 && status !== 503) expect.fail(`${method} ${path} answered ${status}: ${text}`);
+}
+
 export const FRONTEND_ORIGIN = 'http://localhost:5173';
 
 export class Client {
-  readonly cookies = new Map<string, string>();
+  readonly cookies = new CookieJar();
 
   constructor(
     readonly baseUrl: string,
@@ -51,7 +61,8 @@ export class Client {
 
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<TestResponse<T>> {
     const headers: Record<string, string> = { ...this.defaultHeaders };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const cookie = this.cookies.header();
+    if (cookie) headers.cookie = cookie;
     const origin = options.origin === undefined ? this.origin : options.origin;
     if (origin && method !== 'GET' && method !== 'HEAD') headers.origin = origin;
     let body: string | Buffer | FormData | ReadableStream<Uint8Array> | undefined;
@@ -71,33 +82,13 @@ export class Client {
       // A streamed request body must say it is sent before the answer is read (fetch's rule).
       ...(streamed ? { duplex: 'half' } : {}),
     } as RequestInit);
-    this.storeCookies(response.headers);
+    this.cookies.store(response.headers);
     const bytes = Buffer.from(await response.arrayBuffer());
     const text = bytes.toString('utf8');
     const contentType = response.headers.get('content-type') ?? '';
     let parsed: unknown = text === '' ? undefined : text;
     if (contentType.startsWith('application/json') && text !== '') parsed = JSON.parse(text);
-    const problems = await specViolations({ method, path, status: response.status, headers: response.headers, body: parsed });
-    expect(problems, `response not allowed by openapi.yaml:\n${problems.join('\n')}`).to.deep.equal([]);
-    expect(response.headers.get('x-request-id'), 'every response carries X-Request-Id').to.be.a('string');
-    if (response.status >= 500 && response.status !== 502 && response.status !== 503) {
-      expect.fail(`${method} ${path} answered ${response.status}: ${text}`);
-    }
+    await expectAllowedBySpec({ method, path, status: response.status, headers: response.headers, body: parsed }, text);
     return { status: response.status, headers: response.headers, body: parsed as T, text, bytes };
-  }
-
-  private storeCookies(headers: Headers): void {
-    for (const line of headers.getSetCookie()) {
-      const [pair, ...attributes] = line.split(';');
-      const index = pair!.indexOf('=');
-      const name = pair!.slice(0, index).trim();
-      const value = pair!.slice(index + 1).trim();
-      const expired = attributes.some((attribute) => {
-        const [key, val] = attribute.split('=').map((part) => part.trim().toLowerCase());
-        return (key === 'max-age' && Number(val) <= 0) || (key === 'expires' && Date.parse(val ?? '') < Date.now());
-      });
-      if (!value || expired) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
   }
 }
