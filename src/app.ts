@@ -65,7 +65,7 @@ export async function createApp(services: Services, table: OperationTable = oper
   koa.use(
     outageHandling({
       isUnavailable: isDatabaseUnavailable,
-      requestTimeoutMs: services.config.requestTimeoutMs,
+      responseTimeoutMs: services.config.responseTimeoutSeconds * 1000,
       retryAfterSeconds: RETRY_AFTER_SECONDS,
     }),
   );

@@ -46,7 +46,7 @@ export interface Config extends DatabaseConfig, MediaConfig {
   poolMax: number;
   databaseTimeouts: DatabaseTimeouts;
   /** The time from a request's arrival (with its body) to its answer, after which it is answered 503. */
-  requestTimeoutMs: number;
+  responseTimeoutSeconds: number;
   secretKey: string;
   debug: boolean;
   /** Hosts accepted in the Host header; empty means any (local development). */
@@ -314,7 +314,7 @@ function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: strin
     acquireMs: read.integer('DATABASE_ACQUIRE_TIMEOUT_MS', 5000, 1, 600_000),
     statementMs: read.integer('DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 0, 86_400_000),
   };
-  const requestTimeoutMs = read.integer('REQUEST_TIMEOUT_MS', 15_000, 1, 600_000);
+  const responseTimeoutSeconds = read.integer('RESPONSE_TIMEOUT_SECONDS', 15, 1, 600);
 
   return {
     ...databaseSection,
@@ -322,7 +322,7 @@ function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: strin
     port: read.integer('PORT', 8000, 0, 65535),
     poolMax: read.integer('DATABASE_POOL_MAX', 10, 1, 1000),
     databaseTimeouts,
-    requestTimeoutMs,
+    responseTimeoutSeconds,
     secretKey,
     debug: read.bool('DEBUG', false),
     allowedHosts: (read.text('ALLOWED_HOSTS') ?? '')
