@@ -13,8 +13,7 @@ describe('migration: payment_status from status', () => {
     // A database of its own, migrated up to just before this migration.
     db = createDatabase({ inMemory: true });
     for (;;) {
-      // Knex lists pending migrations as names with a custom migration source (src/db.ts), as
-      // { file } with its own directory source.
+      // Pending migrations are file names with the app's migration source, { file } with Knex's own.
       const [, pending] = (await db.migrate.list()) as [unknown, Array<string | { file: string }>];
       const next = pending[0];
       if (next === undefined || (typeof next === 'string' ? next : next.file) === MIGRATION) break;

@@ -38,6 +38,8 @@ const missing = ownPostgresUnavailable();
       DATABASE_ACQUIRE_TIMEOUT_MS: '1000',
       RESPONSE_TIMEOUT_SECONDS: String(RESPONSE_TIMEOUT_SECONDS),
       THROTTLE_REGISTER: '1000/1h',
+      // The shoppers are unverified and order over and over: the anti-hoarding limit is not under test.
+      UNVERIFIED_COD_ORDERS_PER_DAY: '1000',
     });
   });
 
