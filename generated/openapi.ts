@@ -1988,6 +1988,49 @@ export interface components {
             items: components["schemas"]["OrderItem"][];
             address: components["schemas"]["ShippingAddress"];
         };
+        /**
+         * @example {
+         *       "id": 3,
+         *       "email": "asha@example.com",
+         *       "name": "Asha Rao",
+         *       "picture": null,
+         *       "role": "user",
+         *       "isBlock": false,
+         *       "date_joined": "2026-10-02T09:15:00.000Z",
+         *       "orders_count": 4,
+         *       "total_spent": "5980.00",
+         *       "orders": [
+         *         {
+         *           "id": 41,
+         *           "total_amount": "2990.00",
+         *           "order_status": "processing",
+         *           "payment_status": "unpaid",
+         *           "payment_method": "cod",
+         *           "created_at": "2024-05-04T12:30:00.000Z",
+         *           "items": [
+         *             {
+         *               "id": 88,
+         *               "product": 12,
+         *               "product_name": "Goku Tee",
+         *               "image": "https://res.cloudinary.com/demo/image/upload/v1/products/goku-tee.webp",
+         *               "quantity": 2,
+         *               "price": "1495.00",
+         *               "category": "men",
+         *               "stock": 14,
+         *               "refunded_quantity": 0
+         *             }
+         *           ],
+         *           "address": {
+         *             "full_name": "Asha Rao",
+         *             "phone": "9876543210",
+         *             "street": "12 MG Road, Indiranagar",
+         *             "city": "Bengaluru",
+         *             "pincode": "560038"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         PanelUserDetail: {
             id: number;
             email: string;
@@ -2013,6 +2056,11 @@ export interface components {
             status: "success";
             isBlock: boolean;
         };
+        /**
+         * @example {
+         *       "status": "deleted"
+         *     }
+         */
         DeletedResult: {
             /** @enum {string} */
             status: "deleted";
@@ -2102,6 +2150,54 @@ export interface components {
                 last_30_days: components["schemas"]["Money"];
             };
         };
+        /**
+         * @example {
+         *       "start_date": "2026-10-29",
+         *       "end_date": "2026-11-27",
+         *       "total_orders": 42,
+         *       "paid_orders": 30,
+         *       "total_revenue": "44850.00",
+         *       "average_order_value": "1495.00",
+         *       "revenue_timeline": [
+         *         {
+         *           "name": "2026-11-26",
+         *           "total": "2990.00"
+         *         },
+         *         {
+         *           "name": "2026-11-27",
+         *           "total": "1495.00"
+         *         }
+         *       ],
+         *       "payment_distribution": [
+         *         {
+         *           "name": "COD",
+         *           "count": 25
+         *         },
+         *         {
+         *           "name": "STRIPE",
+         *           "count": 17
+         *         }
+         *       ],
+         *       "status_distribution": [
+         *         {
+         *           "name": "Processing",
+         *           "count": 12
+         *         },
+         *         {
+         *           "name": "Delivered",
+         *           "count": 30
+         *         }
+         *       ],
+         *       "top_products": [
+         *         {
+         *           "product": 12,
+         *           "product_name": "Goku Tee",
+         *           "quantity": 20,
+         *           "revenue": "29900.00"
+         *         }
+         *       ]
+         *     }
+         */
         Report: {
             /** Format: date */
             start_date: string;
