@@ -13,8 +13,10 @@ describe('migration: payment_status from status', () => {
     // A database of its own, migrated up to just before this migration.
     db = createDatabase({ inMemory: true });
     for (;;) {
-      const [, pending] = (await db.migrate.list()) as [unknown, Array<{ file: string }>];
-      if (!pending.length || pending[0]!.file === MIGRATION) break;
+      // Pending migrations are listed as the migration source gives them: file names or { file } objects.
+      const [, pending] = (await db.migrate.list()) as [unknown, Array<string | { file: string }>];
+      const next = pending[0];
+      if (next === undefined || (typeof next === 'string' ? next : next.file) === MIGRATION) break;
       await db.migrate.up();
     }
   });
