@@ -106,7 +106,7 @@ export interface paths {
         put?: never;
         /**
          * Log in with email and password
-         * @description Wrong email or password answers 400 `Invalid credentials`. Attempts are throttled (429) per email and client address, and per email whatever the address; a successful login clears both counts.
+         * @description Wrong email or password answers 400 `Invalid credentials`. Attempts are throttled (429) per email and client address, and per email whatever the address; a successful login clears both counts. The right password of an account staff have blocked answers 403 saying so.
          */
         post: operations["login"];
         delete?: never;
@@ -146,7 +146,7 @@ export interface paths {
         put?: never;
         /**
          * Renew the session's tokens (refresh cookie, or a refresh token in the body)
-         * @description Rotates the refresh token and issues a new access token. The refresh token is the body's `refresh` when one is sent — the new pair is then answered in the body and no cookie is set — and otherwise the `refresh` cookie, answered with new cookies (and, with `AUTH_TOKENS_IN_BODY=True`, also in the body). Neither answers 401 `No refresh cookie`; an invalid, expired, revoked or reused refresh token answers 401. A rotated token presented again within `REFRESH_REUSE_GRACE_SECONDS` (two tabs refreshing at once) still gets a new pair of the same session; presented later, it is a replay and ends the whole session.
+         * @description Rotates the refresh token and issues a new access token. The refresh token is the body's `refresh` when one is sent — the new pair is then answered in the body and no cookie is set — and otherwise the `refresh` cookie, answered with new cookies (and, with `AUTH_TOKENS_IN_BODY=True`, also in the body). Neither answers 401 `No refresh cookie`; an invalid, expired, revoked or reused refresh token answers 401. A rotated token presented again within `REFRESH_REUSE_GRACE_SECONDS` (two tabs refreshing at once) still gets a new pair of the same session; presented later, it is a replay and ends the whole session. The refresh token of a user staff have blocked answers 403 saying so.
          */
         post: operations["refreshSession"];
         delete?: never;
@@ -772,6 +772,155 @@ export interface paths {
          * @description Refunds through Stripe's Refunds API. Without `items`, everything not yet refunded is refunded; with `items`, those lines (each `quantity` defaults to the line's whole unrefunded quantity). The amount is reserved on the order first with one conditional statement (the database refuses a refunded amount above the total), so concurrent requests can never refund more than was paid: the loser answers 409. Refunded lines not yet shipped go back to stock; refunding everything of an order not yet shipped cancels it. Stripe's answer is final only with its webhooks (`charge.refunded`, `refund.updated`): a refund Stripe later reports failed gives its amount back to the order. Only paid card orders are refunded here (409 otherwise); 503 without Stripe. 502 when Stripe refuses (nothing is refunded, the reservation is given back) or does not answer: then the refund stays `requested` and reserved, and the server asks Stripe again a few minutes later with the same Idempotency-Key, applying whatever Stripe did once.
          */
         post: operations["refundOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/panel/users/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers and staff, newest first, with their order figures (staff only)
+         * @description Closed (anonymised) accounts are not listed. `total_spent` adds up the user's paid orders (less refunds).
+         */
+        get: operations["listPanelUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/panel/users/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One user with their orders, items and shipping addresses (staff only)
+         * @description The list's keys plus `orders`: the user's 200 newest orders, each with its lines and its own copy of the shipping address. A closed account answers 404.
+         */
+        get: operations["getPanelUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/panel/users/{id}/toggle-block/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Block or unblock a user (staff only)
+         * @description Blocking ends every session of the user at once (their refresh tokens stop working too); while blocked, login, refresh and Google sign-in answer 403. Unblocking lets the user sign in again but revives no old session. Staff cannot block themselves or the last active staff account (409). Recorded in the audit log.
+         */
+        post: operations["togglePanelUserBlock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/panel/users/{id}/delete/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Close and anonymise an account, keeping its orders (staff only)
+         * @description The email is replaced by a unique placeholder, the name and password are cleared, every session ends, the address book, cart and wishlist are removed; the user's orders stay (with their own copy of the shipping address) for the books and the reports. The account is then no longer listed and cannot sign in. Staff cannot delete themselves or the last active staff account (409). Recorded in the audit log.
+         */
+        delete: operations["deletePanelUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/panel/dashboard/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Shop totals, recent orders, categories, low stock and revenue (staff only)
+         * @description Revenue counts paid orders only (`payment_status` paid or partially refunded), less what was refunded. Orders by status use `order_status`. "Today" is the current UTC day; the 7 and 30 days end now.
+         */
+        get: operations["getPanelDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/panel/reports/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Orders and revenue over a range of days, as JSON or CSV (staff only)
+         * @description The range is of whole UTC days, both ends included: by default the 30 days ending today; at most 366 days. Revenue counts paid orders only (`payment_status` paid or partially refunded), less what was refunded; orders and distributions count every order placed in the range, by `order_status` and payment method. Send `Accept: text/csv` (or `format=csv`) for one CSV row per day (`date,orders,paid_orders,revenue`) and a closing `total` row.
+         */
+        get: operations["getPanelReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/panel/audit-log/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Staff actions, newest first (staff only)
+         * @description Every staff action (blocking, deleting an account, an order's status change or refund, a product write) with who did it, when, and the values before and after.
+         */
+        get: operations["listAuditLog"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1509,7 +1658,78 @@ export interface components {
              */
             payment_status?: string;
         };
-        /** @description The updated order (as before) with the later original's `message` and `order` added. */
+        /**
+         * @description The updated order (as before) with the later original's `message` and `order` added.
+         * @example {
+         *       "message": "Order updated successfully",
+         *       "id": 41,
+         *       "user": 3,
+         *       "address": {
+         *         "full_name": "Asha Rao",
+         *         "phone": "9876543210",
+         *         "street": "12 MG Road, Indiranagar",
+         *         "city": "Bengaluru",
+         *         "pincode": "560038"
+         *       },
+         *       "items": [
+         *         {
+         *           "id": 88,
+         *           "product": 12,
+         *           "product_name": "Goku Tee",
+         *           "image": "https://res.cloudinary.com/demo/image/upload/v1/products/goku-tee.webp",
+         *           "quantity": 2,
+         *           "price": "1495.00",
+         *           "category": "men",
+         *           "stock": 14,
+         *           "refunded_quantity": 0
+         *         }
+         *       ],
+         *       "total_amount": "2990.00",
+         *       "currency": "inr",
+         *       "payment_method": "cod",
+         *       "status": "shipped",
+         *       "order_status": "shipped",
+         *       "payment_status": "unpaid",
+         *       "refunded_amount": "0.00",
+         *       "refunds": [],
+         *       "stripe_session_id": null,
+         *       "created_at": "2024-05-04T12:30:00.000Z",
+         *       "order": {
+         *         "id": 41,
+         *         "user": 3,
+         *         "address": {
+         *           "full_name": "Asha Rao",
+         *           "phone": "9876543210",
+         *           "street": "12 MG Road, Indiranagar",
+         *           "city": "Bengaluru",
+         *           "pincode": "560038"
+         *         },
+         *         "items": [
+         *           {
+         *             "id": 88,
+         *             "product": 12,
+         *             "product_name": "Goku Tee",
+         *             "image": "https://res.cloudinary.com/demo/image/upload/v1/products/goku-tee.webp",
+         *             "quantity": 2,
+         *             "price": "1495.00",
+         *             "category": "men",
+         *             "stock": 14,
+         *             "refunded_quantity": 0
+         *           }
+         *         ],
+         *         "total_amount": "2990.00",
+         *         "currency": "inr",
+         *         "payment_method": "cod",
+         *         "status": "shipped",
+         *         "order_status": "shipped",
+         *         "payment_status": "unpaid",
+         *         "refunded_amount": "0.00",
+         *         "refunds": [],
+         *         "stripe_session_id": null,
+         *         "created_at": "2024-05-04T12:30:00.000Z"
+         *       }
+         *     }
+         */
         OrderUpdateResult: {
             /** @example Order updated successfully */
             message: string;
@@ -1534,6 +1754,47 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        /**
+         * @example {
+         *       "message": "Order cancelled successfully",
+         *       "order_id": 41,
+         *       "refund_info": null,
+         *       "order": {
+         *         "id": 41,
+         *         "user": 3,
+         *         "address": {
+         *           "full_name": "Asha Rao",
+         *           "phone": "9876543210",
+         *           "street": "12 MG Road, Indiranagar",
+         *           "city": "Bengaluru",
+         *           "pincode": "560038"
+         *         },
+         *         "items": [
+         *           {
+         *             "id": 88,
+         *             "product": 12,
+         *             "product_name": "Goku Tee",
+         *             "image": "https://res.cloudinary.com/demo/image/upload/v1/products/goku-tee.webp",
+         *             "quantity": 2,
+         *             "price": "1495.00",
+         *             "category": "men",
+         *             "stock": 14,
+         *             "refunded_quantity": 0
+         *           }
+         *         ],
+         *         "total_amount": "2990.00",
+         *         "currency": "inr",
+         *         "payment_method": "cod",
+         *         "status": "cancelled",
+         *         "order_status": "cancelled",
+         *         "payment_status": "unpaid",
+         *         "refunded_amount": "0.00",
+         *         "refunds": [],
+         *         "stripe_session_id": null,
+         *         "created_at": "2024-05-04T12:30:00.000Z"
+         *       }
+         *     }
+         */
         CancelOrderResult: {
             /** @example Order cancelled successfully */
             message: string;
@@ -1567,6 +1828,72 @@ export interface components {
             /** @enum {string} */
             reason?: "duplicate" | "fraudulent" | "requested_by_customer";
         };
+        /**
+         * @example {
+         *       "message": "Refund issued",
+         *       "refund": {
+         *         "id": 5,
+         *         "amount": "1495.00",
+         *         "status": "succeeded",
+         *         "reason": "requested_by_customer",
+         *         "items": [
+         *           {
+         *             "item_id": 88,
+         *             "quantity": 1
+         *           }
+         *         ],
+         *         "created_at": "2024-05-06T09:00:00.000Z"
+         *       },
+         *       "order": {
+         *         "id": 41,
+         *         "user": 3,
+         *         "address": {
+         *           "full_name": "Asha Rao",
+         *           "phone": "9876543210",
+         *           "street": "12 MG Road, Indiranagar",
+         *           "city": "Bengaluru",
+         *           "pincode": "560038"
+         *         },
+         *         "items": [
+         *           {
+         *             "id": 88,
+         *             "product": 12,
+         *             "product_name": "Goku Tee",
+         *             "image": "https://res.cloudinary.com/demo/image/upload/v1/products/goku-tee.webp",
+         *             "quantity": 2,
+         *             "price": "1495.00",
+         *             "category": "men",
+         *             "stock": 14,
+         *             "refunded_quantity": 1
+         *           }
+         *         ],
+         *         "total_amount": "2990.00",
+         *         "currency": "inr",
+         *         "payment_method": "stripe",
+         *         "status": "paid",
+         *         "order_status": "processing",
+         *         "payment_status": "paid",
+         *         "refunded_amount": "1495.00",
+         *         "refunds": [
+         *           {
+         *             "id": 5,
+         *             "amount": "1495.00",
+         *             "status": "succeeded",
+         *             "reason": "requested_by_customer",
+         *             "items": [
+         *               {
+         *                 "item_id": 88,
+         *                 "quantity": 1
+         *               }
+         *             ],
+         *             "created_at": "2024-05-06T09:00:00.000Z"
+         *           }
+         *         ],
+         *         "stripe_session_id": "cs_test_a1B2c3",
+         *         "created_at": "2024-05-04T12:30:00.000Z"
+         *       }
+         *     }
+         */
         RefundResult: {
             /** @example Refund issued */
             message: string;
@@ -1615,6 +1942,237 @@ export interface components {
         WebhookAck: {
             /** @enum {string} */
             status: "success" | "ignored";
+        };
+        NamedCount: {
+            name: string;
+            count: number;
+        };
+        /**
+         * @example {
+         *       "id": 3,
+         *       "email": "asha@example.com",
+         *       "name": "Asha Rao",
+         *       "picture": null,
+         *       "role": "user",
+         *       "isBlock": false,
+         *       "date_joined": "2026-10-02T09:15:00.000Z",
+         *       "orders_count": 4,
+         *       "total_spent": "5980.00"
+         *     }
+         */
+        PanelUser: {
+            id: number;
+            email: string;
+            /** @description "first last", or the part of the email before `@` when the account has no name. */
+            name: string;
+            /** @description Always null (no profile pictures are stored); kept for the storefront's admin pages. */
+            picture: string | null;
+            /** @enum {string} */
+            role: "admin" | "user";
+            isBlock: boolean;
+            /** Format: date-time */
+            date_joined: string;
+            /** @description Orders placed, in any status. */
+            orders_count: number;
+            total_spent: components["schemas"]["Money"];
+        };
+        PanelUserOrder: {
+            id: number;
+            total_amount: components["schemas"]["Money"];
+            order_status: components["schemas"]["FulfilmentStatus"];
+            payment_status: components["schemas"]["PaymentStatus"];
+            /** @enum {string} */
+            payment_method: "cod" | "stripe";
+            /** Format: date-time */
+            created_at: string;
+            items: components["schemas"]["OrderItem"][];
+            address: components["schemas"]["ShippingAddress"];
+        };
+        PanelUserDetail: {
+            id: number;
+            email: string;
+            name: string;
+            picture: string | null;
+            /** @enum {string} */
+            role: "admin" | "user";
+            isBlock: boolean;
+            /** Format: date-time */
+            date_joined: string;
+            orders_count: number;
+            total_spent: components["schemas"]["Money"];
+            orders: components["schemas"]["PanelUserOrder"][];
+        };
+        /**
+         * @example {
+         *       "status": "success",
+         *       "isBlock": true
+         *     }
+         */
+        ToggleBlockResult: {
+            /** @enum {string} */
+            status: "success";
+            isBlock: boolean;
+        };
+        DeletedResult: {
+            /** @enum {string} */
+            status: "deleted";
+        };
+        DashboardOrder: {
+            id: number;
+            user: number;
+            total_amount: components["schemas"]["Money"];
+            /** @enum {string} */
+            payment_method: "cod" | "stripe";
+            order_status: components["schemas"]["FulfilmentStatus"];
+            payment_status: components["schemas"]["PaymentStatus"];
+            /** Format: date-time */
+            created_at: string;
+        };
+        LowStockProduct: {
+            id: number;
+            name: string;
+            stock: number;
+            price: components["schemas"]["Money"];
+        };
+        /**
+         * @example {
+         *       "total_users": 120,
+         *       "total_products": 48,
+         *       "total_orders": 310,
+         *       "total_revenue": "412350.00",
+         *       "recent_orders": [
+         *         {
+         *           "id": 310,
+         *           "user": 3,
+         *           "total_amount": "1495.00",
+         *           "payment_method": "cod",
+         *           "order_status": "processing",
+         *           "payment_status": "unpaid",
+         *           "created_at": "2026-11-27T10:00:00.000Z"
+         *         }
+         *       ],
+         *       "category_data": [
+         *         {
+         *           "name": "men",
+         *           "count": 30
+         *         },
+         *         {
+         *           "name": "women",
+         *           "count": 18
+         *         }
+         *       ],
+         *       "low_stock_products": [
+         *         {
+         *           "id": 12,
+         *           "name": "Goku Tee",
+         *           "stock": 1,
+         *           "price": "1495.00"
+         *         }
+         *       ],
+         *       "orders_by_status": [
+         *         {
+         *           "name": "processing",
+         *           "count": 12
+         *         }
+         *       ],
+         *       "revenue": {
+         *         "today": "1495.00",
+         *         "last_7_days": "20930.00",
+         *         "last_30_days": "88200.00"
+         *       }
+         *     }
+         */
+        Dashboard: {
+            /** @description Accounts, closed ones excepted. */
+            total_users: number;
+            total_products: number;
+            total_orders: number;
+            total_revenue: components["schemas"]["Money"];
+            /** @description The 5 newest orders. */
+            recent_orders: components["schemas"]["DashboardOrder"][];
+            /** @description Products per category. */
+            category_data: components["schemas"]["NamedCount"][];
+            /** @description The 5 products with the least stock. */
+            low_stock_products: components["schemas"]["LowStockProduct"][];
+            orders_by_status: components["schemas"]["NamedCount"][];
+            /** @description Paid revenue of the current UTC day, and of the last 7 and 30 days. */
+            revenue: {
+                today: components["schemas"]["Money"];
+                last_7_days: components["schemas"]["Money"];
+                last_30_days: components["schemas"]["Money"];
+            };
+        };
+        Report: {
+            /** Format: date */
+            start_date: string;
+            /** Format: date */
+            end_date: string;
+            /** @description Orders placed in the range, in any status. */
+            total_orders: number;
+            paid_orders: number;
+            total_revenue: components["schemas"]["Money"];
+            /** @description Revenue per paid order ("0.00" without any), rounded half up to the paisa. */
+            average_order_value: components["schemas"]["Money"];
+            /** @description Every day of the range with its paid revenue. */
+            revenue_timeline: {
+                /** Format: date */
+                name: string;
+                total: components["schemas"]["Money"];
+            }[];
+            payment_distribution: {
+                /** @enum {string} */
+                name: "COD" | "STRIPE";
+                count: number;
+            }[];
+            /** @description Orders per status, the status capitalised ("Processing"). */
+            status_distribution: components["schemas"]["NamedCount"][];
+            /** @description The 5 best-selling products of the range by paid revenue. */
+            top_products: {
+                /** @description Product id, or null when the product has since been deleted. */
+                product: number | null;
+                product_name: string;
+                quantity: number;
+                revenue: components["schemas"]["Money"];
+            }[];
+        };
+        /**
+         * @example {
+         *       "id": 7,
+         *       "actor_id": 1,
+         *       "actor_email": "admin@example.com",
+         *       "action": "order.status",
+         *       "target_type": "order",
+         *       "target_id": "41",
+         *       "before": {
+         *         "status": "processing"
+         *       },
+         *       "after": {
+         *         "status": "shipped"
+         *       },
+         *       "created_at": "2026-11-27T10:00:00.000Z"
+         *     }
+         */
+        AuditEntry: {
+            id: number;
+            actor_id: number | null;
+            /** @description The staff user's current email. */
+            actor_email: string | null;
+            /** @example order.status */
+            action: string;
+            /** @example order */
+            target_type: string;
+            /** @example 41 */
+            target_id: string;
+            /** @description The changed values as they were (null for a creation). */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The changed values as they are now (null for a removal). */
+            after: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            created_at: string;
         };
     };
     responses: {
@@ -1817,6 +2375,8 @@ export interface components {
         AddressId: number;
         /** @description Order id. */
         OrderId: number;
+        /** @description User id. */
+        UserId: number;
         /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
         Limit: number;
         /** @description Number of items to skip. */
@@ -3180,6 +3740,234 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPanelUsers: {
+        parameters: {
+            query?: {
+                /** @description Case-insensitive part of the email or of the name. */
+                search?: string;
+                /** @description Staff (`admin`) or customers (`user`) only. */
+                role?: "admin" | "user";
+                /** @description Blocked (`true`) or active (`false`) accounts only. */
+                blocked?: boolean;
+                /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
+                limit?: components["parameters"]["Limit"];
+                /** @description Number of items to skip. */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users (a bare array). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelUser"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getPanelUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user and their orders, newest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelUserDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    togglePanelUserBlock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user's new state. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToggleBlockResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    deletePanelUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account is closed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    getPanelDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dashboard figures. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getPanelReport: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`); default 29 days before `end_date`. */
+                start_date?: string;
+                /** @description Last day (`YYYY-MM-DD`); default today. */
+                end_date?: string;
+                /** @description `csv` answers CSV like `Accept: text/csv` (for a plain download link). */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description With CSV: `attachment; filename="report-<start>-<end>.csv"`. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    /**
+                     * @example date,orders,paid_orders,revenue
+                     *     2026-11-26,4,3,4485.00
+                     *     2026-11-27,2,1,1495.00
+                     *     total,6,4,5980.00
+                     */
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listAuditLog: {
+        parameters: {
+            query?: {
+                /** @description Only this action (`user.block`, `order.status`, `product.update` ...). */
+                action?: string;
+                /** @description Only actions on this kind of record. */
+                target_type?: "user" | "order" | "product";
+                /** @description Only actions on this record (with `target_type`). */
+                target_id?: string;
+                /** @description Only actions of this staff user. */
+                actor_id?: number;
+                /** @description Page size; without it a page holds 100 items (follow `Link` for the rest). */
+                limit?: components["parameters"]["Limit"];
+                /** @description Number of items to skip. */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries (a bare array). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntry"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
 }

@@ -1,9 +1,10 @@
 // `npm run contract -- --base-url URL`: checks a running server, a deployed one too, against
 // openapi.yaml. It drives every operation it can as a client would (public reads, the error
 // answers of bad input, a throwaway shopper's session from registration to logout, and with a
-// staff login a product and an order of its own), checks every response with testing/spec.ts
+// staff login a product and orders of its own), checks every response with testing/spec.ts
 // (status documented, media type, body schema, required headers), prints the operations covered
-// and each violation, and exits 1 on any violation or unexpected answer.
+// and each violation, and exits 1 on any violation or unexpected answer. A part cut short by a
+// throttle (429, documented) is reported as not driven, and is no failure: run again later.
 //
 // What it leaves behind: a shopper account `contract-<random>@example.com` (there is no way to
 // delete one) and, with a staff login, two cancelled orders of a product it created and deleted. It
@@ -27,6 +28,9 @@ interface Answer {
 
 /** A step's request answered otherwise than the step needs; what depends on it is skipped. */
 class Unexpected extends Error {}
+
+/** The server declined for a reason of its own (a throttle): what depends on it is skipped, no failure. */
+class Declined extends Error {}
 
 function noAnswerReason(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -52,6 +56,8 @@ class ContractRun {
   readonly covered = new Map<string, Set<number>>();
   readonly violations: string[] = [];
   readonly unexpected: string[] = [];
+  /** Parts cut short by a throttle: reported, not failures (run again later). */
+  readonly declined: string[] = [];
 
   constructor(readonly baseUrl: string) {}
 
@@ -93,6 +99,9 @@ class ContractRun {
   /** The answer when its status is one of `expected`; otherwise recorded as unexpected. */
   async expect(expected: number[], method: string, path: string, options: Parameters<ContractRun['send']>[2] = {}): Promise<Answer> {
     const answer = await this.send(method, path, options);
+    if (answer.status === 429 && !expected.includes(429)) {
+      throw new Declined(`${method} ${path} was throttled (429, Retry-After ${answer.headers.get('retry-after') ?? '?'} s)`);
+    }
     if (!expected.includes(answer.status)) {
       const said = (answer.body as { error?: unknown } | undefined)?.error;
       throw new Unexpected(
@@ -119,6 +128,11 @@ class ContractRun {
     try {
       await run();
     } catch (error) {
+      if (error instanceof Declined) {
+        this.declined.push(error.message);
+        console.log(`  - ${error.message} (the rest of this part is skipped)`);
+        return;
+      }
       const message = error instanceof Unexpected ? error.message : `${title}: ${(error as Error).stack ?? String(error)}`;
       this.unexpected.push(message);
       console.log(`  ! ${message} (the rest of this part is skipped)`);
@@ -361,6 +375,7 @@ async function main(): Promise<number> {
   for (const violation of run.violations) console.log(`  ✘ ${violation}`);
   console.log(`Unexpected answers: ${run.unexpected.length}`);
   for (const message of run.unexpected) console.log(`  ! ${message}`);
+  if (run.declined.length) console.log(`Throttled, so not driven further (run again later): ${run.declined.join('; ')}`);
   return run.violations.length || run.unexpected.length ? 1 : 0;
 }
 

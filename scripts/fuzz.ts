@@ -1,6 +1,7 @@
 // `npm run fuzz`: sends every operation of openapi.yaml thousands of hostile variants (wrong JSON
 // types at every property, NUL bytes, unpaired surrogates, huge numbers and strings, malformed and
-// deeply nested JSON, odd media types and multipart forms, bad path and query parameters, garbage
+// deeply nested JSON, bodies of tens of thousands of keys, values nested thousands deep, long
+// arrays, many and repeated query parameters, odd media types and multipart forms, bad path and query parameters, garbage
 // headers and cookies, wrong methods) plus a few concurrent writes, and reports every answer that
 // is a 5xx (other than the documented 503 of an unconfigured integration), not JSON in the error
 // schema, or not allowed by openapi.yaml. Runs the app in-process on loopback against a throwaway
@@ -429,6 +430,8 @@ interface Fixtures {
   addressId: number;
   orderId: number;
   sessionId: string;
+  /** A customer of its own for the panel's user operations (blocked and deleted many times over). */
+  panelUserId: number;
 }
 
 interface World {
@@ -449,6 +452,13 @@ const STAFF_OPS = new Set([
   'updateOrderStatus',
   'listAllOrders',
   'refundOrder',
+  'listPanelUsers',
+  'getPanelUser',
+  'togglePanelUserBlock',
+  'deletePanelUser',
+  'getPanelDashboard',
+  'getPanelReport',
+  'listAuditLog',
 ]);
 /** Operations that answer 502/503 by design when an integration is unconfigured or failing. */
 const LEGIT_503 = new Set([
@@ -490,6 +500,7 @@ async function startWorld(withStripe: boolean, fake: FakeStripe | undefined): Pr
     tokens.staff = await accessTokenFor(server, staff);
     tokens.userBearer = await accessTokenFor(server, user);
     const product = await makeProduct(db, { stock: 1000 });
+    const panelUser = await makeUser(db);
     const other = await makeProduct(db, { stock: 1000 });
     type Row = Array<{ id: number }>;
     const [cart] = await db('carts').insert({ user_id: user.id }).onConflict('user_id').merge({ user_id: user.id }).returning<Row>('id');
@@ -534,6 +545,7 @@ async function startWorld(withStripe: boolean, fake: FakeStripe | undefined): Pr
       addressId: address!.id,
       orderId,
       sessionId: order?.stripe_session_id ?? 'cs_test_nothing',
+      panelUserId: panelUser.id,
     };
   }
 
@@ -634,6 +646,7 @@ function targetFor(op: SpecOperation, fx: Fixtures, world: World): Target {
       if (override?.[name] !== undefined) return override[name];
       if (name === 'filename') return 'missing.jpg';
       if (name === 'item_id') return String(id.includes('Wishlist') ? fx.wishlistItemId : fx.cartItemId);
+      if (id.includes('PanelUser')) return String(fx.panelUserId);
       if (id.includes('Address')) return String(fx.addressId);
       if (id.includes('Order')) return String(fx.orderId);
       return String(fx.productId);
@@ -812,6 +825,52 @@ const queryParameters: Generator = (t) => {
   return requests;
 };
 
+/**
+ * Requests whose size or shape makes the server work hard: bodies of many keys (validation reports
+ * them; it must stay linear and capped), values nested thousands deep or holding long arrays in
+ * place of each property, and many, repeated or long query parameters.
+ */
+const sizeAndShape: Generator = (t) => {
+  const requests: Sent[] = [];
+  const manyKeys = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, i]));
+  if (t.body) {
+    requests.push(t.json('body + 25 unknown keys', { ...t.body, ...manyKeys(25) }));
+    requests.push(t.json('body + 20,000 unknown keys', { ...t.body, ...manyKeys(20_000) }));
+    requests.push(t.json('90,000 unknown keys (just under 1 MiB)', manyKeys(90_000)));
+    // Written as text: JSON.stringify itself runs out of stack this deep.
+    requests.push(
+      t.raw('whole body nested 10,000 deep', 'application/json', Buffer.from('{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000))),
+    );
+    for (const leaf of leafPaths(t.body)) {
+      const at = leaf.join('.');
+      requests.push(t.json(`body ${at}=object of 5,000 keys`, setPath(t.body, leaf, manyKeys(5_000))));
+      requests.push(t.json(`body ${at}=nested 2,000 deep`, setPath(t.body, leaf, deep(2_000))));
+      requests.push(
+        t.json(
+          `body ${at}=array of 10,000`,
+          setPath(
+            t.body,
+            leaf,
+            Array.from({ length: 10_000 }, (_, i) => i),
+          ),
+        ),
+      );
+    }
+  }
+  const at = (label: string, query: string) => requests.push(t.plain(label, {}, t.auth, t.path() + query));
+  const sessionId = t.id === 'verifyPayment' ? `&session_id=${t.fx.sessionId}` : '';
+  at('1,000 unknown query params', '?' + Array.from({ length: 1_000 }, (_, i) => `q${i}=${i}`).join('&') + sessionId);
+  at('one unknown query param 1,000 times', '?' + Array.from({ length: 1_000 }, () => 'zzz=1').join('&') + sessionId);
+  at('a 15 KB query value', `?zzz=${'x'.repeat(15_000)}${sessionId}`);
+  for (const name of t.queryParameters) {
+    at(
+      `query ${name} 1,000 times`,
+      '?' + Array.from({ length: 1_000 }, (_, i) => `${name}=${i}`).join('&') + (name === 'session_id' ? '' : sessionId),
+    );
+  }
+  return requests;
+};
+
 /** Garbage idempotency keys, signatures, validators, cookies, credentials, origins and hosts. */
 const headers: Generator = (t) =>
   HEADER_VARIANTS.map(([label, h, a]) => {
@@ -846,6 +905,7 @@ const PER_OPERATION: Generator[] = [
   bodiesWhereNoneBelongs,
   pathParameters,
   queryParameters,
+  sizeAndShape,
   headers,
   methodsAndPathShapes,
 ];

@@ -5,6 +5,7 @@ import Koa from 'koa';
 import helmet from 'koa-helmet';
 import { accountOperations } from './accounts/index.js';
 import { authenticate } from './accounts/authenticate.js';
+import { auditLogOperations } from './audit/audit-log.js';
 import { SESSION_COOKIES } from './accounts/cookies.js';
 import { cartOperations } from './cart/index.js';
 import { catalogueOperations } from './catalogue/index.js';
@@ -16,6 +17,7 @@ import { csrfProtection } from './http/csrf.js';
 import { drainUnreadBody, errorBoundary, requestContext } from './http/middleware.js';
 import { outageHandling } from './http/outage.js';
 import { orderOperations } from './orders/index.js';
+import { panelOperations } from './panel/index.js';
 import { platformOperations } from './platform/index.js';
 import { requestMetrics } from './runtime/metrics.js';
 import type { OperationTable, Services } from './services.js';
@@ -27,6 +29,8 @@ export const operations = {
   ...catalogueOperations,
   ...cartOperations,
   ...orderOperations,
+  ...panelOperations,
+  ...auditLogOperations,
 } satisfies OperationTable;
 
 /**
@@ -61,7 +65,7 @@ export async function createApp(services: Services, table: OperationTable = oper
   koa.use(
     outageHandling({
       isUnavailable: isDatabaseUnavailable,
-      requestTimeoutMs: services.config.requestTimeoutMs,
+      responseTimeoutMs: services.config.responseTimeoutSeconds * 1000,
       retryAfterSeconds: RETRY_AFTER_SECONDS,
     }),
   );

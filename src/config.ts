@@ -46,7 +46,7 @@ export interface Config extends DatabaseConfig, MediaConfig {
   poolMax: number;
   databaseTimeouts: DatabaseTimeouts;
   /** The time from a request's arrival (with its body) to its answer, after which it is answered 503. */
-  requestTimeoutMs: number;
+  responseTimeoutSeconds: number;
   secretKey: string;
   debug: boolean;
   /** Hosts accepted in the Host header; empty means any (local development). */
@@ -56,8 +56,8 @@ export interface Config extends DatabaseConfig, MediaConfig {
   /** The first FRONTEND_URL, used to build links (payment success page, e-mail links). */
   frontendUrl: string;
   currency: string;
-  /** How long a connection may take to send its headers, its whole request, and stay idle between requests. */
-  http: { headersTimeoutSeconds: number; requestTimeoutSeconds: number; keepAliveTimeoutSeconds: number };
+  /** How long a client may take to send its headers and its whole request, and a connection stay idle between requests. */
+  http: { clientHeadersTimeoutMs: number; clientRequestTimeoutMs: number; keepAliveTimeoutMs: number };
   // STRIPE_PUBLISHABLE_KEY is the storefront's setting: the backend never reads it.
   stripe: {
     secretKey: string | undefined;
@@ -265,16 +265,16 @@ function media(read: EnvReader): MediaConfig {
 }
 
 function httpTimeouts(read: EnvReader): Config['http'] {
-  const headersTimeoutSeconds = read.integer('HEADERS_TIMEOUT_SECONDS', 15, 1, 600);
-  const requestTimeoutSeconds = read.integer('REQUEST_TIMEOUT_SECONDS', 60, 1, 3600);
-  const keepAliveTimeoutSeconds = read.integer('KEEP_ALIVE_TIMEOUT_SECONDS', 5, 1, 600);
-  if (requestTimeoutSeconds < headersTimeoutSeconds) {
+  const clientHeadersTimeoutMs = read.integer('CLIENT_HEADERS_TIMEOUT_MS', 15_000, 1000, 600_000);
+  const clientRequestTimeoutMs = read.integer('CLIENT_REQUEST_TIMEOUT_MS', 60_000, 1000, 3_600_000);
+  const keepAliveTimeoutMs = read.integer('KEEP_ALIVE_TIMEOUT_MS', 5000, 1000, 600_000);
+  if (clientRequestTimeoutMs < clientHeadersTimeoutMs) {
     read.problem(
-      'REQUEST_TIMEOUT_SECONDS',
-      `must be at least HEADERS_TIMEOUT_SECONDS (${headersTimeoutSeconds}), got "${requestTimeoutSeconds}"`,
+      'CLIENT_REQUEST_TIMEOUT_MS',
+      `must be at least CLIENT_HEADERS_TIMEOUT_MS (${clientHeadersTimeoutMs}), got "${clientRequestTimeoutMs}"`,
     );
   }
-  return { headersTimeoutSeconds, requestTimeoutSeconds, keepAliveTimeoutSeconds };
+  return { clientHeadersTimeoutMs, clientRequestTimeoutMs, keepAliveTimeoutMs };
 }
 
 /** The server's settings; secretKey is undefined when the embedded database may generate one. */
@@ -314,7 +314,7 @@ function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: strin
     acquireMs: read.integer('DATABASE_ACQUIRE_TIMEOUT_MS', 5000, 1, 600_000),
     statementMs: read.integer('DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 0, 86_400_000),
   };
-  const requestTimeoutMs = read.integer('REQUEST_TIMEOUT_MS', 15_000, 1, 600_000);
+  const responseTimeoutSeconds = read.integer('RESPONSE_TIMEOUT_SECONDS', 15, 1, 600);
 
   return {
     ...databaseSection,
@@ -322,7 +322,7 @@ function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: strin
     port: read.integer('PORT', 8000, 0, 65535),
     poolMax: read.integer('DATABASE_POOL_MAX', 10, 1, 1000),
     databaseTimeouts,
-    requestTimeoutMs,
+    responseTimeoutSeconds,
     secretKey,
     debug: read.bool('DEBUG', false),
     allowedHosts: (read.text('ALLOWED_HOSTS') ?? '')

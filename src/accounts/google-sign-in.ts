@@ -8,6 +8,7 @@ import { verifyGoogleIdToken } from './google-verifier.js';
 import { LoginSession } from './login-session.model.js';
 import { OneTimeToken } from './one-time-token.model.js';
 import { openSession, tokensForBody } from './session-tokens.js';
+import { ACCOUNT_BLOCKED } from './staff-actions.js';
 import { countAttempt, throttleAddress } from './throttle.js';
 import { toUserResponse, User } from './user.model.js';
 
@@ -32,7 +33,7 @@ export const googleSignInOperations = {
 
       const { user, created, tokens } = await db.transaction(async (trx) => {
         const entered = await User.enterWithGoogle(trx, google);
-        if (!entered) throw forbidden('This account is disabled.');
+        if (!entered) throw forbidden(ACCOUNT_BLOCKED);
         if (entered.takenOver) {
           // Whoever registered the address before its owner keeps nothing: their sessions end, and
           // so does any reset or verification link still outstanding.

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { LoginSession } from './login-session.model.js';
 import { RefreshToken } from './refresh-token.model.js';
+import { User } from './user.model.js';
 import { ACCESS_TOKEN_SECONDS, REFRESH_TOKEN_SECONDS, signToken, verifyToken } from './tokens.js';
 
 export interface SessionTokens {
@@ -31,7 +32,8 @@ export async function openSession(db: Knex, secret: string, userId: number): Pro
   return db.transaction(async (trx) => issueTokens(trx, secret, userId, await LoginSession.open(trx, userId)));
 }
 
-export type RotateResult = { ok: true; tokens: SessionTokens } | { ok: false; reason: string };
+/** `blocked`: the token's user is blocked (its sessions ended when it was), which the caller says so. */
+export type RotateResult = { ok: true; tokens: SessionTokens } | { ok: false; reason: string; blocked?: boolean };
 
 /**
  * Exchanges a refresh token for a new pair of the same session. RefreshToken.rotate is the
@@ -53,6 +55,7 @@ export async function rotateSession(db: Knex, secret: string, refreshToken: stri
       await LoginSession.revoke(trx, token.sessionId, 'refresh_reuse');
       return { ok: false as const, reason: 'Refresh token was already used; the session has been ended' };
     }
+    if (await User.isBlocked(trx, token.userId)) return { ok: false as const, reason: 'The account is blocked', blocked: true };
     return { ok: false as const, reason: 'Session has ended' };
   });
 }

@@ -2,12 +2,13 @@
 // tokens, and who the signed-in user is. Browsers get the tokens as cookies (cookies.ts); clients
 // that cannot keep cookies get them in the body from the token endpoints (and, with
 // AUTH_TOKENS_IN_BODY, from every sign-in): the same sessions, rotation, revocation and limits.
-import { badRequest, fieldError, notAuthenticated } from '../http/errors.js';
+import { badRequest, fieldError, forbidden, notAuthenticated } from '../http/errors.js';
 import type { RequestInfo } from '../http/operation.js';
 import { bearerToken } from '../http/request.js';
 import type { Services, OperationTable, SessionUser } from '../services.js';
 import { ACCESS_COOKIE, clearSessionCookies, REFRESH_COOKIE, setSessionCookies } from './cookies.js';
 import { sendQuietly, sendVerificationEmail } from './emails.js';
+import { ACCOUNT_BLOCKED } from './staff-actions.js';
 import { LoginSession } from './login-session.model.js';
 import { checkPassword, hashPassword, passwordHashSlots, spendPasswordCheckTime } from './passwords.js';
 import { openSession, rotateSession, tokensForBody } from './session-tokens.js';
@@ -40,7 +41,7 @@ async function checkCredentials(services: Services, request: RequestInfo, body: 
 
   const user = await User.findByEmail(db, email);
   const ok = await passwordHashSlots(config).run(async () => {
-    if (!user || !user.password || !user.is_active) {
+    if (!user || !user.password) {
       await spendPasswordCheckTime(body.password);
       return false;
     }
@@ -49,6 +50,8 @@ async function checkCredentials(services: Services, request: RequestInfo, body: 
     return check.ok;
   });
   if (!ok || !user) throw badRequest(INVALID_CREDENTIALS);
+  // Said only to whoever knows the password: a blocked account learns why it cannot sign in.
+  if (!user.is_active) throw forbidden(ACCOUNT_BLOCKED);
   await ThrottleBucket.forget(db, 'login', addressKey);
   await ThrottleBucket.forget(db, 'login_account', email);
   return user;
@@ -109,6 +112,7 @@ export const sessionOperations = {
       if (!result.ok) {
         // The browser should stop sending cookies that can no longer work.
         if (fromBody === undefined) clearSessionCookies(request.cookies, config);
+        if (result.blocked) throw forbidden(ACCOUNT_BLOCKED);
         throw notAuthenticated(result.reason);
       }
       const { access, refresh } = result.tokens;
@@ -122,7 +126,7 @@ export const sessionOperations = {
     async handle({ body, services }) {
       const { db, config } = services;
       const result = await rotateSession(db, config.secretKey, body.refresh, config.refreshReuseGraceSeconds);
-      if (!result.ok) throw notAuthenticated(result.reason);
+      if (!result.ok) throw result.blocked ? forbidden(ACCOUNT_BLOCKED) : notAuthenticated(result.reason);
       return { status: 200, body: { access: result.tokens.access, refresh: result.tokens.refresh } };
     },
   },

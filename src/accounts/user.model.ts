@@ -2,6 +2,7 @@
 // lower-case what the client typed and uniqueness is case-insensitive). The password is an argon2id
 // hash, a Django pbkdf2 hash of an account moved over from the Django backend, or null for an account
 // that only ever signed in with Google.
+import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { fn, Model, type RelationMappings } from 'objection';
 import type { components } from '../../generated/openapi.js';
@@ -20,9 +21,24 @@ export interface UserRow {
   is_active: boolean;
   is_staff: boolean;
   email_verified: boolean;
+  /** When staff closed (anonymised) the account; null while it is open. */
+  closed_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
+
+/** What the staff panel shows of an account. */
+export type PanelUserRow = Pick<UserRow, 'id' | 'email' | 'first_name' | 'last_name' | 'is_staff' | 'is_active' | 'created_at'>;
+
+/** The staff panel's filters of the user list. */
+export interface PanelUserFilters {
+  /** Part of the email or of the name, any case. */
+  search?: string | undefined;
+  role?: 'admin' | 'user' | undefined;
+  blocked?: boolean | undefined;
+}
+
+const PANEL_USER_COLUMNS = ['id', 'email', 'first_name', 'last_name', 'is_staff', 'is_active', 'created_at'] as const;
 
 /** What a password login reads of a user: what the session carries, the hash to check, and whether it may sign in. */
 export type UserWithSecret = SessionUser & Pick<UserRow, 'password' | 'is_active'>;
@@ -198,6 +214,105 @@ export class User extends Model {
       [User.normaliseEmail(email), passwordHash],
     );
     return result.rows[0]!;
+  }
+
+  // The staff panel's statements (the rules they serve are in staff-actions.ts).
+
+  /** One page of the open accounts matching the filters, newest first, and how many match. */
+  static async panelPage(
+    db: Knex,
+    filters: PanelUserFilters,
+    page: { limit: number; offset: number },
+  ): Promise<{ rows: PanelUserRow[]; total: number }> {
+    const matching = () => {
+      const query = User.query(db).whereNull('closed_at');
+      if (filters.search) {
+        // ILIKE with the user's text taken literally (% and _ are not wildcards here).
+        const pattern = `%${filters.search.replace(/[\\%_]/g, '\\$&')}%`;
+        query.where((either) => {
+          either.where('email', 'ilike', pattern).orWhereRaw("concat_ws(' ', first_name, last_name) ILIKE ?", [pattern]);
+        });
+      }
+      if (filters.role) query.where('is_staff', filters.role === 'admin');
+      if (filters.blocked !== undefined) query.where('is_active', !filters.blocked);
+      return query;
+    };
+    const [rows, total] = await Promise.all([
+      matching()
+        .select(PANEL_USER_COLUMNS)
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(page.limit)
+        .offset(page.offset),
+      matching().resultSize(),
+    ]);
+    return { rows, total };
+  }
+
+  /** An open account, or undefined (also for a closed one). */
+  static async findOpen(db: Knex, id: number): Promise<PanelUserRow | undefined> {
+    return await User.query(db).select(PANEL_USER_COLUMNS).findOne({ id }).whereNull('closed_at');
+  }
+
+  /** Whether the account exists, is open and is blocked (a closed account is gone, not blocked). */
+  static async isBlocked(db: Knex, id: number): Promise<boolean> {
+    const user = await User.query(db).select('is_active', 'closed_at').findById(id);
+    return Boolean(user && !user.is_active && !user.closed_at);
+  }
+
+  /** How many accounts are open. */
+  static async countOpen(db: Knex): Promise<number> {
+    return await User.query(db).whereNull('closed_at').resultSize();
+  }
+
+  /**
+   * Locks the account and every active staff account (in id order, so concurrent staff actions
+   * never deadlock) until the transaction ends, and answers the active staff ids. Two staff
+   * members blocking each other at once are serialised here: the second sees the first's change,
+   * so the shop always keeps one active staff account.
+   */
+  static async lockWithActiveStaff(trx: Knex.Transaction, id: number): Promise<number[]> {
+    const locked = await User.query(trx)
+      .select('id', 'is_staff', 'is_active')
+      .where((either) => {
+        either.where({ is_staff: true, is_active: true }).orWhere({ id });
+      })
+      .orderBy('id')
+      .forUpdate();
+    return locked.filter((user) => user.is_staff && user.is_active).map((user) => user.id);
+  }
+
+  /**
+   * Blocks (is_active false) or unblocks the account. Blocking ends every session of the user in
+   * the same statement (the users_deactivation_ends_sessions trigger), so unblocking later revives
+   * no old token.
+   */
+  static async setBlocked(trx: Knex.Transaction, id: number, blocked: boolean): Promise<void> {
+    await User.query(trx).patch({ is_active: !blocked, updated_at: fn.now() }).findById(id);
+  }
+
+  /**
+   * Closes the account: the email becomes a unique placeholder at the reserved `.invalid` domain,
+   * the name and password are cleared, the account can no longer sign in (its sessions end through
+   * the deactivation trigger) and its e-mailed links stop working.
+   */
+  static async close(trx: Knex.Transaction, id: number): Promise<void> {
+    const placeholder = `closed-${id}-${randomBytes(6).toString('hex')}@closed.invalid`;
+    await User.query(trx)
+      .patch({
+        email: placeholder,
+        first_name: '',
+        last_name: '',
+        password: null,
+        email_verified: false,
+        is_active: false,
+        closed_at: fn.now(),
+        updated_at: fn.now(),
+      } as unknown as Partial<User>)
+      .findById(id);
+    await OneTimeToken.query(trx).delete().where({ user_id: id });
   }
 }
 

@@ -26,4 +26,9 @@ export class OwnedByUser extends Model {
   static async existingIdOf(this: ModelClass<OwnedByUser>, db: Knex, userId: number): Promise<number | undefined> {
     return (await this.query(db).select('id').findOne({ user_id: userId }))?.id;
   }
+
+  /** Deletes the user's row and so its lines (ON DELETE CASCADE): their account is being closed. */
+  static async removeOf(this: ModelClass<OwnedByUser>, trx: Knex.Transaction, userId: number): Promise<void> {
+    await this.query(trx).delete().where({ user_id: userId });
+  }
 }

@@ -78,9 +78,32 @@ async function normaliseItem(raw: unknown, index: number): Promise<CatalogueItem
   }
 }
 
+/** A catalogue file that cannot be imported at all; its message names the file and says why. */
+export class CatalogueFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CatalogueFileError';
+  }
+}
+
 export async function readCatalogueFile(file: string): Promise<unknown[]> {
-  const parsed = JSON.parse(await readFile(file, 'utf8')) as { products?: unknown };
-  if (!parsed || !Array.isArray(parsed.products)) throw new Error(`${file}: expected {"products": [...]}`);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new CatalogueFileError(`Catalogue file ${file} does not exist (CATALOGUE_FILE names the file to import).`);
+    throw new CatalogueFileError(`Catalogue file ${file} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  let parsed: { products?: unknown } | null;
+  try {
+    parsed = JSON.parse(text) as { products?: unknown } | null;
+  } catch (error) {
+    throw new CatalogueFileError(`Catalogue file ${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!parsed || !Array.isArray(parsed.products)) {
+    throw new CatalogueFileError(`Catalogue file ${file} must be a JSON object {"products": [...]}.`);
+  }
   return parsed.products as unknown[];
 }
 

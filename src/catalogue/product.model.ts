@@ -149,6 +149,11 @@ export class Product extends Model {
     return await Product.query(db).shown().findById(id);
   }
 
+  /** The product as the API shows it, locked until the transaction ends (a write's "before"), or undefined. */
+  static async lockShown(trx: Knex.Transaction, id: number): Promise<Product | undefined> {
+    return await Product.query(trx).shown().findById(id).forUpdate();
+  }
+
   static async exists(db: Knex, id: number): Promise<boolean> {
     return (await Product.query(db).select('id').findById(id)) !== undefined;
   }
@@ -286,6 +291,23 @@ export class Product extends Model {
   static async keepFromDeletion(trx: Knex.Transaction, ids: number[]): Promise<Set<number>> {
     const existing = await Product.query(trx).select('id').whereIn('id', ids).forKeyShare();
     return new Set(existing.map((product) => product.id));
+  }
+
+  /** How many products each category holds (one GROUP BY). */
+  static async countByCategory(db: Knex): Promise<Array<{ name: string; count: number }>> {
+    return (await Product.query(db)
+      .select({ name: 'category' })
+      .select(raw('count(*)::integer AS count'))
+      .groupBy('category')
+      .orderBy('category')) as unknown as Array<{ name: string; count: number }>;
+  }
+
+  /** The products with the least stock, fewest first (the products_low_stock index). */
+  static async lowestStock(db: Knex, limit: number): Promise<Array<Pick<ProductRow, 'id' | 'name' | 'stock' | 'price'>>> {
+    return await Product.query(db)
+      .select('id', 'name', 'stock', 'price')
+      .orderBy([{ column: 'stock' }, { column: 'id' }])
+      .limit(limit);
   }
 
   /** The current stock of a product, or undefined when it does not exist. */

@@ -1,11 +1,13 @@
 // The products resource: the public catalogue (a page of it, one product, both answered
 // conditionally) and staff's writes. A write stores an uploaded image first, then writes the row in
-// one statement. (The body parser removes the request's temporary files.)
+// one statement. Every write is recorded in the audit log in the transaction that makes it. (The
+// body parser removes the request's temporary files.)
+import { record } from '../audit/audit.js';
 import { badRequest, notFound } from '../http/errors.js';
 import type { UploadedFile } from '../http/operation.js';
 import { pageOf, pagingHeaders } from '../http/paging.js';
 import type { Logger } from '../log.js';
-import type { OperationTable, Services } from '../services.js';
+import type { OperationTable, Services, SessionUser } from '../services.js';
 import { conditionalReply } from './http-cache.js';
 import { pageWithTotal } from './list-counts.js';
 import { fieldsFromInput, storeUploadedImage, type ProductPatch } from './product-input.js';
@@ -17,6 +19,8 @@ interface ProductWrite {
   files: UploadedFile[];
   services: Services;
   log: Logger;
+  /** The staff user writing (for the audit log). */
+  user: SessionUser;
 }
 
 /** `defaults` under the fields of the body, the uploaded image (stored now) over both. */
@@ -36,7 +40,19 @@ async function changeProduct(id: number, write: ProductWrite, defaults: ProductF
   const fields = await fieldsToWrite(write, defaults);
   // Not a schema rule: a multipart PATCH may carry nothing but the image file.
   if (Object.keys(fields).length === 0) throw badRequest('Provide at least one field to change.');
-  const product = await Product.change(db, id, fields);
+  const product = await db.transaction(async (trx) => {
+    const before = await Product.lockShown(trx, id);
+    if (!before) return undefined;
+    const after = (await Product.change(trx, id, fields))!;
+    await record(trx, {
+      actorId: write.user.id,
+      action: 'product.update',
+      target: { type: 'product', id },
+      before: toProductResponse(before),
+      after: toProductResponse(after),
+    });
+    return after;
+  });
   if (!product) throw notFound('Product not found.');
   return { status: 200, body: toProductResponse(product) };
 }
@@ -62,7 +78,19 @@ export const productOperations = {
     staffOnly: true,
     async handle(write) {
       const fields = await fieldsToWrite(write, { stock: 0, image: null });
-      return { status: 201, body: toProductResponse(await Product.insertWithFreeSlug(write.services.db, fields)) };
+      const product = await write.services.db.transaction(async (trx) => {
+        const created = await Product.insertWithFreeSlug(trx, fields);
+        const after = toProductResponse(created);
+        await record(trx, {
+          actorId: write.user.id,
+          action: 'product.create',
+          target: { type: 'product', id: created.id },
+          before: null,
+          after,
+        });
+        return after;
+      });
+      return { status: 201, body: product };
     },
   },
 
@@ -82,8 +110,15 @@ export const productOperations = {
 
   deleteProduct: {
     staffOnly: true,
-    async handle({ params, services }) {
-      if (!(await Product.remove(services.db, params.id))) throw notFound('Product not found.');
+    async handle({ params, services, user }) {
+      const removed = await services.db.transaction(async (trx) => {
+        const before = await Product.lockShown(trx, params.id);
+        if (!before || !(await Product.remove(trx, params.id))) return false;
+        const entry = { actorId: user.id, action: 'product.delete', target: { type: 'product', id: params.id } };
+        await record(trx, { ...entry, before: toProductResponse(before), after: null });
+        return true;
+      });
+      if (!removed) throw notFound('Product not found.');
       return { status: 204, body: undefined };
     },
   },

@@ -8,14 +8,14 @@ export interface OutageOptions {
   /** Whether a failure means a dependency is unavailable (then 503) rather than a bug (then 500). */
   isUnavailable(error: unknown): boolean;
   /** The time from a request's arrival (its body's, if it has one) to its answer; a request still unanswered then gets 503. */
-  requestTimeoutMs: number;
+  responseTimeoutMs: number;
   /** What Retry-After tells the client. */
   retryAfterSeconds: number;
 }
 
 /**
  * A failure of a dependency becomes 503 with Retry-After; a request that takes longer than
- * requestTimeoutMs is answered 503 then. Its handler is not stopped (JavaScript cannot stop it):
+ * responseTimeoutMs is answered 503 then. Its handler is not stopped (JavaScript cannot stop it):
  * it finishes or fails on its own, bounded by the database's statement timeout, and a write it
  * makes is one transaction, so it is either whole or absent. Whatever it sets on the response
  * afterwards is ignored (Koa has sent the answer).
@@ -28,7 +28,7 @@ export function outageHandling(options: OutageOptions): Koa.Middleware {
     const arm = () => {
       timer = setTimeout(
         () => expire(serviceUnavailable('The server could not answer in time. Try again shortly.', options.retryAfterSeconds)),
-        options.requestTimeoutMs,
+        options.responseTimeoutMs,
       );
     };
     // The clock starts once the body has arrived: a large upload over a slow line is the client's

@@ -10,10 +10,11 @@
 // if Stripe accepts, the payment status follows, refunded lines not yet shipped return to stock,
 // and a fully refunded order that has not shipped is cancelled.
 import type { Knex } from 'knex';
+import { record } from '../audit/audit.js';
 import { Product } from '../catalogue/product.model.js';
 import { badGateway, conflict, fieldError, notFound, serviceUnavailable } from '../http/errors.js';
 import type { Logger } from '../log.js';
-import { formatMinorUnits, toMinorUnits } from '../money.js';
+import { formatMinorUnits, formatMoney, toMinorUnits } from '../money.js';
 import { PaymentProviderError, type RefundedChargeView, type RefundView, type StripeGateway } from '../payments/stripe-gateway.js';
 import type { OperationTable, Services } from '../services.js';
 import { notifyCustomer } from './order-mail.js';
@@ -29,6 +30,8 @@ interface RefundAsk {
   requestedBy: number;
   /** The customer's cancellation: only while the order has not shipped. */
   requireUnshipped?: boolean;
+  /** A staff member's refund: recorded in the audit log with the reservation. */
+  byStaff?: boolean;
 }
 
 /** Statuses of a paid card order that can still be refunded (a cancelled one has been refunded in full). */
@@ -115,7 +118,24 @@ export async function refundOrder(services: Services, order: OrderRow, ask: Refu
     // The order row first, then its lines (the order in which every refund locks them).
     const fits = (await Order.reserveRefund(trx, order.id, amount, statuses)) && (await OrderItem.reserveRefund(trx, order.id, items));
     if (!fits) throw conflict('This order changed meanwhile (shipped, cancelled or refunded by someone else); reload it and try again.');
-    return await OrderRefund.request(trx, { orderId: order.id, amount, reason: ask.reason, items, requestedBy: ask.requestedBy });
+    const requested = await OrderRefund.request(trx, {
+      orderId: order.id,
+      amount,
+      reason: ask.reason,
+      items,
+      requestedBy: ask.requestedBy,
+    });
+    if (ask.byStaff) {
+      // The staff's request, as reserved; Stripe's answer shows in the order's refunds.
+      await record(trx, {
+        actorId: ask.requestedBy,
+        action: 'order.refund',
+        target: { type: 'order', id: order.id },
+        before: { payment_status: order.payment_status, refunded_amount: formatMoney(order.refunded_amount) },
+        after: { refund_id: requested.id, amount: formatMinorUnits(amount), items, reason: ask.reason },
+      });
+    }
+    return requested;
   });
 
   const refund = await askStripe(services, stripe, order, reserved, paymentIntentId, log);
@@ -274,7 +294,7 @@ export const refundOperations = {
       const { refund } = await refundOrder(
         services,
         order,
-        { items: body?.items, reason: body?.reason ?? null, requestedBy: user.id },
+        { items: body?.items, reason: body?.reason ?? null, requestedBy: user.id, byStaff: true },
         log,
       );
       const [response] = await Order.responsesOf(services.db, [(await Order.findBy(services.db, { id: order.id }))!]);

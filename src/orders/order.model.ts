@@ -95,6 +95,9 @@ function escapeLike(text: string): string {
 /** The first key of the advisory lock that serializes one user's checkouts ("CO" for checkout orders). */
 const CHECKOUT_LOCK_CLASS = 0x434f;
 
+/** Payment statuses of a paid order (see Order.paidCondition). */
+const PAID_PAYMENT_STATUSES: readonly PaymentStatus[] = ['paid', 'partially_refunded'];
+
 /** Statuses in which the order has been paid for (by card) or is on its way. */
 export const PAID_STATUSES: readonly OrderStatus[] = ['paid', 'shipped', 'delivered'];
 
@@ -124,6 +127,20 @@ export class Order extends Model {
       join: { from: 'orders.id', to: 'order_refunds.order_id' },
     },
   };
+
+  /**
+   * THE definition of a paid order, for revenue, a customer's total spent and the panel's counts:
+   * the shop holds its money, in whole or in part (a fully refunded order is not paid any more).
+   * An SQL condition on the orders table (under `table`, its name or alias).
+   */
+  static paidCondition(db: Knex, table = Order.tableName): Knex.Raw {
+    return db.raw(`??.payment_status IN (${PAID_PAYMENT_STATUSES.map(() => '?').join(', ')})`, [table, ...PAID_PAYMENT_STATUSES]);
+  }
+
+  /** What a paid order brings in: its total less what has been refunded (SQL, under `table`). */
+  static revenueExpression(db: Knex, table = Order.tableName): Knex.Raw {
+    return db.raw('(??.total_amount - ??.refunded_amount)', [table, table]);
+  }
 
   /** Stores a new order and its lines (inside the checkout transaction). */
   static async place(trx: Knex.Transaction, fields: NewOrder, lines: SoldLine[]): Promise<OrderRow> {

@@ -4,6 +4,7 @@
 //   a cash order's payment: unpaid → paid (staff record the cash);
 // and the customer's own cancellation while the order is still processing (a paid card order is
 // refunded in full through Stripe: order-refunds.ts).
+import { record } from '../audit/audit.js';
 import { conflict, fieldError, notFound } from '../http/errors.js';
 import { pageOf, pagingHeaders } from '../http/paging.js';
 import type { Logger } from '../log.js';
@@ -110,7 +111,7 @@ export const orderResourceOperations = {
 
   updateOrderStatus: {
     staffOnly: true,
-    async handle({ params, body, services, log }) {
+    async handle({ params, body, services, log, user }) {
       const named = choice('order_status', body.order_status, ORDER_STATUS_CHOICES);
       const payment = choice('payment_status', body.payment_status, PAYMENT_STATUS_CHOICES);
       if (body.status !== undefined && named !== undefined && body.status !== named) {
@@ -156,6 +157,12 @@ export const orderResourceOperations = {
         const now = (await Order.findBy(trx, { id: order.id }))!;
         // Someone else (a webhook, another staff member) moved the order in the meantime.
         if (!changed) throw refused(now.status, move ?? `payment ${pay}`);
+        // The conditional UPDATEs moved it from the state read above (another allowed move in
+        // between, such as a webhook paying it, is the only other way, and then "before" is stale
+        // by that move only).
+        const entry = { actorId: user.id, action: 'order.status', target: { type: 'order', id: order.id } };
+        const state = (row: OrderRow) => ({ status: row.status, payment_status: row.payment_status });
+        await record(trx, { ...entry, before: state(order), after: state(now) });
         return now;
       });
       mailAbout(services, updated, log, move);

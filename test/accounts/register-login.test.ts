@@ -153,16 +153,24 @@ describe('accounts: registration, login and me', () => {
     expect(anonymous.body.code).to.equal('not_authenticated');
   });
 
-  it("ends a deactivated user's access and refresh at once", async () => {
+  it("ends a deactivated user's access and refresh at once, and re-activating them revives no old token", async () => {
     const client = clientFrom(suite.server);
     const email = `${unique('gone')}@example.com`;
     await client.post('/api/auth/register/', { email, password: 'soon-inactive' });
     expect((await client.get('/api/auth/me/')).status).to.equal(200);
+    const oldRefresh = client.cookies.get('refresh')!;
+    // Deactivated by hand in the database: the schema itself ends the sessions.
     await suite.db('users').where({ email }).update({ is_active: false });
     expect((await client.get('/api/auth/me/')).status).to.equal(401);
     const refreshed = await client.post('/api/auth/refresh/');
-    expect(refreshed.status).to.equal(401);
+    expect(refreshed.status).to.equal(403);
     const login = await clientFrom(suite.server).post('/api/auth/login/', { email, password: 'soon-inactive' });
-    expect(login.status).to.equal(400);
+    expect(login.status).to.equal(403);
+
+    await suite.db('users').where({ email }).update({ is_active: true });
+    expect((await client.get('/api/auth/me/')).status).to.equal(401);
+    client.cookies.set('refresh', oldRefresh);
+    expect((await client.post('/api/auth/refresh/')).status).to.equal(401);
+    expect((await clientFrom(suite.server).post('/api/auth/login/', { email, password: 'soon-inactive' })).status).to.equal(200);
   });
 });

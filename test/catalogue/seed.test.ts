@@ -132,7 +132,7 @@ describe('npx knex seed:run (the CLI, on a fresh embedded database)', () => {
     return { status: run.status, output: `${run.stdout}${run.stderr}` };
   };
 
-  it('refuses to import into an unmigrated database with what to do, then imports, skips bad items and re-runs changing nothing', async function () {
+  it('refuses to import into an unmigrated database with what to do, then imports, skips bad items (exiting 1) and re-runs changing nothing', async function () {
     this.timeout(120_000);
     const dir = mkdtempSync(path.join(tmpdir(), 'seed-cli-'));
     const file = path.join(dir, 'products.json');
@@ -170,13 +170,14 @@ describe('npx knex seed:run (the CLI, on a fresh embedded database)', () => {
 
     expect(knex(dir, file, 'migrate:latest').status).to.equal(0);
     const first = knex(dir, file, 'seed:run');
-    expect(first.status, first.output).to.equal(0);
+    // Items failed: the good ones are imported, and the run exits 1 so a script notices.
+    expect(first.status, first.output).to.equal(1);
     expect(first.output).to.include('Importing 4 products from products.json (image URLs kept as given)');
     expect(first.output).to.include('Catalogue import from products.json: 2 created, 0 updated, 0 unchanged, 2 failed');
     expect(first.output).to.include('failed p02: price: Enter an amount from 0 to 1000000 with no more than 2 decimal places.');
     expect(first.output).to.include('failed #3: Expected an object.');
     const second = knex(dir, file, 'seed:run');
-    expect(second.status, second.output).to.equal(0);
+    expect(second.status, second.output).to.equal(1);
     expect(second.output).to.include('Catalogue import from products.json: 0 created, 0 updated, 2 unchanged, 2 failed');
     rmSync(dir, { recursive: true, force: true });
   });

@@ -13,7 +13,7 @@ describe('migration: payment_status from status', () => {
     // A database of its own, migrated up to just before this migration.
     db = createDatabase({ inMemory: true });
     for (;;) {
-      // Pending migrations are listed as the migration source gives them: file names or { file } objects.
+      // Pending migrations are file names with the app's migration source, { file } with Knex's own.
       const [, pending] = (await db.migrate.list()) as [unknown, Array<string | { file: string }>];
       const next = pending[0];
       if (next === undefined || (typeof next === 'string' ? next : next.file) === MIGRATION) break;

@@ -65,6 +65,21 @@ describe('POST /api/orders/{id}/refund/', () => {
     expect(tooMany.status).to.equal(409);
   });
 
+  it("records a staff member's refund in the audit log, with the order's payment before and the refund asked for", async () => {
+    const order = await paidOrder();
+    const refunded = await staff.post(`/api/orders/${order.orderId}/refund/`, { items: [{ id: order.socksLine.id, quantity: 1 }] });
+    expect(refunded.status).to.equal(200);
+    const log = await staff.get(`/api/panel/audit-log/?target_type=order&target_id=${order.orderId}&action=order.refund`);
+    expect(log.body).to.have.length(1);
+    expect(log.body[0].before).to.deep.equal({ payment_status: 'paid', refunded_amount: '0.00' });
+    expect(log.body[0].after).to.deep.equal({
+      refund_id: refunded.body.refund.id,
+      amount: '250.50',
+      items: [{ item_id: order.socksLine.id, quantity: 1 }],
+      reason: null,
+    });
+  });
+
   it('refunds the rest in full, which cancels an order not yet shipped and gives all its stock back', async () => {
     const order = await paidOrder();
     await staff.post(`/api/orders/${order.orderId}/refund/`, { items: [{ id: order.socksLine.id }] });

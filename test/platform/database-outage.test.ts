@@ -10,7 +10,7 @@ import { ownPostgresUnavailable, startOwnPostgres, type OwnPostgres } from '../s
 import { startServerProcess, type ServerProcess } from '../support/spawned-server.js';
 import { ADDRESS } from '../orders/support.js';
 
-const REQUEST_TIMEOUT_MS = 3000;
+const RESPONSE_TIMEOUT_SECONDS = 3;
 const STOCK = 100_000;
 
 interface Answer {
@@ -36,8 +36,10 @@ const missing = ownPostgresUnavailable();
       DATABASE_URL: postgres.url,
       DATABASE_CONNECT_TIMEOUT_MS: '1000',
       DATABASE_ACQUIRE_TIMEOUT_MS: '1000',
-      REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      RESPONSE_TIMEOUT_SECONDS: String(RESPONSE_TIMEOUT_SECONDS),
       THROTTLE_REGISTER: '1000/1h',
+      // The shoppers are unverified and order over and over: the anti-hoarding limit is not under test.
+      UNVERIFIED_COD_ORDERS_PER_DAY: '1000',
     });
   });
 
@@ -58,14 +60,16 @@ const missing = ownPostgresUnavailable();
     return client;
   }
 
-  it('answers 503 with Retry-After within the request timeout while PostgreSQL is down, writes nothing by halves, and resumes by itself', async () => {
+  it('answers 503 with Retry-After within the response timeout while PostgreSQL is down, writes nothing by halves, and resumes by itself', async () => {
     const direct = new pg.Client({ connectionString: postgres!.url });
     await direct.connect();
     const hot = (
       await direct.query<{ id: number }>('UPDATE products SET stock = $1 WHERE id = (SELECT min(id) FROM products) RETURNING id', [STOCK])
     ).rows[0]!.id;
-    await direct.end();
     const shoppers = await Promise.all([0, 1, 2, 3].map(registered));
+    // Verified, so they may keep ordering cash on delivery (unverified accounts get two a day).
+    await direct.query("UPDATE users SET email_verified = true WHERE email LIKE 'outage-%'");
+    await direct.end();
 
     const answers: Answer[] = [];
     let running = true;
@@ -118,8 +122,8 @@ const missing = ownPostgresUnavailable();
       for (const answer of duringOutage) {
         expect(answer.status, `${answer.what} while the database was down`).to.equal(503);
         expect(Number(answer.retryAfter), `${answer.what}: Retry-After`).to.be.greaterThan(0);
-        // Bounded: the request timeout is the longest any answer may take (plus a busy machine's slack).
-        expect(answer.ended - answer.started, `${answer.what} took`).to.be.below(REQUEST_TIMEOUT_MS + 2000);
+        // Bounded: the response timeout is the longest any answer may take (plus a busy machine's slack).
+        expect(answer.ended - answer.started, `${answer.what} took`).to.be.below(RESPONSE_TIMEOUT_SECONDS * 1000 + 2000);
       }
       const afterwards = answers.filter((answer) => answer.started >= resumed);
       expect(afterwards.length).to.be.greaterThan(0);

@@ -21,7 +21,7 @@ async function raw(url: string, request: string): Promise<{ status: number; head
 }
 
 describe('the HTTP server before the app', () => {
-  const suite = serverForSuite(() => ({ HEADERS_TIMEOUT_SECONDS: '1', REQUEST_TIMEOUT_SECONDS: '2' }));
+  const suite = serverForSuite(() => ({ CLIENT_HEADERS_TIMEOUT_MS: '1000', CLIENT_REQUEST_TIMEOUT_MS: '2000' }));
 
   it('answers an HTTP/1.1 request without Host with 400 in the error schema, not a bare 400', async () => {
     const answer = await raw(suite.server.url, 'GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n');
@@ -34,7 +34,7 @@ describe('the HTTP server before the app', () => {
     expect((await raw(suite.server.url, 'GET /healthz HTTP/1.0\r\n\r\n')).status).to.equal(200);
   });
 
-  it('cuts off a client that sends its headers slower than HEADERS_TIMEOUT_SECONDS with 408 in the error schema', async () => {
+  it('cuts off a client that sends its headers slower than CLIENT_HEADERS_TIMEOUT_MS with 408 in the error schema', async () => {
     const { hostname, port } = new URL(suite.server.url);
     const socket = connect(Number(port), hostname);
     await once(socket, 'connect');
@@ -49,23 +49,32 @@ describe('the HTTP server before the app', () => {
 
   it('reads the timeouts from the environment, with tighter defaults than Node, and refuses nonsense', () => {
     const base = { SECRET_KEY: TEST_SECRET };
-    expect(loadConfig(base).http).to.deep.equal({ headersTimeoutSeconds: 15, requestTimeoutSeconds: 60, keepAliveTimeoutSeconds: 5 });
-    const custom = loadConfig({ ...base, HEADERS_TIMEOUT_SECONDS: '5', REQUEST_TIMEOUT_SECONDS: '30', KEEP_ALIVE_TIMEOUT_SECONDS: '65' });
-    expect(custom.http).to.deep.equal({ headersTimeoutSeconds: 5, requestTimeoutSeconds: 30, keepAliveTimeoutSeconds: 65 });
+    expect(loadConfig(base).http).to.deep.equal({
+      clientHeadersTimeoutMs: 15_000,
+      clientRequestTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 5000,
+    });
+    const custom = loadConfig({
+      ...base,
+      CLIENT_HEADERS_TIMEOUT_MS: '5000',
+      CLIENT_REQUEST_TIMEOUT_MS: '30000',
+      KEEP_ALIVE_TIMEOUT_MS: '65000',
+    });
+    expect(custom.http).to.deep.equal({ clientHeadersTimeoutMs: 5000, clientRequestTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000 });
     let error: unknown;
     try {
-      loadConfig({ ...base, HEADERS_TIMEOUT_SECONDS: '0', REQUEST_TIMEOUT_SECONDS: 'soon', KEEP_ALIVE_TIMEOUT_SECONDS: '-1' });
+      loadConfig({ ...base, CLIENT_HEADERS_TIMEOUT_MS: '0', CLIENT_REQUEST_TIMEOUT_MS: 'soon', KEEP_ALIVE_TIMEOUT_MS: '-1' });
     } catch (caught) {
       error = caught;
     }
     expect(error).to.be.instanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
     expect(problems)
-      .to.include('HEADERS_TIMEOUT_SECONDS')
-      .and.to.include('REQUEST_TIMEOUT_SECONDS')
-      .and.to.include('KEEP_ALIVE_TIMEOUT_SECONDS');
-    expect(() => loadConfig({ ...base, HEADERS_TIMEOUT_SECONDS: '30', REQUEST_TIMEOUT_SECONDS: '10' })).to.throw(
-      /REQUEST_TIMEOUT_SECONDS must be at least/,
+      .to.include('CLIENT_HEADERS_TIMEOUT_MS')
+      .and.to.include('CLIENT_REQUEST_TIMEOUT_MS')
+      .and.to.include('KEEP_ALIVE_TIMEOUT_MS');
+    expect(() => loadConfig({ ...base, CLIENT_HEADERS_TIMEOUT_MS: '30000', CLIENT_REQUEST_TIMEOUT_MS: '10000' })).to.throw(
+      /CLIENT_REQUEST_TIMEOUT_MS must be at least/,
     );
   });
 });

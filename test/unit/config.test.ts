@@ -134,6 +134,29 @@ describe('configuration', () => {
     expect(config.cloudinary).to.deep.include({ cloudName: 'my-cloud', apiKey: 'key123', apiSecret: 'secret456' });
   });
 
+  it('reads the process settings: workers, the shutdown timeout, and metrics off unless METRICS_PORT is set', () => {
+    const defaults = loadConfig({ DATA_DIR: dataDir() });
+    expect(defaults).to.deep.include({ webConcurrency: undefined, shutdownTimeoutSeconds: 10, metrics: undefined });
+    const set = loadConfig({
+      DATA_DIR: dataDir(),
+      WEB_CONCURRENCY: '3',
+      SHUTDOWN_TIMEOUT: '25',
+      METRICS_PORT: '9464',
+      METRICS_TOKEN: 'a-metrics-token-long-enough',
+    });
+    expect(set).to.deep.include({ webConcurrency: 3, shutdownTimeoutSeconds: 25 });
+    expect(set.metrics).to.deep.equal({ port: 9464, host: '127.0.0.1', token: 'a-metrics-token-long-enough' });
+
+    const { message } = problemsOf(() =>
+      loadConfig({ DATA_DIR: dataDir(), WEB_CONCURRENCY: '0', SHUTDOWN_TIMEOUT: 'soon', METRICS_TOKEN: 'short-token-1' }),
+    );
+    expect(message).to.include('WEB_CONCURRENCY must be a whole number from 1 to 256, got "0"');
+    expect(message).to.include('SHUTDOWN_TIMEOUT must be a whole number from 1 to 3600, got "soon"');
+    expect(message).to.include('METRICS_TOKEN must be at least 16 characters long');
+    expect(message).to.include('METRICS_PORT is required when METRICS_TOKEN or METRICS_HOST is set');
+    expect(message).not.to.include('short-token-1');
+  });
+
   describe('the sections a command loads', () => {
     const serverOnlyProblems = { PORT: 'eighty', DEBUG: 'maybe', SECRET_KEY: 'short', THROTTLE_LOGIN: 'five', LOG_LEVEL: 'loud' };
 

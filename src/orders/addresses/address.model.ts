@@ -50,6 +50,11 @@ export class Address extends Model {
     return deleted.length > 0;
   }
 
+  /** Deletes every address of the user (their account is being closed). */
+  static async removeAllOf(trx: Knex.Transaction, userId: number): Promise<void> {
+    await Address.query(trx).delete().where({ user_id: userId });
+  }
+
   /** The fields of the user's own address, or undefined. */
   static async fieldsOfOwned(db: Knex, userId: number, id: number): Promise<AddressFields | undefined> {
     return await Address.query(db).select(FIELD_NAMES).findOne({ id, user_id: userId });

@@ -1,4 +1,4 @@
-// A request the server cannot answer within REQUEST_TIMEOUT_MS (here: an order waiting on a
+// A request the server cannot answer within RESPONSE_TIMEOUT_SECONDS (here: an order waiting on a
 // product row another transaction holds locked) is answered 503 with Retry-After then, not when
 // the lock goes. The order itself is not cut in half: it completes once the lock is released, and
 // a retry with the same Idempotency-Key is answered with that order, taking stock once.
@@ -12,10 +12,10 @@ import { ADDRESS, stockOf } from '../orders/support.js';
 const onPostgres = Boolean(process.env.DATABASE_URL);
 
 (onPostgres ? describe : describe.skip)(
-  `REQUEST_TIMEOUT_MS${onPostgres ? '' : ' (pending: PostgreSQL only — set DATABASE_URL)'}`,
+  `RESPONSE_TIMEOUT_SECONDS${onPostgres ? '' : ' (pending: PostgreSQL only — set DATABASE_URL)'}`,
   function () {
     this.timeout(60_000);
-    const suite = serverForSuite(() => ({ REQUEST_TIMEOUT_MS: '1000' }));
+    const suite = serverForSuite(() => ({ RESPONSE_TIMEOUT_SECONDS: '1' }));
 
     it('answers 503 with Retry-After when an order waits too long on a locked product; the retry with its key gets the order', async () => {
       const { db } = await testDatabase();
@@ -49,9 +49,9 @@ const onPostgres = Boolean(process.env.DATABASE_URL);
   },
 );
 
-describe('REQUEST_TIMEOUT_MS and request bodies', function () {
+describe('RESPONSE_TIMEOUT_SECONDS and request bodies', function () {
   this.timeout(60_000);
-  const suite = serverForSuite(() => ({ REQUEST_TIMEOUT_MS: '1000' }));
+  const suite = serverForSuite(() => ({ RESPONSE_TIMEOUT_SECONDS: '1' }));
 
   it('gives a request with a body its full time after the body has arrived', async () => {
     const client = await shopper(suite.server);
