@@ -4,9 +4,12 @@
 // `npm install && npm start` and a `git pull && npm start` both run what is checked out.
 //
 // Plain JavaScript on purpose: it must run before anything is compiled and without tsx. The
-// check reads file sizes and times only (a few milliseconds); a build writes to a temporary
-// directory and swaps it in, so a failed or interrupted build never leaves half a dist/.
+// check compares the inputs' contents (a digest of each, some tens of milliseconds), not their
+// modification times, which a copy (a container image's layers, an archive) does not keep; a
+// build writes to a temporary directory and swaps it in, so a failed or interrupted build never
+// leaves half a dist/.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +21,7 @@ const DOCS_PAGE = 'api-docs.html';
 const INPUT_DIRECTORIES = ['src', 'migrations', 'generated'];
 const INPUT_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json'];
 
-/** Every input of the build with its size and modification time: `{ "src/main.ts": "1234:1764250000000" }`. */
+/** Every input of the build with a digest of its content: `{ "src/main.ts": "<sha256, base64url>" }`. */
 function inputs() {
   const found = {};
   const visit = (relative) => {
@@ -28,7 +31,7 @@ function inputs() {
     if (stats.isDirectory()) {
       for (const entry of readdirSync(absolute).sort()) visit(path.join(relative, entry));
     } else {
-      found[relative.split(path.sep).join('/')] = `${stats.size}:${Math.trunc(stats.mtimeMs)}`;
+      found[relative.split(path.sep).join('/')] = createHash('sha256').update(readFileSync(absolute)).digest('base64url');
     }
   };
   for (const entry of [...INPUT_DIRECTORIES, ...INPUT_FILES]) visit(entry);

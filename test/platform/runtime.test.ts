@@ -104,11 +104,14 @@ describe('the production runtime on PostgreSQL: workers, metrics, graceful shutd
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('runs the migrations and the seed once, in the primary, before two workers serve', () => {
+  it('runs the migrations and the seed once, in the primary, before two workers serve', async () => {
+    // Each worker's own line comes through a pipe of its own, possibly after the primary's.
+    const listening = /"worker":\d+,"port":\d+,.*"msg":"store backend listening"/g;
+    await until(() => (server.output().match(listening) ?? []).length >= 2, 'both workers to say they listen');
     const output = server.output();
     expect(output.match(/migrations applied/g)).to.have.length(1);
     expect(output.match(/Catalogue import from products\.json/g)).to.have.length(1);
-    expect(output.match(/"worker":\d+,"port":\d+,.*"msg":"store backend listening"/g)).to.have.length(2);
+    expect(output.match(listening)).to.have.length(2);
   });
 
   it('counts requests by operationId over every worker, and shows the metrics only to METRICS_TOKEN', async () => {
