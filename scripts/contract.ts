@@ -222,7 +222,18 @@ async function checkContract(baseUrl: string, staff?: { email: string; password:
     await run.expect([403], 'POST', '/api/orders/2147483646/refund/', { session: shopper, body: {} });
     await run.expect([404], 'GET', '/api/orders/2147483646/', { session: shopper });
     await run.expect([404], 'POST', '/api/orders/2147483646/cancel/', { session: shopper });
-    await run.expect([403], 'GET', '/api/panel/dashboard/', { session: shopper });
+    // The staff panel, refused to a shopper (without a staff login, its only coverage).
+    for (const [method, path] of [
+      ['GET', '/api/panel/users/'],
+      ['GET', '/api/panel/users/2147483646/'],
+      ['POST', '/api/panel/users/2147483646/toggle-block/'],
+      ['DELETE', '/api/panel/users/2147483646/delete/'],
+      ['GET', '/api/panel/dashboard/'],
+      ['GET', '/api/panel/reports/'],
+      ['GET', '/api/panel/audit-log/'],
+    ] as const) {
+      await run.expect([403], method, path, { session: shopper });
+    }
 
     // Tokens in bodies, as an app without cookies gets them: a session of its own, renewed, ended.
     const tokens = (await run.expect([200], 'POST', '/api/auth/token/', { body: { email, password } })).body as { refresh: string };
@@ -327,9 +338,12 @@ async function checkContract(baseUrl: string, staff?: { email: string; password:
       if (user) {
         await run.expect([200], 'GET', `/api/panel/users/${user.id}/`, { session: staffSession });
         await run.expect([200], 'POST', `/api/panel/users/${user.id}/toggle-block/`, { session: staffSession });
+        // Blocked: its login is refused.
+        await run.expect([403], 'POST', '/api/auth/login/', { body: { email: user.email, password: `contract-${tag}-password` } });
         await run.expect([200], 'POST', `/api/panel/users/${user.id}/toggle-block/`, { session: staffSession });
         // The shopper was made for this run: its account is closed (anonymised), its orders stay.
         await run.expect([200], 'DELETE', `/api/panel/users/${user.id}/delete/`, { session: staffSession });
+        await run.expect([404], 'GET', `/api/panel/users/${user.id}/`, { session: staffSession });
       }
       await run.expect([200], 'POST', '/api/auth/logout/', { session: staffSession });
     });
