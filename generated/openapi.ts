@@ -727,7 +727,7 @@ export interface paths {
         head?: never;
         /**
          * Move an order along its fulfilment or mark a cash order paid (staff only)
-         * @description `status` (as before) or `order_status` moves the order: processing or paid → shipped → delivered; pending or processing → cancelled (stock is given back). `payment_status: paid` records the cash of a cash-on-delivery order (unpaid → paid, once it is processing, shipped or delivered); a card order's payment is Stripe's to report, and refunds go through `POST /api/orders/{id}/refund/`. `order_status` and `payment_status` are case-insensitive (`Shipped` works) and may come together: both change or neither does. A value equal to the current one changes nothing; a request that changes nothing at all, and any other transition (including cancelling a paid order, which needs a refund), answers 409. Cancelling a pending card order first expires its Stripe Checkout Session (409 if the customer has already paid, 502 when Stripe cannot be reached, 503 when Stripe is not configured). The answer is the updated order with, in addition, `message` and the same order under `order` (the later original's shape).
+         * @description `status` (as before) or `order_status` moves the order: processing or paid → shipped → delivered; pending or processing → cancelled (stock is given back). `payment_status: paid` records the cash of a cash-on-delivery order (unpaid → paid, once it is processing, shipped or delivered); a card order's payment is Stripe's to report, and refunds go through `POST /api/orders/{id}/refund/`. `order_status` and `payment_status` are case-insensitive (`Shipped` works) and may come together: both change or neither does. A value equal to the current one changes nothing; a request that changes nothing at all, and any other transition (including cancelling a paid order, which needs a refund), answers 409. Cancelling a pending card order first expires its Stripe Checkout Session (409 if the customer has already paid, 502 when Stripe cannot be reached, 503 when Stripe is not configured). The answer is the updated order with, in addition, `message` and the same order under `order` (the later original's shape). Recorded in the audit log (`order.status`, the statuses before and after).
          */
         patch: operations["updateOrderStatus"];
         trace?: never;
@@ -746,7 +746,7 @@ export interface paths {
         put?: never;
         /**
          * The customer cancels their own order while it is still processing
-         * @description Owner only (another user's order answers 404). Allowed while the order is processing — a cash order not yet shipped, or a paid card order not yet shipped; the stock comes back exactly once, and a paid card order is refunded in full through Stripe (`refund_info` says so; it is null when nothing was paid). Anything else answers 409 (a pending card checkout expires by itself or can be abandoned; shipped orders cannot be cancelled). When Stripe refuses the refund the order stays as it was: 502 (as for staff refunds, a refund Stripe did not answer is completed a few minutes later).
+         * @description Owner only (another user's order answers 404). Allowed while the order is processing — a cash order not yet shipped, or a paid card order not yet shipped; the stock comes back exactly once, and a paid card order is refunded in full through Stripe (`refund_info` says so; it is null when nothing was paid). Anything else answers 409 (a pending card checkout expires by itself or can be abandoned; shipped orders cannot be cancelled). When Stripe refuses the refund the order stays as it was: 502 (as for staff refunds, a refund Stripe did not answer is completed a few minutes later). Recorded in the audit log (`order.cancel`).
          */
         post: operations["cancelOrder"];
         delete?: never;
@@ -769,7 +769,7 @@ export interface paths {
         put?: never;
         /**
          * Refund a paid card order in full or by line (staff only)
-         * @description Refunds through Stripe's Refunds API. Without `items`, everything not yet refunded is refunded; with `items`, those lines (each `quantity` defaults to the line's whole unrefunded quantity). The amount is reserved on the order first with one conditional statement (the database refuses a refunded amount above the total), so concurrent requests can never refund more than was paid: the loser answers 409. Refunded lines not yet shipped go back to stock; refunding everything of an order not yet shipped cancels it. Stripe's answer is final only with its webhooks (`charge.refunded`, `refund.updated`): a refund Stripe later reports failed gives its amount back to the order. Only paid card orders are refunded here (409 otherwise); 503 without Stripe. 502 when Stripe refuses (nothing is refunded, the reservation is given back) or does not answer: then the refund stays `requested` and reserved, and the server asks Stripe again a few minutes later with the same Idempotency-Key, applying whatever Stripe did once.
+         * @description Refunds through Stripe's Refunds API. Without `items`, everything not yet refunded is refunded; with `items`, those lines (each `quantity` defaults to the line's whole unrefunded quantity). The amount is reserved on the order first with one conditional statement (the database refuses a refunded amount above the total), so concurrent requests can never refund more than was paid: the loser answers 409. Refunded lines not yet shipped go back to stock; refunding everything of an order not yet shipped cancels it. Stripe's answer is final only with its webhooks (`charge.refunded`, `refund.updated`): a refund Stripe later reports failed gives its amount back to the order. Only paid card orders are refunded here (409 otherwise); 503 without Stripe. 502 when Stripe refuses (nothing is refunded, the reservation is given back) or does not answer: then the refund stays `requested` and reserved, and the server asks Stripe again a few minutes later with the same Idempotency-Key, applying whatever Stripe did once. Recorded in the audit log (`order.refund`) with the reservation.
          */
         post: operations["refundOrder"];
         delete?: never;
@@ -916,7 +916,7 @@ export interface paths {
         };
         /**
          * Staff actions, newest first (staff only)
-         * @description Every staff action (blocking, deleting an account, an order's status change or refund, a product write) with who did it, when, and the values before and after.
+         * @description Every staff action (blocking, deleting an account, an order's status change or refund, a product write), and every customer's cancellation of their own order (`order.cancel`), with who did it, when, and the values before and after.
          */
         get: operations["listAuditLog"];
         put?: never;
@@ -1988,6 +1988,49 @@ export interface components {
             items: components["schemas"]["OrderItem"][];
             address: components["schemas"]["ShippingAddress"];
         };
+        /**
+         * @example {
+         *       "id": 3,
+         *       "email": "asha@example.com",
+         *       "name": "Asha Rao",
+         *       "picture": null,
+         *       "role": "user",
+         *       "isBlock": false,
+         *       "date_joined": "2026-10-02T09:15:00.000Z",
+         *       "orders_count": 4,
+         *       "total_spent": "5980.00",
+         *       "orders": [
+         *         {
+         *           "id": 41,
+         *           "total_amount": "2990.00",
+         *           "order_status": "processing",
+         *           "payment_status": "unpaid",
+         *           "payment_method": "cod",
+         *           "created_at": "2024-05-04T12:30:00.000Z",
+         *           "items": [
+         *             {
+         *               "id": 88,
+         *               "product": 12,
+         *               "product_name": "Goku Tee",
+         *               "image": "https://res.cloudinary.com/demo/image/upload/v1/products/goku-tee.webp",
+         *               "quantity": 2,
+         *               "price": "1495.00",
+         *               "category": "men",
+         *               "stock": 14,
+         *               "refunded_quantity": 0
+         *             }
+         *           ],
+         *           "address": {
+         *             "full_name": "Asha Rao",
+         *             "phone": "9876543210",
+         *             "street": "12 MG Road, Indiranagar",
+         *             "city": "Bengaluru",
+         *             "pincode": "560038"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         PanelUserDetail: {
             id: number;
             email: string;
@@ -2013,6 +2056,11 @@ export interface components {
             status: "success";
             isBlock: boolean;
         };
+        /**
+         * @example {
+         *       "status": "deleted"
+         *     }
+         */
         DeletedResult: {
             /** @enum {string} */
             status: "deleted";
@@ -2102,6 +2150,54 @@ export interface components {
                 last_30_days: components["schemas"]["Money"];
             };
         };
+        /**
+         * @example {
+         *       "start_date": "2026-10-29",
+         *       "end_date": "2026-11-27",
+         *       "total_orders": 42,
+         *       "paid_orders": 30,
+         *       "total_revenue": "44850.00",
+         *       "average_order_value": "1495.00",
+         *       "revenue_timeline": [
+         *         {
+         *           "name": "2026-11-26",
+         *           "total": "2990.00"
+         *         },
+         *         {
+         *           "name": "2026-11-27",
+         *           "total": "1495.00"
+         *         }
+         *       ],
+         *       "payment_distribution": [
+         *         {
+         *           "name": "COD",
+         *           "count": 25
+         *         },
+         *         {
+         *           "name": "STRIPE",
+         *           "count": 17
+         *         }
+         *       ],
+         *       "status_distribution": [
+         *         {
+         *           "name": "Processing",
+         *           "count": 12
+         *         },
+         *         {
+         *           "name": "Delivered",
+         *           "count": 30
+         *         }
+         *       ],
+         *       "top_products": [
+         *         {
+         *           "product": 12,
+         *           "product_name": "Goku Tee",
+         *           "quantity": 20,
+         *           "revenue": "29900.00"
+         *         }
+         *       ]
+         *     }
+         */
         Report: {
             /** Format: date */
             start_date: string;
@@ -3777,6 +3873,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getPanelUser: {
@@ -3805,6 +3902,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     togglePanelUserBlock: {
@@ -3836,6 +3934,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deletePanelUser: {
@@ -3865,6 +3964,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getPanelDashboard: {
@@ -3889,6 +3989,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getPanelReport: {
@@ -3929,6 +4030,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listAuditLog: {
@@ -3968,6 +4070,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

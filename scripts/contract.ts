@@ -6,8 +6,9 @@
 // and each violation, and exits 1 on any violation or unexpected answer. A part cut short by a
 // throttle (429, documented) is reported as not driven, and is no failure: run again later.
 //
-// What it leaves behind: a shopper account `contract-<random>@example.com` (there is no way to
-// delete one) and, with a staff login, two cancelled orders of a product it created and deleted. It
+// What it leaves behind: a shopper account `contract-<random>@example.com` (closed and anonymised
+// through the staff panel when a staff login is given) and, with a staff login, two cancelled
+// orders of a product it created and deleted, and the audit log's lines of those staff actions. It
 // buys nothing of the real catalogue: without a staff login no order is placed.
 //
 // Requests carry the session's access token as `Authorization: Bearer` besides its cookies, so
@@ -221,6 +222,18 @@ async function checkContract(baseUrl: string, staff?: { email: string; password:
     await run.expect([403], 'POST', '/api/orders/2147483646/refund/', { session: shopper, body: {} });
     await run.expect([404], 'GET', '/api/orders/2147483646/', { session: shopper });
     await run.expect([404], 'POST', '/api/orders/2147483646/cancel/', { session: shopper });
+    // The staff panel, refused to a shopper (without a staff login, its only coverage).
+    for (const [method, path] of [
+      ['GET', '/api/panel/users/'],
+      ['GET', '/api/panel/users/2147483646/'],
+      ['POST', '/api/panel/users/2147483646/toggle-block/'],
+      ['DELETE', '/api/panel/users/2147483646/delete/'],
+      ['GET', '/api/panel/dashboard/'],
+      ['GET', '/api/panel/reports/'],
+      ['GET', '/api/panel/audit-log/'],
+    ] as const) {
+      await run.expect([403], method, path, { session: shopper });
+    }
 
     // Tokens in bodies, as an app without cookies gets them: a session of its own, renewed, ended.
     const tokens = (await run.expect([200], 'POST', '/api/auth/token/', { body: { email, password } })).body as { refresh: string };
@@ -314,6 +327,24 @@ async function checkContract(baseUrl: string, staff?: { email: string; password:
         await run.expect([409], 'PATCH', `/api/orders/${cancelledOrderId}/status/`, { session: staffSession, body: { status: 'shipped' } });
       }
       if (ownProduct && product) await run.expect([204], 'DELETE', `/api/products/${product.id}/`, { session: staffSession });
+    });
+    await run.part('Staff panel: the figures, then block, unblock and close the throwaway shopper', async () => {
+      await run.expect([200], 'GET', '/api/panel/dashboard/', { session: staffSession });
+      await run.expect([200], 'GET', '/api/panel/reports/', { session: staffSession });
+      await run.expect([200], 'GET', '/api/panel/reports/?format=csv', { session: staffSession });
+      await run.expect([200], 'GET', '/api/panel/audit-log/?limit=5', { session: staffSession });
+      const found = await run.expect([200], 'GET', `/api/panel/users/?search=contract-${tag}`, { session: staffSession });
+      const user = (found.body as Array<{ id: number; email: string }>).find((row) => row.email === `contract-${tag}@example.com`);
+      if (user) {
+        await run.expect([200], 'GET', `/api/panel/users/${user.id}/`, { session: staffSession });
+        await run.expect([200], 'POST', `/api/panel/users/${user.id}/toggle-block/`, { session: staffSession });
+        // Blocked: its login is refused.
+        await run.expect([403], 'POST', '/api/auth/login/', { body: { email: user.email, password: `contract-${tag}-password` } });
+        await run.expect([200], 'POST', `/api/panel/users/${user.id}/toggle-block/`, { session: staffSession });
+        // The shopper was made for this run: its account is closed (anonymised), its orders stay.
+        await run.expect([200], 'DELETE', `/api/panel/users/${user.id}/delete/`, { session: staffSession });
+        await run.expect([404], 'GET', `/api/panel/users/${user.id}/`, { session: staffSession });
+      }
       await run.expect([200], 'POST', '/api/auth/logout/', { session: staffSession });
     });
   }

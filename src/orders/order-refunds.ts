@@ -30,8 +30,11 @@ interface RefundAsk {
   requestedBy: number;
   /** The customer's cancellation: only while the order has not shipped. */
   requireUnshipped?: boolean;
-  /** A staff member's refund: recorded in the audit log with the reservation. */
-  byStaff?: boolean;
+  /**
+   * The audit-log entry recorded with the reservation: a staff member's refund, or the customer's
+   * cancellation of a paid order (which is this refund).
+   */
+  audit?: 'order.refund' | 'order.cancel';
 }
 
 /** Statuses of a paid card order that can still be refunded (a cancelled one has been refunded in full). */
@@ -125,13 +128,13 @@ export async function refundOrder(services: Services, order: OrderRow, ask: Refu
       items,
       requestedBy: ask.requestedBy,
     });
-    if (ask.byStaff) {
-      // The staff's request, as reserved; Stripe's answer shows in the order's refunds.
+    if (ask.audit) {
+      // The request, as reserved; Stripe's answer shows in the order's refunds.
       await record(trx, {
         actorId: ask.requestedBy,
-        action: 'order.refund',
+        action: ask.audit,
         target: { type: 'order', id: order.id },
-        before: { payment_status: order.payment_status, refunded_amount: formatMoney(order.refunded_amount) },
+        before: { status: order.status, payment_status: order.payment_status, refunded_amount: formatMoney(order.refunded_amount) },
         after: { refund_id: requested.id, amount: formatMinorUnits(amount), items, reason: ask.reason },
       });
     }
@@ -294,7 +297,7 @@ export const refundOperations = {
       const { refund } = await refundOrder(
         services,
         order,
-        { items: body?.items, reason: body?.reason ?? null, requestedBy: user.id, byStaff: true },
+        { items: body?.items, reason: body?.reason ?? null, requestedBy: user.id, audit: 'order.refund' },
         log,
       );
       const [response] = await Order.responsesOf(services.db, [(await Order.findBy(services.db, { id: order.id }))!]);

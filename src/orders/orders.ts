@@ -185,7 +185,7 @@ export const orderResourceOperations = {
         const { refund } = await refundOrder(
           services,
           order,
-          { reason: 'requested_by_customer', requestedBy: user.id, requireUnshipped: true },
+          { reason: 'requested_by_customer', requestedBy: user.id, requireUnshipped: true, audit: 'order.cancel' },
           log,
         );
         const now = (await Order.findBy(services.db, { id: order.id }))!;
@@ -209,6 +209,15 @@ export const orderResourceOperations = {
         const now = (await Order.findBy(trx, { id: order.id }))!;
         if (!changed)
           throw conflict(`Only an order that is still processing can be cancelled; this one is ${fulfilmentStatusOf(now.status)}.`);
+        // A cancellation undoes a sale: the audit log keeps who did it, as for staff actions.
+        const state = (row: OrderRow) => ({ status: row.status, payment_status: row.payment_status });
+        await record(trx, {
+          actorId: user.id,
+          action: 'order.cancel',
+          target: { type: 'order', id: order.id },
+          before: state(order),
+          after: state(now),
+        });
         return now;
       });
       notifyCustomer(services, order.id, 'cancelled', log);

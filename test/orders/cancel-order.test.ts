@@ -82,4 +82,27 @@ describe('POST /api/orders/{id}/cancel/', () => {
     // Nothing was reserved for good: the cancellation works once Stripe does.
     expect((await client.post(`/api/orders/${paid.orderId}/cancel/`)).status).to.equal(200);
   });
+
+  it('records each cancellation in the audit log with the customer who made it', async () => {
+    const { user, client } = await signedInUser(suite.server);
+    const { orderId } = await codOrder(client, 1);
+    await client.post(`/api/orders/${orderId}/cancel/`);
+    const cash = await staff.get(`/api/panel/audit-log/?target_type=order&target_id=${orderId}&action=order.cancel`);
+    expect(cash.body).to.have.length(1);
+    expect(cash.body[0]).to.include({ actor_id: user.id, actor_email: user.email });
+    expect(cash.body[0].before).to.deep.equal({ status: 'processing', payment_status: 'unpaid' });
+    expect(cash.body[0].after).to.deep.equal({ status: 'cancelled', payment_status: 'unpaid' });
+
+    const tee = await makeProduct(suite.db, { price: '499.00', stock: 10 });
+    const paid = await paidCardOrder(client, suite.server.client(), fake.stripe, suite.db, [{ id: tee.id, quantity: 1 }]);
+    const cancelled = await client.post(`/api/orders/${paid.orderId}/cancel/`);
+    const card = await staff.get(`/api/panel/audit-log/?target_type=order&target_id=${paid.orderId}&action=order.cancel`);
+    expect(card.body).to.have.length(1);
+    expect(card.body[0].actor_id).to.equal(user.id);
+    expect(card.body[0].before).to.deep.include({ status: 'paid', payment_status: 'paid' });
+    expect(card.body[0].after).to.deep.include({ refund_id: cancelled.body.order.refunds[0].id, amount: '499.00' });
+    // A refused cancellation records nothing.
+    await client.post(`/api/orders/${paid.orderId}/cancel/`);
+    expect((await staff.get(`/api/panel/audit-log/?target_type=order&target_id=${paid.orderId}`)).body).to.have.length(1);
+  });
 });

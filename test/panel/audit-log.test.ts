@@ -64,6 +64,23 @@ describe('GET /api/panel/audit-log/', () => {
     });
   });
 
+  it('records one entry when staff race to change one order: only the change that happened', async () => {
+    const tee = await makeProduct(suite.db, { stock: 5 });
+    const customer = await shopper(suite.server);
+    const placed = await customer.post('/api/orders/create/', {
+      payment_method: 'cod',
+      cart: [{ id: tee.id, quantity: 1 }],
+      address: ADDRESS,
+    });
+    const orderId = placed.body.order_id as number;
+    const answers = await Promise.all([1, 2, 3].map(() => staff.patch(`/api/orders/${orderId}/status/`, { status: 'cancelled' })));
+    expect(answers.map((answer) => answer.status).sort()).to.deep.equal([200, 409, 409]);
+    const entries = await entriesFor('order', orderId);
+    expect(entries.map((entry) => [entry.action, entry.before.status, entry.after.status])).to.deep.equal([
+      ['order.status', 'processing', 'cancelled'],
+    ]);
+  });
+
   it('records nothing for a change that was refused', async () => {
     const tee = await makeProduct(suite.db);
     expect((await staff.patch(`/api/products/${tee.id}/`, { price: '-1' })).status).to.equal(400);

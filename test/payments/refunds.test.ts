@@ -71,7 +71,7 @@ describe('POST /api/orders/{id}/refund/', () => {
     expect(refunded.status).to.equal(200);
     const log = await staff.get(`/api/panel/audit-log/?target_type=order&target_id=${order.orderId}&action=order.refund`);
     expect(log.body).to.have.length(1);
-    expect(log.body[0].before).to.deep.equal({ payment_status: 'paid', refunded_amount: '0.00' });
+    expect(log.body[0].before).to.deep.equal({ status: 'paid', payment_status: 'paid', refunded_amount: '0.00' });
     expect(log.body[0].after).to.deep.equal({
       refund_id: refunded.body.refund.id,
       amount: '250.50',

@@ -44,8 +44,12 @@ const missing = ownPostgresUnavailable();
   });
 
   after(async () => {
-    await server?.stop();
-    await postgres?.destroy();
+    // The PostgreSQL server goes whatever happened to the app server: it would outlive the run.
+    try {
+      await server?.stop();
+    } finally {
+      await postgres?.destroy();
+    }
   });
 
   async function registered(index: number): Promise<Client> {

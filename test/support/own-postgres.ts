@@ -67,20 +67,17 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   // Durability is not what these tests are about: no fsync keeps them fast on a busy machine.
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=60`;
   const pgCtl = (...args: string[]) => run(path.join(BIN, 'pg_ctl'), ['-D', data, ...args], asPostgres);
-  let running = false;
   const server: OwnPostgres = {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     start: async () => {
       await pgCtl('-l', path.join(dir, 'log'), '-o', options, '-w', '-t', '60', 'start');
-      running = true;
     },
     stop: async () => {
       await pgCtl('-m', 'fast', '-w', '-t', '60', 'stop');
-      running = false;
     },
     destroy: async () => {
-      if (running) await pgCtl('-m', 'immediate', '-w', 'stop').catch(() => undefined);
-      running = false;
+      // Also when it is thought stopped: a start that timed out may have started it after all.
+      await pgCtl('-m', 'immediate', '-w', 'stop').catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
   };
