@@ -235,9 +235,17 @@ function summary(scenario: Scenario, rounds: Round[]): Measurement {
     peakProcessRssMb: scenario.pid ? Math.max(...rounds.map((r) => r.peakProcessRss)) / 2 ** 20 : undefined,
     cpuMsPerRequest: cpuMs === undefined || !requests ? undefined : cpuMs / requests,
   };
+  // Which statuses the non-2xx answers were, so an error count says what went wrong.
+  const statuses = new Map<string, number>();
+  for (const r of rounds) {
+    for (const [code, stats] of Object.entries(r.result.statusCodeStats ?? {})) {
+      if (!code.startsWith('2')) statuses.set(code, (statuses.get(code) ?? 0) + (stats.count ?? 0));
+    }
+  }
+  const statusNote = statuses.size ? ` (${[...statuses].map(([code, count]) => `${code}: ${count}`).join(', ')})` : '';
   console.log(
     `${`${scenario.name}${scenario.target === 'bare' ? ' (bare)' : ''}`.padEnd(40)} ${measurement.requestsPerSecond.toFixed(0).padStart(6)} req/s  ` +
-      `p50 ${measurement.p50} ms  p99 ${measurement.p99} ms  non-2xx ${measurement.non2xx}  socket errors ${measurement.socketErrors}` +
+      `p50 ${measurement.p50} ms  p99 ${measurement.p99} ms  non-2xx ${measurement.non2xx}${statusNote}  socket errors ${measurement.socketErrors}` +
       `${measurement.cpuMsPerRequest ? `  CPU ${measurement.cpuMsPerRequest.toFixed(2)} ms/req` : ''}${measurement.peakRssMb ? `  peak RSS ${measurement.peakRssMb.toFixed(0)} MB` : ''}`,
   );
   return measurement;
@@ -315,9 +323,17 @@ function perUser(tokens: string[], body: (context: Record<string, number>) => un
           body: JSON.stringify(body(context)),
         };
       },
+      onResponse: (status, responseBody) => {
+        // The first refusal of a write scenario, so a non-2xx count comes with its reason.
+        if (status >= 300 && !refusalShown.has(path)) {
+          refusalShown.add(path);
+          console.log(`  first non-2xx answer of ${path}: ${status} ${String(responseBody).slice(0, 200)}`);
+        }
+      },
     },
   ];
 }
+const refusalShown = new Set<string>();
 
 async function sameJson(a: string, b: string): Promise<void> {
   const [left, right] = await Promise.all([fetch(a).then((r) => r.text()), fetch(b).then((r) => r.text())]);
@@ -492,6 +508,7 @@ async function main(): Promise<void> {
       results.push(...(await measureInTurns(compared)));
 
       if (local && db) {
+        let nextProduct = 0;
         const tokens: string[] = [];
         for (let index = 0; index < connections; index += 4) {
           tokens.push(...(await Promise.all([0, 1, 2, 3].map((offset) => register(appUrl, index + offset)))));
@@ -506,10 +523,10 @@ async function main(): Promise<void> {
             pid: appPid,
             requests: perUser(
               tokens,
-              (context) => {
-                context.product = ((context.product ?? context.user! * 7) + 1) % products.length;
-                return { product_id: products[context.product]!.id, quantity: 1 };
-              },
+              // Every add takes the next product, across all connections, so the lines of the 32
+              // carts fill evenly and none reaches the 99-per-line limit within a run (a product per
+              // connection's own counter filled one line to 99 and measured refusals instead).
+              () => ({ product_id: products[nextProduct++ % products.length]!.id, quantity: 1 }),
               '/api/cart/add/',
             ),
           }),
