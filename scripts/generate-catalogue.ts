@@ -5,8 +5,7 @@
 // Uses DATABASE_URL, or the embedded database in DATA_DIR (./data) when it is unset.
 import 'dotenv/config';
 import { parseArgs } from 'node:util';
-import { configOrExit, loadDatabaseConfig } from '../src/config.js';
-import { createDatabase, missingDatabaseProblem } from '../src/db.js';
+import { openMigratedDatabase } from './command-database.js';
 
 const { values } = parseArgs({
   options: {
@@ -97,15 +96,8 @@ const PHRASES = words([
 ]);
 
 async function main(): Promise<void> {
-  const config = configOrExit(() => loadDatabaseConfig());
-  const missing = await missingDatabaseProblem(config);
-  if (missing) {
-    console.error(missing);
-    process.exit(1);
-  }
-  const db = createDatabase(config);
+  const db = await openMigratedDatabase();
   try {
-    await db.migrate.latest();
     if (values.remove) {
       const removed = await db('products').where('source_id', 'like', 'gen-%').delete();
       console.log(`Removed ${removed} generated products.`);

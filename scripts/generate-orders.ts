@@ -9,8 +9,7 @@
 // Uses DATABASE_URL, or the embedded database in DATA_DIR (./data) when it is unset.
 import 'dotenv/config';
 import { parseArgs } from 'node:util';
-import { configOrExit, loadDatabaseConfig } from '../src/config.js';
-import { createDatabase, missingDatabaseProblem } from '../src/db.js';
+import { openMigratedDatabase } from './command-database.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,15 +32,8 @@ const BUYER_EMAIL = 'gen-buyer-%@generated.invalid';
 const SPREAD_SECONDS = 365 * 24 * 60 * 60;
 
 async function main(): Promise<void> {
-  const config = configOrExit(() => loadDatabaseConfig());
-  const missing = await missingDatabaseProblem(config);
-  if (missing) {
-    console.error(missing);
-    process.exit(1);
-  }
-  const db = createDatabase(config);
+  const db = await openMigratedDatabase();
   try {
-    await db.migrate.latest();
     if (values.remove) {
       const generated = db('users').select('id').where('email', 'like', BUYER_EMAIL);
       const orders = await db('orders').whereIn('user_id', generated).delete();

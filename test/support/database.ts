@@ -22,6 +22,18 @@ async function admin<T>(serverUrl: string, run: (client: pg.Client) => Promise<T
   }
 }
 
+/** An empty database named `<prefix>_<pid>_<random>` on the PostgreSQL server of `serverUrl`; `drop` removes it. */
+export async function createPostgresDatabase(serverUrl: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await admin(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => void (await admin(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
+  };
+}
+
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
@@ -29,18 +41,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await db.migrate.latest();
     return { db, url: undefined, drop: () => db.destroy() };
   }
-  const name = `store_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await admin(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = createDatabase({ databaseUrl: url.toString(), poolMax: 20 });
+  const created = await createPostgresDatabase(serverUrl, 'store_test');
+  const { url } = created;
+  const db = createDatabase({ databaseUrl: url, poolMax: 20 });
   await db.migrate.latest();
   return {
     db,
-    url: url.toString(),
+    url,
     drop: async () => {
       await db.destroy();
-      await admin(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await created.drop();
     },
   };
 }

@@ -2,12 +2,11 @@
 // when it is missing or stale), with only the settings given (no .env file), on a free port. For
 // the tests of the production runtime: start-up, signals, the cluster of workers, metrics.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { createPostgresDatabase } from './database.js';
 import { freePort } from './spawned-server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -86,20 +85,6 @@ export async function startServerProcess(
 }
 
 /** A PostgreSQL database of the caller's own on the run's server (DATABASE_URL), dropped by `drop`. */
-export async function ownPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL!;
-  const name = `store_process_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+export async function ownPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  return await createPostgresDatabase(process.env.DATABASE_URL!, 'store_process');
 }
