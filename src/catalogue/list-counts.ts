@@ -2,12 +2,11 @@
 // more than the rest of the request): each process keeps the count of every filter combination it
 // was asked for, with the catalogue version it was counted at, and counts again only when the
 // version moved (a product created or deleted, or its name, description, category or price
-// changed: see migration 20261127009000). A request of a known filter reads the version beside the
-// page (one indexed row, in parallel) instead of counting. Exact whichever process made the
+// changed: see migration 20261127009000). A request of a known filter reads the version in the
+// page's own statement (one indexed row) instead of counting. Exact whichever process made the
 // write: the version lives in the database.
 import type { Knex } from 'knex';
 import { formatMoney } from '../money.js';
-import { CatalogueVersion } from './catalogue-version.model.js';
 import { Product, type ProductFilters } from './product.model.js';
 
 /** Filter combinations kept per database; the oldest goes first beyond it (searches are open-ended). */
@@ -37,24 +36,24 @@ function keep(counts: Map<string, KeptCount>, key: string, count: KeptCount): vo
   if (counts.size > KEPT_COUNTS) counts.delete(counts.keys().next().value!);
 }
 
-/** One page of the filtered catalogue, newest first, and how many products match in all. */
+/** One page of the filtered catalogue, newest first, as the answer's JSON text, and how many products match in all. */
 export async function pageWithTotal(
   db: Knex,
   filters: ProductFilters,
   page: { limit: number; offset: number },
-): Promise<{ products: Product[]; total: number }> {
+): Promise<{ json: string; total: number }> {
   let counts = countsOf.get(db);
   if (!counts) countsOf.set(db, (counts = new Map<string, KeptCount>()));
   const key = keyOf(filters);
   const kept = counts.get(key);
   if (kept) {
-    const [products, version] = await Promise.all([Product.pageMatching(db, filters, page), CatalogueVersion.current(db)]);
-    if (version === kept.version) return { products, total: kept.total };
+    const { json, version } = await Product.pageJsonMatching(db, filters, page);
+    if (version === kept.version) return { json, total: kept.total };
     const counted = await Product.countMatching(db, filters);
     keep(counts, key, counted);
-    return { products, total: counted.total };
+    return { json, total: counted.total };
   }
-  const [products, counted] = await Promise.all([Product.pageMatching(db, filters, page), Product.countMatching(db, filters)]);
+  const [{ json }, counted] = await Promise.all([Product.pageJsonMatching(db, filters, page), Product.countMatching(db, filters)]);
   keep(counts, key, counted);
-  return { products, total: counted.total };
+  return { json, total: counted.total };
 }

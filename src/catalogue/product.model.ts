@@ -74,12 +74,60 @@ const SHOWN_COLUMNS = [
   'updated_at',
 ] as const satisfies readonly (keyof ProductRow)[];
 
+/** A timestamptz as JavaScript's toISOString() writes it: UTC, milliseconds (truncated, as a Date keeps them), "Z". */
+function isoTimestamp(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/**
+ * A product as the API shows it, made by PostgreSQL from a products row named `page`: its JSON
+ * text (`row_to_json(shown)::text`) is the text JSON.stringify(toProductResponse(row)) makes,
+ * byte for byte (test/catalogue/product-json.test.ts holds them to it). The public catalogue's
+ * reads send that text as it is: no row parsed into objects, dates and money converted and
+ * serialized again, per product per request (the list's largest cost in the profile, see the
+ * README's Performance).
+ */
+const SHOWN_AS_JSON = `LATERAL (SELECT page.id, page.name, page.slug, page.price::text AS price, page.category, page.image,
+  page.description, page.stock, ${isoTimestamp('page.created_at')} AS created_at, ${isoTimestamp('page.updated_at')} AS updated_at) AS shown`;
+
 /** Escapes LIKE's wildcards so the shopper's text matches literally. */
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
 
-/** The catalogue's queries, chainable: `Product.query(db).matching(filters).shown().newestFirst()`. */
+/**
+ * The shopper's filters as a WHERE clause of the products table (empty without filters) and its
+ * values, for knex's `?` placeholders in order: `search` is a case-insensitive substring of the
+ * name or the description (% and _ taken literally; the trigram indexes serve it), `category` is
+ * case-insensitive, and the price bounds are inclusive and compared as numerics, never floats.
+ * Written out rather than built with knex's builder: the list runs it on every request, and
+ * building the statement cost more than the rest of the model path (see the README's Performance).
+ */
+export function whereMatching(filters: ProductFilters): { sql: string; bindings: string[] } {
+  const conditions: string[] = [];
+  const bindings: string[] = [];
+  const search = filters.search?.trim();
+  if (search) {
+    const pattern = likePattern(search);
+    conditions.push("(name ILIKE ? ESCAPE '\\' OR description ILIKE ? ESCAPE '\\')");
+    bindings.push(pattern, pattern);
+  }
+  if (filters.category) {
+    conditions.push('category = ?');
+    bindings.push(filters.category.toLowerCase());
+  }
+  if (filters.min_price !== undefined) {
+    conditions.push('price >= ?');
+    bindings.push(formatMoney(filters.min_price));
+  }
+  if (filters.max_price !== undefined) {
+    conditions.push('price <= ?');
+    bindings.push(formatMoney(filters.max_price));
+  }
+  return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', bindings };
+}
+
+/** The catalogue's query builder: `Product.query(db).shown()` selects what the API shows. */
 export class ProductQueryBuilder<M extends Model, R = M[]> extends QueryBuilder<M, R> {
   declare ArrayQueryBuilderType: ProductQueryBuilder<M, M[]>;
   declare SingleQueryBuilderType: ProductQueryBuilder<M, M>;
@@ -90,33 +138,6 @@ export class ProductQueryBuilder<M extends Model, R = M[]> extends QueryBuilder<
   /** Selects what the API shows of a product (toProductResponse's input). */
   shown(): this {
     return this.select(...SHOWN_COLUMNS);
-  }
-
-  /**
-   * The shopper's filters: `search` is a case-insensitive substring of the name or the
-   * description (% and _ taken literally; the trigram indexes serve it), `category` is
-   * case-insensitive, and the price bounds are inclusive and compared as numerics, never floats.
-   */
-  matching(filters: ProductFilters): this {
-    const search = filters.search?.trim();
-    if (search) {
-      const pattern = likePattern(search);
-      this.where((either) => {
-        either.whereRaw("name ILIKE ? ESCAPE '\\'", [pattern]).orWhereRaw("description ILIKE ? ESCAPE '\\'", [pattern]);
-      });
-    }
-    if (filters.category) this.where('category', filters.category.toLowerCase());
-    if (filters.min_price !== undefined) this.where('price', '>=', formatMoney(filters.min_price));
-    if (filters.max_price !== undefined) this.where('price', '<=', formatMoney(filters.max_price));
-    return this;
-  }
-
-  /** Newest first; the id breaks ties between products of one moment (the products_newest_first index). */
-  newestFirst(): this {
-    return this.orderBy([
-      { column: 'created_at', order: 'desc' },
-      { column: 'id', order: 'desc' },
-    ]);
   }
 }
 
@@ -144,11 +165,6 @@ export class Product extends Model {
     },
   };
 
-  /** The product as the API shows it, or undefined. */
-  static async findShown(db: Knex, id: number): Promise<Product | undefined> {
-    return await Product.query(db).shown().findById(id);
-  }
-
   /** The product as the API shows it, locked until the transaction ends (a write's "before"), or undefined. */
   static async lockShown(trx: Knex.Transaction, id: number): Promise<Product | undefined> {
     return await Product.query(trx).shown().findById(id).forUpdate();
@@ -163,9 +179,35 @@ export class Product extends Model {
     return (await Product.query(db).select('id').first()) === undefined;
   }
 
-  /** One page of the filtered catalogue, newest first. */
-  static async pageMatching(db: Knex, filters: ProductFilters, page: { limit: number; offset: number }): Promise<Product[]> {
-    return await Product.query(db).matching(filters).shown().newestFirst().limit(page.limit).offset(page.offset);
+  /**
+   * One page of the filtered catalogue, newest first, as the JSON text of the API's answer (see
+   * SHOWN_AS_JSON), and the catalogue version read in the same statement (one snapshot).
+   */
+  static async pageJsonMatching(
+    db: Knex,
+    filters: ProductFilters,
+    page: { limit: number; offset: number },
+  ): Promise<{ json: string; version: string }> {
+    const where = whereMatching(filters);
+    // Newest first; the id breaks ties between products of one moment (the products_newest_first index).
+    const result = (await db.raw(
+      `SELECT (SELECT version::text FROM catalogue_version) AS version,
+              '[' || coalesce(string_agg(row_to_json(shown)::text, ',' ORDER BY page.created_at DESC, page.id DESC), '') || ']' AS json
+         FROM (SELECT ${SHOWN_COLUMNS.join(', ')} FROM products ${where.sql}
+                ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?) AS page,
+              ${SHOWN_AS_JSON}`,
+      [...where.bindings, page.limit, page.offset],
+    )) as { rows: Array<{ version: string | null; json: string }> };
+    const row = result.rows[0]!;
+    return { json: row.json, version: row.version ?? '0' };
+  }
+
+  /** The product as the API shows it, as JSON text (see SHOWN_AS_JSON), or undefined. */
+  static async findShownJson(db: Knex, id: number): Promise<string | undefined> {
+    const result = (await db.raw(`SELECT row_to_json(shown)::text AS json FROM products AS page, ${SHOWN_AS_JSON} WHERE page.id = ?`, [
+      id,
+    ])) as { rows: Array<{ json: string }> };
+    return result.rows[0]?.json;
   }
 
   /**
@@ -173,10 +215,12 @@ export class Product extends Model {
    * statement, so both come from one snapshot (a write committed in between is in both or neither).
    */
   static async countMatching(db: Knex, filters: ProductFilters): Promise<{ total: number; version: string }> {
-    const row = (await Product.query(db)
-      .matching(filters)
-      .select(raw('count(*)::integer AS total'), raw('(SELECT version::text FROM catalogue_version) AS version'))
-      .first()) as unknown as { total: number; version: string | null };
+    const where = whereMatching(filters);
+    const result = (await db.raw(
+      `SELECT count(*)::integer AS total, (SELECT version::text FROM catalogue_version) AS version FROM products ${where.sql}`,
+      where.bindings,
+    )) as { rows: Array<{ total: number; version: string | null }> };
+    const row = result.rows[0]!;
     return { total: Number(row.total), version: row.version ?? '0' };
   }
 

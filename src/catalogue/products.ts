@@ -1,9 +1,10 @@
 // The products resource: the public catalogue (a page of it, one product, both answered
-// conditionally) and staff's writes. A write stores an uploaded image first, then writes the row in
+// conditionally, as the JSON text PostgreSQL makes of them) and staff's writes. A write stores an uploaded image first, then writes the row in
 // one statement. Every write is recorded in the audit log in the transaction that makes it. (The
 // body parser removes the request's temporary files.)
 import { record } from '../audit/audit.js';
 import { badRequest, notFound } from '../http/errors.js';
+import { JsonText } from '../http/json-body.js';
 import type { UploadedFile } from '../http/operation.js';
 import { pageOf, pagingHeaders } from '../http/paging.js';
 import type { Logger } from '../log.js';
@@ -61,16 +62,16 @@ export const productOperations = {
   listProducts: {
     async handle({ query, headers, services, request }) {
       const page = pageOf(query);
-      const { products, total } = await pageWithTotal(services.db, query, page);
-      return conditionalReply(headers['If-None-Match'], products.map(toProductResponse), pagingHeaders(request.url, page, total));
+      const { json, total } = await pageWithTotal(services.db, query, page);
+      return conditionalReply(headers['If-None-Match'], new JsonText<ProductResponse[]>(json), pagingHeaders(request.url, page, total));
     },
   },
 
   getProduct: {
     async handle({ params, headers, services }) {
-      const product = await Product.findShown(services.db, params.id);
-      if (!product) throw notFound('Product not found.');
-      return conditionalReply(headers['If-None-Match'], toProductResponse(product));
+      const json = await Product.findShownJson(services.db, params.id);
+      if (json === undefined) throw notFound('Product not found.');
+      return conditionalReply(headers['If-None-Match'], new JsonText<ProductResponse>(json));
     },
   },
 

@@ -5,6 +5,7 @@
 // besides the request is the application's environment (`Env`: its services and signed-in user).
 import type { operations } from '../../generated/openapi.js';
 import type { Logger } from '../log.js';
+import type { JsonText } from './json-body.js';
 
 export type OperationId = keyof operations;
 
@@ -22,11 +23,11 @@ type Responses<Op extends OperationId> = operations[Op]['responses'];
 type SuccessStatus<Op extends OperationId> = Extract<keyof Responses<Op>, 200 | 201 | 202 | 204 | 304>;
 type ResponseBody<R> = R extends { content: infer C } ? C[keyof C] : undefined;
 
-/** What a handler answers: one of the operation's success responses, with its body type. */
+/** What a handler answers: one of the operation's success responses, with its body (or its JSON text). */
 export type Reply<Op extends OperationId> = {
   [S in SuccessStatus<Op>]: {
     status: S;
-    body: ResponseBody<Responses<Op>[S]>;
+    body: ResponseBody<Responses<Op>[S]> | JsonText<ResponseBody<Responses<Op>[S]>>;
     headers?: Record<string, string>;
   };
 }[SuccessStatus<Op>];

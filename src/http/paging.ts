@@ -14,9 +14,10 @@ export function pageOf(query: { limit?: number; offset?: number }): Page {
 }
 
 export function pagingHeaders(requestUrl: string, page: Page, total: number): Record<string, string> {
+  // Parsed once (a URL per link showed in the list's profile); each link sets its own offset.
+  const url = new URL(requestUrl, 'http://placeholder');
+  url.searchParams.set('limit', String(page.limit));
   const link = (rel: string, offset: number) => {
-    const url = new URL(requestUrl, 'http://placeholder');
-    url.searchParams.set('limit', String(page.limit));
     url.searchParams.set('offset', String(offset));
     return `<${url.pathname}${url.search}>; rel="${rel}"`;
   };
