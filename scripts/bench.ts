@@ -1,6 +1,7 @@
 // `npm run bench`: throughput and latency of the whole server (as a separate process, so its RSS
-// is its own) beside a bare node:http + pg server answering the product list with the same JSON,
-// in one run, on a database of its own on the local PostgreSQL (created and dropped here).
+// is its own) beside bare node:http + pg servers answering the product list with the same JSON
+// (the yardstick runs the application's own statement; a second one reads rows the plain way: see
+// scripts/bench-bare-server.ts), in one run, on a database of its own on the local PostgreSQL (created and dropped here).
 // Scenarios: the product list (the 48 products of products.json), one product, add to cart (a
 // signed-in user per connection), cash-on-delivery orders racing for one hot product, and at
 // 100,000 products (scripts/generate-catalogue.ts) page 1 of the list and a search. Each: req/s,
@@ -62,9 +63,22 @@ const ADDRESS = {
 };
 const PLENTY = 1_000_000;
 
+/**
+ * Who answered: `bare` is the yardstick (node:http + pg running the application's own statement),
+ * `plain` a bare server reading rows and serializing them in Node, `app` this project.
+ */
+type Target = 'bare' | 'plain' | 'app';
+
+const SERVER_NAMES: Record<Target, string> = {
+  bare: 'bare node:http + pg, same statement',
+  plain: 'bare node:http + pg, rows → JSON.stringify',
+  app: 'this project',
+};
+const SHORT_NAMES: Record<Target, string> = { bare: ' (bare)', plain: ' (bare, plain)', app: '' };
+
 interface Measurement {
   scenario: string;
-  target: 'bare' | 'app';
+  target: Target;
   requestsPerSecond: number;
   p50: number;
   p99: number;
@@ -184,7 +198,7 @@ function treeCpuMs(pid: number): number {
 
 interface Scenario {
   name: string;
-  target: 'bare' | 'app';
+  target: Target;
   url: string;
   pid?: number | undefined;
   requests: autocannon.Request[];
@@ -244,7 +258,7 @@ function summary(scenario: Scenario, rounds: Round[]): Measurement {
   }
   const statusNote = statuses.size ? ` (${[...statuses].map(([code, count]) => `${code}: ${count}`).join(', ')})` : '';
   console.log(
-    `${`${scenario.name}${scenario.target === 'bare' ? ' (bare)' : ''}`.padEnd(40)} ${measurement.requestsPerSecond.toFixed(0).padStart(6)} req/s  ` +
+    `${`${scenario.name}${SHORT_NAMES[scenario.target]}`.padEnd(48)} ${measurement.requestsPerSecond.toFixed(0).padStart(6)} req/s  ` +
       `p50 ${measurement.p50} ms  p99 ${measurement.p99} ms  non-2xx ${measurement.non2xx}${statusNote}  socket errors ${measurement.socketErrors}` +
       `${measurement.cpuMsPerRequest ? `  CPU ${measurement.cpuMsPerRequest.toFixed(2)} ms/req` : ''}${measurement.peakRssMb ? `  peak RSS ${measurement.peakRssMb.toFixed(0)} MB` : ''}`,
   );
@@ -357,20 +371,23 @@ function machine(postgres: string): string {
 
 /**
  * Every figure also as a ratio of the bare server's list: throughput as this ÷ bare (higher is
- * better), latency, memory and CPU per request as this ÷ bare (lower is better).
+ * better), latency, memory and CPU per request as this ÷ bare (lower is better); throughput also
+ * as a ratio of the plain bare server's list.
  */
 function table(results: Measurement[]): string {
   const bare = results.find((m) => m.target === 'bare');
+  const plain = results.find((m) => m.target === 'plain');
   const times = (value: number | undefined, base: number | undefined, digits = 2) =>
     value === undefined || !base ? '—' : `${(value / base).toFixed(digits)}×`;
   const figure = (value: number | undefined, digits = 0) => (value === undefined ? '—' : value.toFixed(digits));
   const lines = [
-    '| scenario | server | req/s | ÷ bare | p50 ms | ÷ bare | p99 ms | ÷ bare | errors (non-2xx / socket) | peak RSS MB | ÷ bare | largest process MB | server CPU ms/req | ÷ bare |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | server | req/s | ÷ bare | ÷ plain | p50 ms | ÷ bare | p99 ms | ÷ bare | errors (non-2xx / socket) | peak RSS MB | ÷ bare | largest process MB | server CPU ms/req | ÷ bare |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const m of results) {
     lines.push(
-      `| ${m.scenario} | ${m.target === 'bare' ? 'bare node:http + pg' : 'this project'} | ${m.requestsPerSecond.toFixed(0)} | ${times(m.requestsPerSecond, bare?.requestsPerSecond)} | ` +
+      `| ${m.scenario} | ${SERVER_NAMES[m.target]} | ${m.requestsPerSecond.toFixed(0)} | ${times(m.requestsPerSecond, bare?.requestsPerSecond)} | ` +
+        `${times(m.requestsPerSecond, plain?.requestsPerSecond)} | ` +
         `${m.p50} | ${times(m.p50, bare?.p50, 1)} | ${m.p99} | ${times(m.p99, bare?.p99, 1)} | ${m.non2xx} / ${m.socketErrors} | ` +
         `${figure(m.peakRssMb)} | ${times(m.peakRssMb, bare?.peakRssMb, 1)} | ${figure(m.peakProcessRssMb)} | ${figure(m.cpuMsPerRequest, 2)} | ${times(m.cpuMsPerRequest, bare?.cpuMsPerRequest, 1)} |`,
     );
@@ -395,12 +412,12 @@ function chart(results: Measurement[], bareList: number | undefined, caption: st
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="13">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
-    `<text x="10" y="22" font-size="15" font-weight="bold">Requests per second (${connections} connections; ratio to the bare node:http + pg list)</text>`,
+    `<text x="10" y="22" font-size="15" font-weight="bold">Requests per second (${connections} connections; ratio to the bare node:http + pg list, same statement)</text>`,
   ];
   results.forEach((m, index) => {
     const y = top + index * rowHeight;
-    const fill = m.target === 'bare' ? '#9e9e9e' : '#3367d6';
-    const label = `${m.scenario}${m.target === 'bare' ? ' (bare)' : ''}`;
+    const fill = m.target === 'app' ? '#3367d6' : '#9e9e9e';
+    const label = `${m.scenario}${SHORT_NAMES[m.target]}`;
     const ratio = bareList ? ` (${(m.requestsPerSecond / bareList).toFixed(2)}×)` : '';
     parts.push(
       `<text x="${labelWidth - 8}" y="${y + 18}" text-anchor="end">${escapeXml(label)}</text>`,
@@ -478,9 +495,12 @@ async function main(): Promise<void> {
     const appUrl = baseUrl ?? app!.url;
 
     let bare: Child | undefined;
+    let plain: Child | undefined;
     if (databaseUrl) {
-      bare = await start(BARE_SERVER_COMMAND, { DATABASE_URL: databaseUrl }, '/api/products/');
+      bare = await start(BARE_SERVER_COMMAND, { DATABASE_URL: databaseUrl, BARE_MODE: 'json' }, '/api/products/');
       children.push(bare);
+      plain = await start(BARE_SERVER_COMMAND, { DATABASE_URL: databaseUrl, BARE_MODE: 'rows' }, '/api/products/');
+      children.push(plain);
     }
 
     const db = databaseUrl ? new pg.Pool({ connectionString: databaseUrl, max: 2 }) : undefined;
@@ -489,6 +509,7 @@ async function main(): Promise<void> {
       const products = (await (await fetch(`${appUrl}/api/products/`)).json()) as Array<{ id: number }>;
       if (!products.length) throw new Error('the catalogue is empty');
       if (bare && local) await sameJson(`${bare.url}/api/products/`, `${appUrl}/api/products/`);
+      if (plain && local) await sameJson(`${plain.url}/api/products/`, `${appUrl}/api/products/`);
 
       // The list and detail are judged against the bare list: measured in turns with it.
       const appPid = app?.process.pid;
@@ -496,6 +517,7 @@ async function main(): Promise<void> {
       const listRequest: autocannon.Request[] = [{ method: 'GET', path: '/api/products/' }];
       const compared: Scenario[] = [
         ...(bare ? [{ name: listName, target: 'bare' as const, url: bare.url, pid: bare.process.pid, requests: listRequest }] : []),
+        ...(plain ? [{ name: listName, target: 'plain' as const, url: plain.url, pid: plain.process.pid, requests: listRequest }] : []),
         { name: listName, target: 'app', url: appUrl, pid: appPid, requests: listRequest },
         {
           name: 'product detail',
@@ -595,7 +617,7 @@ async function main(): Promise<void> {
     ];
     const markdown =
       `# Benchmark\n\n${when} UTC, \`npm run bench\`${baseUrl ? ` against ${baseUrl}` : ''}: ${connections} connections, ` +
-      `${duration} s per scenario after a ${warmup} s warm-up (the bare list, the list and the detail in ${turns} alternating turns); the server ${local ? `started as \`${['node', ...SERVER_COMMAND.slice(1)].join(' ')}\` with WEB_CONCURRENCY=${values.workers}` : 'under test was already running'}.\n\n` +
+      `${duration} s per scenario after a ${warmup} s warm-up (the bare lists, the list and the detail in ${turns} alternating turns); the server ${local ? `started as \`${['node', ...SERVER_COMMAND.slice(1)].join(' ')}\` with WEB_CONCURRENCY=${values.workers}` : 'under test was already running'}.\n\n` +
       `Machine: ${about}.\n\n${table(results)}\n\n![chart](results.svg)\n`;
     mkdirSync(values.out, { recursive: true });
     writeFileSync(path.join(values.out, 'results.md'), markdown);
