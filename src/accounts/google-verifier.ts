@@ -1,7 +1,8 @@
 // The Google adapter: google-auth-library verifies an ID token (RS256 signature against Google's
 // published certificates, issuer, expiry, audience = GOOGLE_CLIENT_ID). GOOGLE_CERTS_URL points the
-// library's own certificate endpoint elsewhere (tests serve their key locally).
-import { OAuth2Client } from 'google-auth-library';
+// library's own certificate endpoint elsewhere (tests serve their key locally). The library is
+// imported on the first Google sign-in, so a server that has none never loads it.
+import type { OAuth2Client } from 'google-auth-library';
 import type { Config } from '../config.js';
 
 export interface GoogleIdentity {
@@ -18,10 +19,19 @@ export type GoogleVerification =
 // (the library honours the Cache-Control max-age of the certificate response).
 const clients = new WeakMap<Config, OAuth2Client>();
 
-function clientFor(config: Config): OAuth2Client {
+let library: Promise<typeof OAuth2Client> | undefined;
+
+/** The library's client class, imported once, on first use. */
+function loadOAuth2Client(): Promise<typeof OAuth2Client> {
+  library ??= import('google-auth-library').then((module) => module.OAuth2Client);
+  return library;
+}
+
+async function clientFor(config: Config): Promise<OAuth2Client> {
+  const OAuth2ClientClass = await loadOAuth2Client();
   let client = clients.get(config);
   if (!client) {
-    client = new OAuth2Client({
+    client = new OAuth2ClientClass({
       clientId: config.google.clientId,
       ...(config.google.certsUrl ? { endpoints: { oauth2FederatedSignonPemCertsUrl: config.google.certsUrl } } : {}),
     });
@@ -33,8 +43,10 @@ function clientFor(config: Config): OAuth2Client {
 export async function verifyGoogleIdToken(config: Config, idToken: string): Promise<GoogleVerification> {
   const audience = config.google.clientId;
   if (!audience) return { ok: false, problem: 'not_configured' };
+  // Outside the try: a library that cannot be loaded is the server's fault, not an invalid token.
+  const client = await clientFor(config);
   try {
-    const ticket = await clientFor(config).verifyIdToken({ idToken, audience });
+    const ticket = await client.verifyIdToken({ idToken, audience });
     const payload = ticket.getPayload();
     if (!payload?.email) return { ok: false, problem: 'invalid_token' };
     return {

@@ -231,7 +231,7 @@ export class Product extends Model {
    * does not abort the caller's transaction.
    */
   static async insertWithFreeSlug(db: Knex, fields: ProductFields & { source_id?: string }): Promise<Product> {
-    const base = slugify(fields.name!);
+    const base = await slugify(fields.name!);
     // Start after the highest suffix in use instead of trying 1, 2, 3... one by one.
     const taken = await Product.query(db)
       .where('slug', base)

@@ -4,10 +4,20 @@
 //
 // Names in any script are transliterated to ASCII first (the transliteration library's tables):
 // "खादी कुर्ता" becomes "khaadii-kurtaa" and "Straße" "strasse", where dropping every non-ASCII
-// letter left "product" and "strae".
-import { transliterate } from 'transliteration';
+// letter left "product" and "strae". Those tables are imported on the first slug spelled (a
+// product created), so a server that creates none never loads them.
+import type { transliterate as Transliterate } from 'transliteration';
 
-export function slugify(name: string): string {
+let library: Promise<typeof Transliterate> | undefined;
+
+/** The library's transliterate function, imported once, on first use. */
+function loadTransliterate(): Promise<typeof Transliterate> {
+  library ??= import('transliteration').then((module) => module.transliterate);
+  return library;
+}
+
+export async function slugify(name: string): Promise<string> {
+  const transliterate = await loadTransliterate();
   const slug = transliterate(name.normalize('NFC'))
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

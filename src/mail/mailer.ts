@@ -1,6 +1,7 @@
 // Outgoing mail behind one small adapter: nodemailer to SMTP_URL, or — with no SMTP_URL, for local
 // use — the message written to the log, so the verification and reset links can still be followed.
-import nodemailer from 'nodemailer';
+// nodemailer is imported on the first mail sent, so a server without SMTP_URL never loads it.
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 
@@ -27,11 +28,14 @@ export function createMailer(config: Config, log: Logger): Mailer {
       },
     };
   }
-  // Bounded waits: a mail server that hangs must not hold requests (nodemailer waits minutes by default).
-  const transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+  let transport: Promise<Transporter> | undefined;
   return {
     async send(mail) {
-      await transport.sendMail({ from, ...mail });
+      transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+        // Bounded waits: a mail server that hangs must not hold requests (nodemailer waits minutes by default).
+        nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 }),
+      );
+      await (await transport).sendMail({ from, ...mail });
     },
   };
 }

@@ -2,12 +2,23 @@
 // (Cloudinary fetches it). CLOUDINARY_API_BASE points the SDK's upload API at another host (the
 // tests' local fake); an http:// base needs a plain-HTTP agent because the SDK picks its
 // transport module once, when it is loaded.
+//
+// The SDK (several MB of a process's memory) is imported on the first upload, so a server storing
+// media locally, or one that has not uploaded anything yet, never loads it.
 import http from 'node:http';
-import { v2 as cloudinary, type UploadApiErrorResponse, type UploadApiOptions, type UploadApiResponse } from 'cloudinary';
+import type { v2 as Cloudinary, UploadApiErrorResponse, UploadApiOptions, UploadApiResponse } from 'cloudinary';
 import type { Config } from '../config.js';
 import { MediaStoreError, type ImageSource, type MediaStore } from './media-store.js';
 
 type CloudinaryConfig = NonNullable<Config['cloudinary']>;
+
+let sdk: Promise<typeof Cloudinary> | undefined;
+
+/** The SDK's v2 API, imported once, on first use. */
+function loadCloudinary(): Promise<typeof Cloudinary> {
+  sdk ??= import('cloudinary').then((module) => module.v2);
+  return sdk;
+}
 
 export class CloudinaryMediaStore implements MediaStore {
   readonly kind = 'cloudinary';
@@ -32,6 +43,7 @@ export class CloudinaryMediaStore implements MediaStore {
 
   async storeImage(source: ImageSource, publicId: string): Promise<string> {
     const options = { ...this.options, public_id: publicId };
+    const cloudinary = await loadCloudinary();
     const result = await new Promise<UploadApiResponse>((resolve, reject) => {
       const done = (error: UploadApiErrorResponse | undefined, response: UploadApiResponse | undefined) => {
         if (error || !response) reject(new MediaStoreError(`Cloudinary upload failed: ${describe(error)}`, { cause: error }));

@@ -82,7 +82,7 @@ export const paymentWebhookOperations = {
 
       let event: Stripe.Event;
       try {
-        event = verifyWebhookEvent(raw, signature, secret);
+        event = await verifyWebhookEvent(raw, signature, secret);
       } catch (error) {
         if (error instanceof WebhookSignatureError) throw badSignature('Invalid Stripe signature.');
         throw error;

@@ -1,7 +1,11 @@
 // The one place that talks to Stripe, through the official SDK. STRIPE_API_BASE points the SDK at
 // another host (a Stripe-compatible server in tests and offline development). Handlers see small
 // plain objects, never SDK types, and a PaymentProviderError whenever Stripe could not be used.
-import Stripe from 'stripe';
+//
+// The SDK (some 20 MB of a process's memory) is imported on the first call that needs it, so a
+// server without Stripe configured, or one that has not yet taken a card payment or a webhook,
+// never loads it.
+import type Stripe from 'stripe';
 import type { Config } from '../config.js';
 
 export interface CheckoutLine {
@@ -112,8 +116,17 @@ export function toRefundedChargeView(charge: Stripe.Charge): RefundedChargeView 
   };
 }
 
-function providerError(error: unknown): PaymentProviderError {
-  if (error instanceof Stripe.errors.StripeError) {
+let sdk: Promise<typeof Stripe> | undefined;
+
+/** The SDK's module, imported once, on first use. */
+function loadStripe(): Promise<typeof Stripe> {
+  sdk ??= import('stripe').then((module) => module.default);
+  return sdk;
+}
+
+/** `StripeSdk` is undefined when the SDK itself could not be loaded (then no error can be one of its). */
+function providerError(error: unknown, StripeSdk: typeof Stripe | undefined): PaymentProviderError {
+  if (StripeSdk && error instanceof StripeSdk.errors.StripeError) {
     return new PaymentProviderError(error.message, error.code, error.statusCode);
   }
   return new PaymentProviderError(error instanceof Error ? error.message : String(error));
@@ -125,17 +138,21 @@ function stripeImages(image: string | null): string[] | undefined {
 }
 
 export class StripeGateway {
-  private readonly stripe: Stripe;
+  private client: Stripe | undefined;
 
   constructor(
-    secretKey: string,
+    private readonly secretKey: string,
     private readonly frontendUrl: string,
-    apiBase?: URL,
-    options: { maxNetworkRetries?: number } = {},
-  ) {
-    this.stripe = new Stripe(secretKey, {
+    private readonly apiBase?: URL,
+    private readonly options: { maxNetworkRetries?: number } = {},
+  ) {}
+
+  /** One SDK client per gateway, made on its first request. */
+  private clientOf(StripeSdk: typeof Stripe): Stripe {
+    const apiBase = this.apiBase;
+    this.client ??= new StripeSdk(this.secretKey, {
       // Retries are safe: every create carries an idempotency key.
-      maxNetworkRetries: options.maxNetworkRetries ?? 2,
+      maxNetworkRetries: this.options.maxNetworkRetries ?? 2,
       telemetry: false,
       ...(apiBase
         ? {
@@ -145,11 +162,23 @@ export class StripeGateway {
           }
         : {}),
     });
+    return this.client;
+  }
+
+  /** Runs one SDK call (loading the SDK first if need be); anything that goes wrong is a PaymentProviderError. */
+  private async request<T>(call: (stripe: Stripe) => Promise<T>): Promise<T> {
+    let StripeSdk: typeof Stripe | undefined;
+    try {
+      StripeSdk = await loadStripe();
+      return await call(this.clientOf(StripeSdk));
+    } catch (error) {
+      throw providerError(error, StripeSdk);
+    }
   }
 
   async createCheckoutSession(request: CheckoutRequest): Promise<CheckoutSessionView> {
-    try {
-      const session = await this.stripe.checkout.sessions.create(
+    const session = await this.request((stripe) =>
+      stripe.checkout.sessions.create(
         {
           mode: 'payment',
           // Cards only. This API version replaced `payment_method_types` with this filter.
@@ -175,20 +204,14 @@ export class StripeGateway {
         },
         // One session per order, however often the call is retried (by the SDK or by us).
         { idempotencyKey: checkoutIdempotencyKey(request.orderId) },
-      );
-      if (!session.url) throw new PaymentProviderError('Stripe returned a Checkout Session without a URL.');
-      return toSessionView(session);
-    } catch (error) {
-      throw error instanceof PaymentProviderError ? error : providerError(error);
-    }
+      ),
+    );
+    if (!session.url) throw new PaymentProviderError('Stripe returned a Checkout Session without a URL.');
+    return toSessionView(session);
   }
 
   async retrieveCheckoutSession(sessionId: string): Promise<CheckoutSessionView> {
-    try {
-      return toSessionView(await this.stripe.checkout.sessions.retrieve(sessionId));
-    } catch (error) {
-      throw providerError(error);
-    }
+    return toSessionView(await this.request((stripe) => stripe.checkout.sessions.retrieve(sessionId)));
   }
 
   /**
@@ -196,8 +219,8 @@ export class StripeGateway {
    * (by the SDK, or by us after a lost answer) can never refund twice.
    */
   async createRefund(request: RefundRequest): Promise<RefundView> {
-    try {
-      const refund = await this.stripe.refunds.create(
+    const refund = await this.request((stripe) =>
+      stripe.refunds.create(
         {
           payment_intent: request.paymentIntentId,
           amount: request.amount,
@@ -205,20 +228,14 @@ export class StripeGateway {
           metadata: { order_id: String(request.orderId), refund_id: String(request.refundId) },
         },
         { idempotencyKey: `refund-${request.refundId}` },
-      );
-      return toRefundView(refund);
-    } catch (error) {
-      throw providerError(error);
-    }
+      ),
+    );
+    return toRefundView(refund);
   }
 
   /** Makes an open session unpayable (staff cancelled the order). */
   async expireCheckoutSession(sessionId: string): Promise<CheckoutSessionView> {
-    try {
-      return toSessionView(await this.stripe.checkout.sessions.expire(sessionId));
-    } catch (error) {
-      throw providerError(error);
-    }
+    return toSessionView(await this.request((stripe) => stripe.checkout.sessions.expire(sessionId)));
   }
 }
 
@@ -227,9 +244,11 @@ function checkoutIdempotencyKey(orderId: number): string {
 }
 
 /** Verifies a webhook delivery's signature over the raw body and returns the event. */
-export function verifyWebhookEvent(rawBody: string | Buffer, signature: string, secret: string): Stripe.Event {
+export async function verifyWebhookEvent(rawBody: string | Buffer, signature: string, secret: string): Promise<Stripe.Event> {
+  // Loaded outside the try: an SDK that cannot be loaded is the server's fault, not a bad signature.
+  const StripeSdk = await loadStripe();
   try {
-    return Stripe.webhooks.constructEvent(rawBody, signature, secret);
+    return StripeSdk.webhooks.constructEvent(rawBody, signature, secret);
   } catch (error) {
     throw new WebhookSignatureError(error instanceof Error ? error.message : 'Invalid signature.');
   }

@@ -24,7 +24,7 @@ export async function makeProduct(db: Knex, fields: ProductFields = {}) {
   const [row] = await db('products')
     .insert({
       name,
-      slug: `${slugify(name)}-${unique('')}`,
+      slug: `${await slugify(name)}-${unique('')}`,
       price: fields.price ?? '499.00',
       category: fields.category ?? 'men',
       image: fields.image === undefined ? 'https://images.example-cdn.com/test.jpg' : fields.image,
