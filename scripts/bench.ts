@@ -530,7 +530,6 @@ async function main(): Promise<void> {
       results.push(...(await measureInTurns(compared)));
 
       if (local && db) {
-        let nextProduct = 0;
         const tokens: string[] = [];
         for (let index = 0; index < connections; index += 4) {
           tokens.push(...(await Promise.all([0, 1, 2, 3].map((offset) => register(appUrl, index + offset)))));
@@ -545,10 +544,14 @@ async function main(): Promise<void> {
             pid: appPid,
             requests: perUser(
               tokens,
-              // Every add takes the next product, across all connections, so the lines of the 32
-              // carts fill evenly and none reaches the 99-per-line limit within a run (a product per
-              // connection's own counter filled one line to 99 and measured refusals instead).
-              () => ({ product_id: products[nextProduct++ % products.length]!.id, quantity: 1 }),
+              // Each connection's user adds every product in turn, so its cart's 48 lines fill
+              // evenly (48 × 99 adds per user before the per-line limit). Earlier attempts measured
+              // refusals: one product per connection filled its line to 99, and one counter shared
+              // by all connections gave each connection only 3 of the 48 products (48 / gcd(32, 48)).
+              (context) => {
+                context.product = ((context.product ?? context.user! * 7) + 1) % products.length;
+                return { product_id: products[context.product]!.id, quantity: 1 };
+              },
               '/api/cart/add/',
             ),
           }),
