@@ -321,20 +321,23 @@ async function register(base: string, index: number): Promise<string> {
   return access.slice('access='.length).split(';')[0]!;
 }
 
-/** A request for each connection's own signed-in user (Bearer: no CSRF check applies). */
-function perUser(tokens: string[], body: (context: Record<string, number>) => unknown, path: string): autocannon.Request[] {
-  let connection = 0;
+/**
+ * Requests spread over the signed-in users in turn (Bearer: no CSRF check applies): the n-th
+ * request is user n mod users' and its body is made from n. (autocannon resets a connection's
+ * context after each pass through `requests`, so per-connection state would not survive.)
+ */
+function perUser(tokens: string[], body: (n: number) => unknown, path: string): autocannon.Request[] {
+  let sent = 0;
   return [
     {
       method: 'POST',
       path,
-      setupRequest: (request, state) => {
-        const context = state as Record<string, number>;
-        context.user ??= connection++ % tokens.length;
+      setupRequest: (request) => {
+        const n = sent++;
         return {
           ...request,
-          headers: { authorization: `Bearer ${tokens[context.user]}`, 'content-type': 'application/json' },
-          body: JSON.stringify(body(context)),
+          headers: { authorization: `Bearer ${tokens[n % tokens.length]}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body(n)),
         };
       },
       onResponse: (status, responseBody) => {
@@ -544,14 +547,10 @@ async function main(): Promise<void> {
             pid: appPid,
             requests: perUser(
               tokens,
-              // Each connection's user adds every product in turn, so its cart's 48 lines fill
-              // evenly (48 × 99 adds per user before the per-line limit). Earlier attempts measured
-              // refusals: one product per connection filled its line to 99, and one counter shared
-              // by all connections gave each connection only 3 of the 48 products (48 / gcd(32, 48)).
-              (context) => {
-                context.product = ((context.product ?? context.user! * 7) + 1) % products.length;
-                return { product_id: products[context.product]!.id, quantity: 1 };
-              },
+              // Request n is user n mod 32 adding product (n div 32) mod 48: every user adds every
+              // product in turn, so the carts' lines fill evenly (32 × 48 × 99 adds before the
+              // per-line limit). Earlier versions measured 99-per-line refusals instead.
+              (n) => ({ product_id: products[Math.floor(n / tokens.length) % products.length]!.id, quantity: 1 }),
               '/api/cart/add/',
             ),
           }),
