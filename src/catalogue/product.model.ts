@@ -100,8 +100,9 @@ function likePattern(text: string): string {
  * values, for knex's `?` placeholders in order: `search` is a case-insensitive substring of the
  * name or the description (% and _ taken literally; the trigram indexes serve it), `category` is
  * case-insensitive, and the price bounds are inclusive and compared as numerics, never floats.
- * Written out rather than built with knex's builder: the list runs it on every request, and
- * building the statement cost more than the rest of the model path (see the README's Performance).
+ * Written out rather than built with objection and knex: the list runs it on every request, and
+ * building it was most of what remained of the list's model path in the profile (see the README's
+ * Performance).
  */
 export function whereMatching(filters: ProductFilters): { sql: string; bindings: string[] } {
   const conditions: string[] = [];

@@ -1,7 +1,8 @@
 // The products resource: the public catalogue (a page of it, one product, both answered
-// conditionally, as the JSON text PostgreSQL makes of them) and staff's writes. A write stores an uploaded image first, then writes the row in
-// one statement. Every write is recorded in the audit log in the transaction that makes it. (The
-// body parser removes the request's temporary files.)
+// conditionally, with the JSON text PostgreSQL makes of them) and staff's writes. A write stores
+// an uploaded image first, then writes the row in one statement. Every write is recorded in the
+// audit log in the transaction that makes it. (The body parser removes the request's temporary
+// files.)
 import { record } from '../audit/audit.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { JsonText } from '../http/json-body.js';
