@@ -1,7 +1,6 @@
 // `npm run createsuperuser` creates or promotes a staff user, refusing what registration refuses
 // (openapi.yaml's RegisterRequest) with the API's messages per field; the password comes from the
 // prompt or SUPERUSER_PASSWORD, never from the command line; it needs no SECRET_KEY.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,28 +9,12 @@ import { expect } from 'chai';
 import { OneTimeToken } from '../../src/accounts/one-time-token.model.js';
 import { createSuperuser, PASSWORD_FLAG_REFUSED, SuperuserInputError } from '../../src/cli/createsuperuser.js';
 import { createDatabase } from '../../src/db.js';
+import { runCommand } from '../support/command.js';
 import { makeUser, unique } from '../support/factories.js';
 import { accountsServerForSuite, clientFrom } from './support.js';
 
-function run(
-  args: string[],
-  env: Record<string, string>,
-  input?: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'createsuperuser', '--', ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
+const run = (args: string[], settings: Record<string, string>, input?: string) =>
+  runCommand(['npm', 'run', '--silent', 'createsuperuser', '--', ...args], settings, input);
 
 describe('accounts: createsuperuser', () => {
   const suite = accountsServerForSuite();

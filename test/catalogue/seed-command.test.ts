@@ -1,29 +1,13 @@
 // `npx knex seed:run` as an operator runs it (a child process, embedded database in a temporary
 // DATA_DIR, no .env file): a catalogue file that is missing or not JSON is named in one line, and
 // a run in which items failed exits non-zero after importing the good ones.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { runCommand } from '../support/command.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-function knex(args: string[], settings: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[name]) env[name] = process.env[name];
-  Object.assign(env, { DOTENV_CONFIG_PATH: path.join(root, 'no-such-file.env'), NO_COLOR: '1' }, settings);
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['knex', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const knex = (args: string[], settings: Record<string, string>) => runCommand(['npx', 'knex', ...args], { NO_COLOR: '1', ...settings });
 
 describe('npx knex seed:run and its catalogue file', function () {
   this.timeout(180_000);

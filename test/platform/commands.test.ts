@@ -2,38 +2,14 @@
 // it needs, reports every bad variable on a line of its own, never prints a secret, and names the
 // command that creates a PostgreSQL database that does not exist. Each runs as an operator runs
 // it, in a child process with no .env file.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { runCommand } from '../support/command.js';
 import { testDatabase } from '../support/server.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command with only these settings (and no .env file), feeding it `input`. */
-function run(command: string[], settings: Record<string, string>, input = ''): Promise<Outcome> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[name]) env[name] = process.env[name];
-  Object.assign(env, { DOTENV_CONFIG_PATH: path.join(root, 'no-such-file.env') }, settings);
-  return new Promise((resolve, reject) => {
-    const child = spawn(command[0]!, command.slice(1), { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const run = runCommand;
 
 const knex = (...args: string[]) => ['npx', 'knex', ...args];
 const start = [process.execPath, '--import', 'tsx', 'src/main.ts'];

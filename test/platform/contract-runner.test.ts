@@ -1,31 +1,18 @@
 // `npm run contract` as an operator runs it, in a child process against a listening server: it
 // passes against the app (every operation driven with a staff login), and fails, naming the
 // violations, against a server whose answers are not the spec's.
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { hashPassword } from '../../src/accounts/passwords.js';
+import { runCommand } from '../support/command.js';
 import { makeUser, unique } from '../support/factories.js';
 import { serverForSuite, startServer } from '../support/server.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-function contract(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/contract.ts', ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
+/** The command's whole output, what it printed and what it complained of. */
+async function contract(args: string[], settings: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+  const { code, stdout, stderr } = await runCommand([process.execPath, '--import', 'tsx', 'scripts/contract.ts', ...args], settings);
+  return { code, output: stdout + stderr };
 }
 
 describe('npm run contract', () => {
