@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { clientAs, makeProduct, makeUser, shopper, signedInUser, unique } from '../support/factories.js';
 import { serverForSuite } from '../support/server.js';
-import { ADDRESS, cartLines, fillCart, orderRow, saveAddress, stockOf } from './support.js';
+import { ADDRESS, cartLines, fillCart, orderRow, placeCodOrder, saveAddress, stockOf } from './support.js';
 
 describe('POST /api/orders/create/ (cash on delivery)', () => {
   const suite = serverForSuite();
@@ -192,11 +192,7 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
     const tee = await makeProduct(suite.db);
     const foreign = await saveAddress(suite.db, stranger.id);
 
-    const unknown = await client.post('/api/orders/create/', {
-      payment_method: 'cod',
-      cart: [{ id: 2_000_000_000, quantity: 1 }],
-      address: ADDRESS,
-    });
+    const unknown = await placeCodOrder(client, 2_000_000_000);
     expect(unknown.status).to.equal(400);
     const noAddress = await client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 1 }] });
     expect(noAddress.status).to.equal(400);
@@ -277,20 +273,12 @@ describe('POST /api/orders/create/ (cash on delivery)', () => {
     it('refuses an unverified email and accepts a verified one', async () => {
       const tee = await makeProduct(suite.db, { stock: 5 });
       const unverified = await shopper(strict.server, { email_verified: false });
-      const refused = await unverified.post('/api/orders/create/', {
-        payment_method: 'cod',
-        cart: [{ id: tee.id, quantity: 1 }],
-        address: ADDRESS,
-      });
+      const refused = await placeCodOrder(unverified, tee.id);
       expect(refused.status).to.equal(400);
       expect(refused.body.code).to.equal('email_not_verified');
       expect(await stockOf(suite.db, tee.id)).to.equal(5);
       const verified = await shopper(strict.server, { email_verified: true });
-      const placed = await verified.post('/api/orders/create/', {
-        payment_method: 'cod',
-        cart: [{ id: tee.id, quantity: 1 }],
-        address: ADDRESS,
-      });
+      const placed = await placeCodOrder(verified, tee.id);
       expect(placed.status).to.equal(200);
     });
   });

@@ -10,7 +10,7 @@ import { makeProduct, signedInUser, staffClient } from '../support/factories.js'
 import { serverForSuite, startServer } from '../support/server.js';
 import { fakeStripeForSuite } from '../support/stripe.js';
 import type { Client } from '../support/client.js';
-import { ADDRESS, paidCardOrder } from './support.js';
+import { paidCardOrder, placeCodOrder } from './support.js';
 
 function expectBothParts(mail: ReceivedMail, ...phrases: string[]): void {
   expect(mail.text).to.match(/Content-Type: text\/plain/i);
@@ -34,11 +34,7 @@ describe('order mails', () => {
   it('confirms a cash order when it is placed, then tells of its shipping, delivery and cancellation', async () => {
     const tee = await makeProduct(suite.db, { price: '499.00', stock: 10 });
     const { user, client } = await signedInUser(suite.server);
-    const placed = await client.post('/api/orders/create/', {
-      payment_method: 'cod',
-      cart: [{ id: tee.id, quantity: 2 }],
-      address: ADDRESS,
-    });
+    const placed = await placeCodOrder(client, tee.id, 2);
     const orderId = placed.body.order_id as number;
     expectBothParts(await mail.nextMailTo(user.email), `Order #${orderId} confirmed`, '998.00 INR', 'cash on delivery');
     await staff.patch(`/api/orders/${orderId}/status/`, { order_status: 'shipped' });
@@ -46,11 +42,7 @@ describe('order mails', () => {
     await staff.patch(`/api/orders/${orderId}/status/`, { order_status: 'delivered' });
     expectBothParts(await mail.nextMailTo(user.email), `Order #${orderId} delivered`);
 
-    const second = await client.post('/api/orders/create/', {
-      payment_method: 'cod',
-      cart: [{ id: tee.id, quantity: 1 }],
-      address: ADDRESS,
-    });
+    const second = await placeCodOrder(client, tee.id);
     await mail.nextMailTo(user.email);
     await client.post(`/api/orders/${second.body.order_id}/cancel/`);
     expectBothParts(await mail.nextMailTo(user.email), `Order #${second.body.order_id} cancelled`);
@@ -82,11 +74,7 @@ describe('order mails when the mail server fails', () => {
     try {
       const tee = await makeProduct(server.services.db, { stock: 5 });
       const { client } = await signedInUser(server);
-      const placed = await client.post('/api/orders/create/', {
-        payment_method: 'cod',
-        cart: [{ id: tee.id, quantity: 1 }],
-        address: ADDRESS,
-      });
+      const placed = await placeCodOrder(client, tee.id);
       expect(placed.status).to.equal(200);
       // Had the order waited for the mail, the mailer would have given up and closed by now.
       const closedBeforeAnswer = connections - open.size;
@@ -112,11 +100,7 @@ describe('order mails when the mail server fails', () => {
     try {
       const tee = await makeProduct(server.services.db, { stock: 5 });
       const { client } = await signedInUser(server);
-      const placed = await client.post('/api/orders/create/', {
-        payment_method: 'cod',
-        cart: [{ id: tee.id, quantity: 1 }],
-        address: ADDRESS,
-      });
+      const placed = await placeCodOrder(client, tee.id);
       expect(placed.status).to.equal(200);
       expect((await client.get(`/api/orders/${placed.body.order_id}/`)).body.status).to.equal('processing');
     } finally {

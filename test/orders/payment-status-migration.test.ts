@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { createDatabase } from '../../src/db.js';
-import { ADDRESS } from './support.js';
+import { SHIPPED_TO } from './support.js';
 
 const MIGRATION = '20261127006000_order_payment_lifecycle.ts';
 
@@ -32,11 +32,7 @@ describe('migration: payment_status from status', () => {
       payment_method,
       total_amount: '100.00',
       currency: 'inr',
-      ship_full_name: ADDRESS.full_name,
-      ship_phone: ADDRESS.phone,
-      ship_street: ADDRESS.street,
-      ship_city: ADDRESS.city,
-      ship_pincode: ADDRESS.pincode,
+      ...SHIPPED_TO,
     });
     const cases: Array<[string, string, string]> = [
       ['stripe', 'pending', 'unpaid'],

@@ -1,7 +1,7 @@
 // Helpers shared by the order and payment tests: data written straight to the database.
 import type { Knex } from 'knex';
 import { checkoutEvent, type FakeStripe } from '../../testing/fakes/stripe.js';
-import type { Client } from '../support/client.js';
+import type { Client, TestResponse } from '../support/client.js';
 import { deliver } from '../support/stripe.js';
 
 export const ADDRESS = {
@@ -11,6 +11,20 @@ export const ADDRESS = {
   city: 'Bengaluru',
   pincode: '560038',
 } as const;
+
+/** ADDRESS as an order row keeps it (its own copy of where it ships), for orders written straight to the database. */
+export const SHIPPED_TO = {
+  ship_full_name: ADDRESS.full_name,
+  ship_phone: ADDRESS.phone,
+  ship_street: ADDRESS.street,
+  ship_city: ADDRESS.city,
+  ship_pincode: ADDRESS.pincode,
+} as const;
+
+/** Places a cash-on-delivery order of one product through the API, shipped to ADDRESS; the answer as it came. */
+export function placeCodOrder(client: Client, productId: number, quantity = 1): Promise<TestResponse> {
+  return client.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: productId, quantity }], address: ADDRESS });
+}
 
 export async function stockOf(db: Knex, productId: number): Promise<number> {
   const row = (await db('products').select('stock').where({ id: productId }).first()) as { stock: number };

@@ -5,7 +5,7 @@ import { makeProduct, shopper, signedInUser } from '../support/factories.js';
 import { serverForSuite } from '../support/server.js';
 import type { Client } from '../support/client.js';
 import type { SessionUser } from '../../src/services.js';
-import { ADDRESS } from '../orders/support.js';
+import { placeCodOrder } from '../orders/support.js';
 
 describe('GET /api/panel/audit-log/', () => {
   const suite = serverForSuite();
@@ -46,11 +46,7 @@ describe('GET /api/panel/audit-log/', () => {
   it('records an order status change with the status before and after', async () => {
     const tee = await makeProduct(suite.db, { stock: 5 });
     const customer = await shopper(suite.server);
-    const placed = await customer.post('/api/orders/create/', {
-      payment_method: 'cod',
-      cart: [{ id: tee.id, quantity: 1 }],
-      address: ADDRESS,
-    });
+    const placed = await placeCodOrder(customer, tee.id);
     const orderId = placed.body.order_id as number;
     expect((await staff.patch(`/api/orders/${orderId}/status/`, { status: 'shipped' })).status).to.equal(200);
 
@@ -67,11 +63,7 @@ describe('GET /api/panel/audit-log/', () => {
   it('records one entry when staff race to change one order: only the change that happened', async () => {
     const tee = await makeProduct(suite.db, { stock: 5 });
     const customer = await shopper(suite.server);
-    const placed = await customer.post('/api/orders/create/', {
-      payment_method: 'cod',
-      cart: [{ id: tee.id, quantity: 1 }],
-      address: ADDRESS,
-    });
+    const placed = await placeCodOrder(customer, tee.id);
     const orderId = placed.body.order_id as number;
     const answers = await Promise.all([1, 2, 3].map(() => staff.patch(`/api/orders/${orderId}/status/`, { status: 'cancelled' })));
     expect(answers.map((answer) => answer.status).sort()).to.deep.equal([200, 409, 409]);

@@ -1,7 +1,7 @@
 // Helpers of the staff panel suites: orders written straight to the database, in any status and at
 // any moment, so a figure can be checked against orders whose totals the test knows.
 import type { Knex } from 'knex';
-import { ADDRESS } from '../orders/support.js';
+import { SHIPPED_TO } from '../orders/support.js';
 
 export interface OrderFields {
   userId: number;
@@ -32,11 +32,7 @@ export async function makeOrder(db: Knex, fields: OrderFields): Promise<{ id: nu
       refunded_amount: fields.refunded_amount ?? '0',
       total_amount: total,
       currency: 'inr',
-      ship_full_name: ADDRESS.full_name,
-      ship_phone: ADDRESS.phone,
-      ship_street: ADDRESS.street,
-      ship_city: ADDRESS.city,
-      ship_pincode: ADDRESS.pincode,
+      ...SHIPPED_TO,
       created_at: createdAt,
       updated_at: createdAt,
     })

@@ -7,7 +7,7 @@ import { errorBody } from '../../src/http/errors.js';
 import { clientFrom } from '../accounts/support.js';
 import { makeProduct, shopper, unique } from '../support/factories.js';
 import { serverForSuite } from '../support/server.js';
-import { ADDRESS } from '../orders/support.js';
+import { placeCodOrder } from '../orders/support.js';
 
 describe('error bodies a Django REST framework client can read', () => {
   const suite = serverForSuite(() => ({ TRUST_PROXY: 'true' }));
@@ -73,11 +73,7 @@ describe('error bodies a Django REST framework client can read', () => {
   it("shows a failed order's reason in error (the payment page)", async () => {
     const client = await shopper(suite.server);
     const product = await makeProduct(suite.db, { stock: 1 });
-    const answer = await client.post('/api/orders/create/', {
-      payment_method: 'cod',
-      cart: [{ id: product.id, quantity: 2 }],
-      address: ADDRESS,
-    });
+    const answer = await placeCodOrder(client, product.id, 2);
     expect(answer.status).to.equal(400);
     expect(answer.body.error).to.match(/Only 1 available/);
     expect(answer.body.detail).to.equal(answer.body.error);
