@@ -187,6 +187,14 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   return inner.some((wrapped) => wrapped !== error && isDatabaseUnavailable(wrapped, depth + 1));
 }
 
+/**
+ * The text with LIKE's wildcards (`%`, `_`) and its escape character (a backslash, PostgreSQL's default)
+ * escaped, so a shopper's or staff member's search matches it literally.
+ */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
 export function pgErrorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;

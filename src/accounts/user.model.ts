@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { fn, Model, type RelationMappings } from 'objection';
 import type { components } from '../../generated/openapi.js';
+import { escapeLike } from '../db.js';
+import { newestFirstPage } from '../http/paging.js';
 import type { SessionUser } from '../services.js';
 import { LoginSession } from './login-session.model.js';
 import { OneTimeToken } from './one-time-token.model.js';
@@ -225,10 +227,10 @@ export class User extends Model {
     page: { limit: number; offset: number },
   ): Promise<{ rows: PanelUserRow[]; total: number }> {
     const matching = () => {
-      const query = User.query(db).whereNull('closed_at');
+      const query = db(User.tableName).whereNull('closed_at');
       if (filters.search) {
         // ILIKE with the user's text taken literally (% and _ are not wildcards here).
-        const pattern = `%${filters.search.replace(/[\\%_]/g, '\\$&')}%`;
+        const pattern = `%${escapeLike(filters.search)}%`;
         query.where((either) => {
           either.where('email', 'ilike', pattern).orWhereRaw("concat_ws(' ', first_name, last_name) ILIKE ?", [pattern]);
         });
@@ -237,18 +239,7 @@ export class User extends Model {
       if (filters.blocked !== undefined) query.where('is_active', !filters.blocked);
       return query;
     };
-    const [rows, total] = await Promise.all([
-      matching()
-        .select(PANEL_USER_COLUMNS)
-        .orderBy([
-          { column: 'created_at', order: 'desc' },
-          { column: 'id', order: 'desc' },
-        ])
-        .limit(page.limit)
-        .offset(page.offset),
-      matching().resultSize(),
-    ]);
-    return { rows, total };
+    return await newestFirstPage<PanelUserRow>(matching, PANEL_USER_COLUMNS, page);
   }
 
   /** An open account, or undefined (also for a closed one). */

@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import { fn, Model, QueryBuilder, raw, UniqueViolationError, type Modifiers, type Page } from 'objection';
 import type { components } from '../../generated/openapi.js';
 import { formatMoney } from '../money.js';
+import { escapeLike } from '../db.js';
 import { slugCandidates, slugify } from './slug.js';
 
 export type ProductResponse = components['schemas']['Product'];
@@ -92,7 +93,7 @@ const SHOWN_AS_JSON = `LATERAL (SELECT page.id, page.name, page.slug, page.price
 
 /** Escapes LIKE's wildcards so the shopper's text matches literally. */
 function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+  return `%${escapeLike(text)}%`;
 }
 
 /**
@@ -236,7 +237,7 @@ export class Product extends Model {
     // Start after the highest suffix in use instead of trying 1, 2, 3... one by one.
     const taken = await Product.query(db)
       .where('slug', base)
-      .orWhere('slug', 'like', `${base.replace(/[\\%_]/g, '\\$&')}-%`)
+      .orWhere('slug', 'like', `${escapeLike(base)}-%`)
       .select('slug');
     for (const slug of slugCandidates(
       base,

@@ -12,6 +12,7 @@ import type { components } from '../../generated/openapi.js';
 import { Product } from '../catalogue/product.model.js';
 import { newestFirstPage, type Page } from '../http/paging.js';
 import { formatMinorUnits, formatMoney } from '../money.js';
+import { escapeLike } from '../db.js';
 import { OrderItem, type SoldLine } from './order-item.model.js';
 import { OrderRefund, toRefundResponse } from './order-refund.model.js';
 
@@ -85,11 +86,6 @@ export interface OrderFilters {
   before?: Date;
   /** An order id (when the text is one) or part of the customer's email. */
   search?: { orderId?: number; email: string };
-}
-
-/** `%`, `_` and `\\` are literal characters in a search, not LIKE wildcards. */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
 /** The first key of the advisory lock that serializes one user's checkouts ("CO" for checkout orders). */
