@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { makeProduct, shopper, staffClient, unique } from '../support/factories.js';
 import { serverForSuite } from '../support/server.js';
 import type { Client } from '../support/client.js';
-import { ADDRESS } from '../orders/support.js';
+import { placeCodOrder } from '../orders/support.js';
 
 describe('X-Total-Count of the product list after catalogue writes', () => {
   const suite = serverForSuite();
@@ -88,7 +88,7 @@ describe('X-Total-Count of the product list after catalogue writes', () => {
     expect(await totalOf(`search=${word}`)).to.equal(1);
     const before = await version();
     const buyer = await shopper(suite.server);
-    const order = await buyer.post('/api/orders/create/', { payment_method: 'cod', cart: [{ id: tee.id, quantity: 2 }], address: ADDRESS });
+    const order = await placeCodOrder(buyer, tee.id, 2);
     expect(order.status).to.equal(200);
     expect(await version()).to.equal(before);
     expect(await totalOf(`search=${word}`)).to.equal(1);

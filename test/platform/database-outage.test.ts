@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import pg from 'pg';
 import type { Client, TestResponse } from '../support/client.js';
 import { ownPostgresUnavailable, startOwnPostgres, type OwnPostgres } from '../support/own-postgres.js';
-import { startServerProcess, type ServerProcess } from '../support/spawned-server.js';
+import { startSourceServer, type SourceServer } from '../support/spawned-server.js';
 import { ADDRESS } from '../orders/support.js';
 
 const RESPONSE_TIMEOUT_SECONDS = 3;
@@ -28,11 +28,11 @@ const missing = ownPostgresUnavailable();
 (missing ? describe.skip : describe)(`a database outage under traffic${missing ? ` (pending: ${missing})` : ''}`, function () {
   this.timeout(180_000);
   let postgres: OwnPostgres | undefined;
-  let server: ServerProcess | undefined;
+  let server: SourceServer | undefined;
 
   before(async () => {
     postgres = await startOwnPostgres();
-    server = await startServerProcess({
+    server = await startSourceServer({
       DATABASE_URL: postgres.url,
       DATABASE_CONNECT_TIMEOUT_MS: '1000',
       DATABASE_ACQUIRE_TIMEOUT_MS: '1000',

@@ -7,7 +7,7 @@ import { openSession } from '../../src/accounts/session-tokens.js';
 import { checkoutEvent, FakeStripe, stripeEnv } from '../../testing/fakes/stripe.js';
 import type { Client } from '../support/client.js';
 import { makeProduct, makeUser, unique } from '../support/factories.js';
-import { startServerProcess, type ServerProcess } from '../support/spawned-server.js';
+import { startSourceServer, type SourceServer } from '../support/spawned-server.js';
 import { TEST_SECRET, testDatabase } from '../support/server.js';
 import { deliver } from '../support/stripe.js';
 import { randomIp } from '../accounts/support.js';
@@ -19,7 +19,7 @@ const onPostgres = Boolean(process.env.DATABASE_URL);
   `two server processes on one PostgreSQL${onPostgres ? '' : ' (pending: PostgreSQL only — set DATABASE_URL)'}`,
   function () {
     this.timeout(180_000);
-    let processes: ServerProcess[] = [];
+    let processes: SourceServer[] = [];
     let stripe: FakeStripe | undefined;
 
     before(async () => {
@@ -35,8 +35,8 @@ const onPostgres = Boolean(process.env.DATABASE_URL);
         ...stripeEnv(stripe),
       };
       // One after the other: the first may load the catalogue into an empty database.
-      processes.push(await startServerProcess(env));
-      processes.push(await startServerProcess(env));
+      processes.push(await startSourceServer(env));
+      processes.push(await startSourceServer(env));
     });
 
     after(async () => {

@@ -13,12 +13,17 @@ export interface CommandOutcome {
   stderr: string;
 }
 
-export function runCommand(command: string[], settings: Record<string, string>, input = ''): Promise<CommandOutcome> {
+/** The environment of a command run as an operator runs it: PATH, HOME, TMPDIR, LANG, no .env file, and `settings`. */
+export function operatorEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[name]) env[name] = process.env[name];
-  Object.assign(env, { DOTENV_CONFIG_PATH: path.join(PROJECT_ROOT, 'no-such-file.env') }, settings);
+  // dotenv/config reads DOTENV_CONFIG_PATH: a developer's .env must not configure the command.
+  return Object.assign(env, { DOTENV_CONFIG_PATH: path.join(PROJECT_ROOT, 'no-such-file.env') }, settings);
+}
+
+export function runCommand(command: string[], settings: Record<string, string>, input = ''): Promise<CommandOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command[0]!, command.slice(1), { cwd: PROJECT_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command[0]!, command.slice(1), { cwd: PROJECT_ROOT, env: operatorEnv(settings), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -4,12 +4,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { operatorEnv, PROJECT_ROOT } from './command.js';
 import { createPostgresDatabase } from './database.js';
 import { freePort } from './spawned-server.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Whether something accepts connections on the port. */
 export async function portAnswers(port: number): Promise<boolean> {
@@ -60,11 +57,9 @@ export async function startServerProcess(
   settings: Record<string, string>,
   { ready = 'store backend listening', command = ['npm', 'start'] }: { ready?: string; command?: string[] } = {},
 ): Promise<ServerProcess> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[name]) env[name] = process.env[name];
   const port = await freePort();
-  Object.assign(env, { PORT: String(port), DOTENV_CONFIG_PATH: path.join(root, 'no-such-file.env') }, settings);
-  const child = spawn(command[0]!, command.slice(1), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = operatorEnv({ PORT: String(port), ...settings });
+  const child = spawn(command[0]!, command.slice(1), { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));

@@ -1,16 +1,15 @@
-// The real entry point (src/main.ts, as `npm start` runs it) in a child process of its own, for
-// tests about what only separate processes show: several servers on one database, a database
-// that goes away under a running server.
+// The real entry point (src/main.ts, through tsx, so no build is needed) in a child process of its
+// own, for tests about what only separate processes show: several servers on one database, a
+// database that goes away under a running server. (server-process.ts runs the real `npm start`,
+// for the tests of the production runtime itself.)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client } from './client.js';
+import { operatorEnv, PROJECT_ROOT } from './command.js';
 import { TEST_SECRET } from './server.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export async function freePort(): Promise<number> {
   const probe = createServer();
@@ -20,7 +19,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export interface ServerProcess {
+export interface SourceServer {
   url: string;
   child: ChildProcess;
   /** What it has written to stdout and stderr so far. */
@@ -31,17 +30,12 @@ export interface ServerProcess {
 }
 
 /** Starts src/main.ts on a free port with the settings in `env` and waits until it answers /healthz. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+export async function startSourceServer(env: Record<string, string>): Promise<SourceServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'store-process-'));
-  const base: NodeJS.ProcessEnv = {};
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[name]) base[name] = process.env[name];
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      ...base,
-      // A developer's .env must not configure it (dotenv/config reads DOTENV_CONFIG_PATH).
-      DOTENV_CONFIG_PATH: path.join(dataDir, 'none.env'),
+    cwd: PROJECT_ROOT,
+    env: operatorEnv({
       SECRET_KEY: TEST_SECRET,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
@@ -49,7 +43,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       WEB_CONCURRENCY: '1',
       ...env,
       PORT: String(port),
-    },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
