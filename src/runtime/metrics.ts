@@ -50,28 +50,25 @@ interface Pool {
 
 const pools = new Set<Pool>();
 
+/** The pool's figures by the `state` label they are reported under. */
+const POOL_STATES: Record<string, (pool: Pool) => number> = {
+  used: (pool) => pool.numUsed(),
+  free: (pool) => pool.numFree(),
+  waiting: (pool) => pool.numPendingAcquires(),
+  opening: (pool) => pool.numPendingCreates(),
+};
+
 new Gauge({
   name: 'db_pool_connections',
   help: 'Database pool connections: in use, idle, requests waiting for one, connections being opened.',
   labelNames: ['state'],
   collect() {
-    const sum = (read: (pool: Pool) => number) => [...pools].reduce((total, pool) => total + read(pool), 0);
-    this.set(
-      { state: 'used' },
-      sum((pool) => pool.numUsed()),
-    );
-    this.set(
-      { state: 'free' },
-      sum((pool) => pool.numFree()),
-    );
-    this.set(
-      { state: 'waiting' },
-      sum((pool) => pool.numPendingAcquires()),
-    );
-    this.set(
-      { state: 'opening' },
-      sum((pool) => pool.numPendingCreates()),
-    );
+    for (const [state, read] of Object.entries(POOL_STATES)) {
+      this.set(
+        { state },
+        [...pools].reduce((total, pool) => total + read(pool), 0),
+      );
+    }
   },
 });
 

@@ -126,7 +126,12 @@ describe('the production runtime on PostgreSQL: workers, metrics, graceful shutd
     expect(sample(after.text, series)).to.equal(counted + 6);
     expect(sample(after.text, 'http_requests_total{operation="none",status="404"}')).to.be.at.least(1);
     expect(after.text).to.match(/^http_request_duration_seconds_bucket\{le="[^"]+",operation="listProducts"\} \d+/m);
-    expect(after.text).to.match(/^db_pool_connections\{state="used"\} \d+/m);
+    for (const state of ['used', 'free', 'waiting', 'opening']) {
+      expect(after.text).to.match(new RegExp(`^db_pool_connections\\{state="${state}"\\} \\d+`, 'm'));
+    }
+    // The connections those requests used are back in the pools, and every query waited for one.
+    expect(sample(after.text, 'db_pool_connections{state="free"}')).to.be.at.least(1);
+    expect(sample(after.text, 'db_pool_acquire_wait_seconds_count')).to.be.at.least(6);
     expect(after.text).to.match(/^nodejs_eventloop_lag_seconds /m);
     expect(sample(after.text, 'cluster_worker_restarts_total')).to.equal(0);
     // Both workers served some of those requests: the sum above is over the cluster.
