@@ -5,7 +5,9 @@
 // query builder and the ETag. Run as its own process (so its RSS is its own), with DATABASE_URL,
 // PORT and BARE_MODE:
 // - `json` (the yardstick): the application's own statement — PostgreSQL writes the page's JSON
-//   text (see SHOWN_AS_JSON in src/catalogue/product.model.ts) — and a count(*) in it;
+//   text (see SHOWN_AS_JSON in src/catalogue/product.model.ts) — and a count(*) in it, prepared
+//   under a name as the application prepares it (see runStatement in src/db.ts), so both ask the
+//   same work of PostgreSQL;
 // - `rows`: the plain way, and how the application read the list before it had PostgreSQL write
 //   the JSON: the rows and a count(*) as two statements, each row turned into the answer's object
 //   and JSON.stringify in Node.
@@ -55,7 +57,7 @@ const server = createServer((request, response) => {
     return;
   }
   if (MODE === 'json') {
-    pool.query<{ total: string; json: string }>(PAGE_AS_JSON, [100, 0]).then(
+    pool.query<{ total: string; json: string }>({ name: 'catalogue_page', text: PAGE_AS_JSON, values: [100, 0] }).then(
       ({ rows: [page] }) => answer(response, page!.total, page!.json),
       (error: unknown) => failed(response, error),
     );

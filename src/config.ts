@@ -44,6 +44,8 @@ export interface Config extends DatabaseConfig, MediaConfig {
   port: number;
   /** Connections of this process's pool (PostgreSQL). */
   poolMax: number;
+  /** Whether the catalogue's hot statements are prepared under a name (DATABASE_PREPARED_STATEMENTS; see runStatement). */
+  preparedStatements: boolean;
   databaseTimeouts: DatabaseTimeouts;
   /** The time from a request's arrival (with its body) to its answer, after which it is answered 503. */
   responseTimeoutSeconds: number;
@@ -321,6 +323,7 @@ function server(read: EnvReader): Omit<Config, 'secretKey'> & { secretKey: strin
     ...mediaSection,
     port: read.integer('PORT', 8000, 0, 65535),
     poolMax: read.integer('DATABASE_POOL_MAX', 10, 1, 1000),
+    preparedStatements: read.bool('DATABASE_PREPARED_STATEMENTS', true),
     databaseTimeouts,
     responseTimeoutSeconds,
     secretKey,

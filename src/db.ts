@@ -1,6 +1,7 @@
 // One place that knows how to reach the database: PostgreSQL when DATABASE_URL is set, otherwise
 // the embedded PGlite (real PostgreSQL compiled to WebAssembly) so `npm start` needs nothing
 // installed. Both run the same migrations and the same SQL.
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -26,6 +27,11 @@ export interface DatabaseOptions {
    * the operating system takes to give up on a TCP connection, minutes), commands' generous ones.
    */
   databaseTimeouts?: DatabaseTimeouts;
+  /**
+   * PostgreSQL only: whether runStatement's statements are prepared under a name (default) or sent
+   * unnamed like every other query (behind a transaction-mode pooler that cannot track named ones).
+   */
+  preparedStatements?: boolean;
 }
 
 /**
@@ -81,10 +87,11 @@ export function knexConfig(options: DatabaseOptions): Knex.Config {
       },
       acquireConnectionTimeout: timeouts.acquireMs,
       log: {
-        // While the database is down Knex would print a stack per failed connection attempt on
-        // stderr; the request that failed is logged (as JSON, with its id) where it is answered 503.
+        // While the database is down Knex would print a stack per failed connection attempt, and
+        // a line per broken connection it retires, on stderr; the request that failed is logged
+        // (as JSON, with its id) where it is answered 503.
         warn: (message: string) => {
-          if (!message.startsWith('Acquire connection error')) console.warn(message);
+          if (!/^(Acquire connection error|Connection Error:)/.test(message)) console.warn(message);
         },
       },
       pool: {
@@ -122,8 +129,64 @@ export function knexConfig(options: DatabaseOptions): Knex.Config {
   return { client: ClientPgLite, dialect: 'postgres', connection, ...shared } as unknown as Knex.Config;
 }
 
+/** The databases whose hot statements are sent unnamed (DATABASE_PREPARED_STATEMENTS=false, the embedded database). */
+const unprepared = new WeakSet<Knex>();
+
 export function createDatabase(options: DatabaseOptions): Knex {
-  return knexFactory(knexConfig(options));
+  const db = knexFactory(knexConfig(options));
+  // PGlite plans in-process, one connection for all; a name would buy it nothing.
+  if (!options.databaseUrl || options.preparedStatements === false) unprepared.add(db);
+  return db;
+}
+
+/** A statement's name: derived from its text, so every process and connection gives one text the same name. */
+const statementNames = new Map<string, string>();
+
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `store_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
+/**
+ * Runs a statement of a hot path (the public catalogue's reads: every request of the product list
+ * and of a product) straight on a pooled connection, skipping knex's query builder and runner
+ * (the connection comes from and goes back to the same pool; errors are knex's own, with the
+ * statement in the message). `sql` uses knex's `?` placeholders.
+ *
+ * With `prepare`, the statement is prepared under a name: its first run on a connection parses
+ * and plans it, later runs there only bind and execute. Parsing and planning the list's statement
+ * was more than half of PostgreSQL's time per request (see the README's Performance). Only for a
+ * small, fixed set of texts (values go in `bindings`: each text stays prepared on every connection
+ * that ran it) whose best plan does not depend on the values: after five runs PostgreSQL may keep
+ * one generic plan for all of them.
+ */
+export async function runStatement<Row>(
+  db: Knex,
+  sql: string,
+  bindings: readonly unknown[],
+  options: { prepare: boolean },
+): Promise<Row[]> {
+  const client = db.client as Knex.Client;
+  const connection: unknown = await client.acquireConnection();
+  try {
+    const named = options.prepare && !unprepared.has(db);
+    const query = { sql, bindings: [...bindings], options: named ? { name: statementName(sql) } : {} };
+    const { response } = (await client.query(connection, query)) as { response: { rows: Row[] } };
+    return response.rows;
+  } catch (error) {
+    // A connection the server cut off (a restart, a failover, pg_terminate_backend) must not be
+    // lent again: knex retires a connection once its socket has reported the end, which may come
+    // after the next request took it, and that request would fail too. Marked the way knex marks
+    // it, so the pool destroys it when it comes back.
+    if (isDatabaseUnavailable(error)) (connection as { __knex__disposed?: unknown }).__knex__disposed = error;
+    throw error;
+  } finally {
+    await client.releaseConnection(connection);
+  }
 }
 
 /** PostgreSQL error codes the handlers care about. */

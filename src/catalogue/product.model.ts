@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import { fn, Model, QueryBuilder, raw, UniqueViolationError, type Modifiers, type Page } from 'objection';
 import type { components } from '../../generated/openapi.js';
 import { formatMoney } from '../money.js';
-import { escapeLike } from '../db.js';
+import { escapeLike, runStatement } from '../db.js';
 import { slugCandidates, slugify } from './slug.js';
 
 export type ProductResponse = components['schemas']['Product'];
@@ -91,6 +91,9 @@ function isoTimestamp(column: string): string {
 const SHOWN_AS_JSON = `LATERAL (SELECT page.id, page.name, page.slug, page.price::text AS price, page.category, page.image,
   page.description, page.stock, ${isoTimestamp('page.created_at')} AS created_at, ${isoTimestamp('page.updated_at')} AS updated_at) AS shown`;
 
+/** One product as the API shows it, by id. */
+const SHOWN_BY_ID = `SELECT row_to_json(shown)::text AS json FROM products AS page, ${SHOWN_AS_JSON} WHERE page.id = ?`;
+
 /** Escapes LIKE's wildcards so the shopper's text matches literally. */
 function likePattern(text: string): string {
   return `%${escapeLike(text)}%`;
@@ -105,7 +108,7 @@ function likePattern(text: string): string {
  * building it was most of what remained of the list's model path in the profile (see the README's
  * Performance).
  */
-export function whereMatching(filters: ProductFilters): { sql: string; bindings: string[] } {
+export function whereMatching(filters: ProductFilters): { sql: string; bindings: string[]; plannedAlike: boolean } {
   const conditions: string[] = [];
   const bindings: string[] = [];
   const search = filters.search?.trim();
@@ -126,7 +129,9 @@ export function whereMatching(filters: ProductFilters): { sql: string; bindings:
     conditions.push('price <= ?');
     bindings.push(formatMoney(filters.max_price));
   }
-  return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', bindings };
+  // A search's best plan depends on its words (the trigram indexes for a rare one, a scan for a
+  // common one): planned for each request, not prepared (see runStatement).
+  return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', bindings, plannedAlike: !search };
 }
 
 /** The catalogue's query builder: `Product.query(db).shown()` selects what the API shows. */
@@ -192,24 +197,23 @@ export class Product extends Model {
   ): Promise<{ json: string; version: string }> {
     const where = whereMatching(filters);
     // Newest first; the id breaks ties between products of one moment (the products_newest_first index).
-    const result = (await db.raw(
+    const [row] = await runStatement<{ version: string | null; json: string }>(
+      db,
       `SELECT (SELECT version::text FROM catalogue_version) AS version,
               '[' || coalesce(string_agg(row_to_json(shown)::text, ',' ORDER BY page.created_at DESC, page.id DESC), '') || ']' AS json
          FROM (SELECT ${SHOWN_COLUMNS.join(', ')} FROM products ${where.sql}
                 ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?) AS page,
               ${SHOWN_AS_JSON}`,
       [...where.bindings, page.limit, page.offset],
-    )) as { rows: Array<{ version: string | null; json: string }> };
-    const row = result.rows[0]!;
-    return { json: row.json, version: row.version ?? '0' };
+      { prepare: where.plannedAlike },
+    );
+    return { json: row!.json, version: row!.version ?? '0' };
   }
 
   /** The product as the API shows it, as JSON text (see SHOWN_AS_JSON), or undefined. */
   static async findShownJson(db: Knex, id: number): Promise<string | undefined> {
-    const result = (await db.raw(`SELECT row_to_json(shown)::text AS json FROM products AS page, ${SHOWN_AS_JSON} WHERE page.id = ?`, [
-      id,
-    ])) as { rows: Array<{ json: string }> };
-    return result.rows[0]?.json;
+    const [row] = await runStatement<{ json: string }>(db, SHOWN_BY_ID, [id], { prepare: true });
+    return row?.json;
   }
 
   /**
@@ -218,12 +222,13 @@ export class Product extends Model {
    */
   static async countMatching(db: Knex, filters: ProductFilters): Promise<{ total: number; version: string }> {
     const where = whereMatching(filters);
-    const result = (await db.raw(
+    const [row] = await runStatement<{ total: number; version: string | null }>(
+      db,
       `SELECT count(*)::integer AS total, (SELECT version::text FROM catalogue_version) AS version FROM products ${where.sql}`,
       where.bindings,
-    )) as { rows: Array<{ total: number; version: string | null }> };
-    const row = result.rows[0]!;
-    return { total: Number(row.total), version: row.version ?? '0' };
+      { prepare: where.plannedAlike },
+    );
+    return { total: Number(row!.total), version: row!.version ?? '0' };
   }
 
   /**

@@ -134,9 +134,18 @@ describe('configuration', () => {
     expect(config.cloudinary).to.deep.include({ cloudName: 'my-cloud', apiKey: 'key123', apiSecret: 'secret456' });
   });
 
-  it('reads the process settings: workers, the shutdown timeout, and metrics off unless METRICS_PORT is set', () => {
+  it('reads the process settings: workers, the shutdown timeout, metrics off unless METRICS_PORT is set, prepared statements on unless turned off', () => {
     const defaults = loadConfig({ DATA_DIR: dataDir() });
-    expect(defaults).to.deep.include({ webConcurrency: undefined, shutdownTimeoutSeconds: 10, metrics: undefined });
+    expect(defaults).to.deep.include({
+      webConcurrency: undefined,
+      shutdownTimeoutSeconds: 10,
+      metrics: undefined,
+      preparedStatements: true,
+    });
+    expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_PREPARED_STATEMENTS: 'false' })).to.deep.include({ preparedStatements: false });
+    expect(problemsOf(() => loadConfig({ DATA_DIR: dataDir(), DATABASE_PREPARED_STATEMENTS: 'sometimes' })).message).to.include(
+      'DATABASE_PREPARED_STATEMENTS',
+    );
     const set = loadConfig({
       DATA_DIR: dataDir(),
       WEB_CONCURRENCY: '3',

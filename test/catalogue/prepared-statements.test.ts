@@ -1,0 +1,95 @@
+// The catalogue's hot reads are prepared statements on PostgreSQL (runStatement): a list page
+// without a search, its count and one product are prepared once per connection under a name
+// derived from the text; a search is planned per request; DATABASE_PREPARED_STATEMENTS=false
+// sends them all unnamed. Seen from the connection itself: pg_prepared_statements lists what this
+// session prepared, so each database here has a pool of one.
+import { expect } from 'chai';
+import type { Knex } from 'knex';
+import { Product } from '../../src/catalogue/product.model.js';
+import { createDatabase } from '../../src/db.js';
+import { makeProduct, unique } from '../support/factories.js';
+import { testDatabase } from '../support/server.js';
+
+const PAGE = { limit: 5, offset: 0 };
+
+/** The statements this database's one connection has prepared (PREPARE or a named protocol-level statement). */
+async function preparedOn(db: Knex): Promise<Array<{ name: string; statement: string }>> {
+  const result = (await db.raw('SELECT name, statement FROM pg_prepared_statements ORDER BY prepare_time')) as {
+    rows: Array<{ name: string; statement: string }>;
+  };
+  return result.rows;
+}
+
+describe('prepared statements of the catalogue (PostgreSQL)', function () {
+  let url: string;
+  let word: string;
+  let productId: number;
+  const opened: Knex[] = [];
+  const open = (preparedStatements?: boolean) => {
+    const db = createDatabase({ databaseUrl: url, poolMax: 1, ...(preparedStatements === undefined ? {} : { preparedStatements }) });
+    opened.push(db);
+    return db;
+  };
+
+  before(async function () {
+    const test = await testDatabase();
+    if (!test.url) this.skip(); // the embedded database has one in-process connection and plans in place
+    url = test.url;
+    word = unique('prepared');
+    productId = (await makeProduct(test.db, { name: `Tee ${word}` })).id;
+  });
+
+  after(async () => {
+    await Promise.all(opened.map((db) => db.destroy()));
+  });
+
+  it('prepares a list page, its count and one product once per connection, and reuses them', async () => {
+    const db = open();
+    const first = await Product.pageJsonMatching(db, { category: 'men' }, PAGE);
+    await Product.countMatching(db, { category: 'men' });
+    const product = await Product.findShownJson(db, productId);
+    const prepared = await preparedOn(db);
+    expect(prepared.map((statement) => statement.name)).to.have.length(3);
+    for (const { name } of prepared) expect(name).to.match(/^store_[0-9a-f]{24}$/);
+    expect(prepared[0]!.statement).to.include('row_to_json(shown)').and.to.include('LIMIT $2 OFFSET $3');
+    expect(prepared[1]!.statement).to.include('count(*)');
+    expect(prepared[2]!.statement).to.include('WHERE page.id = $1');
+
+    // Run again, with other values: the same three statements, the same answers.
+    expect(await Product.pageJsonMatching(db, { category: 'men' }, PAGE)).to.deep.equal(first);
+    expect(await Product.findShownJson(db, productId)).to.equal(product);
+    expect(JSON.parse(product!)).to.include({ id: productId, name: `Tee ${word}` });
+    await Product.pageJsonMatching(db, { category: 'women' }, { limit: 2, offset: 1 });
+    expect(await preparedOn(db)).to.have.length(3);
+  });
+
+  it('plans a search for each request instead of preparing it', async () => {
+    const db = open();
+    const { json } = await Product.pageJsonMatching(db, { search: word }, PAGE);
+    expect((JSON.parse(json) as Array<{ id: number }>).map((product) => product.id)).to.deep.equal([productId]);
+    expect((await Product.countMatching(db, { search: word })).total).to.equal(1);
+    expect(await preparedOn(db)).to.deep.equal([]);
+  });
+
+  it('prepares nothing with DATABASE_PREPARED_STATEMENTS=false, and answers the same', async () => {
+    const named = open();
+    const unnamed = open(false);
+    const filters = { category: 'men', min_price: 1 };
+    expect(await Product.pageJsonMatching(unnamed, filters, PAGE)).to.deep.equal(await Product.pageJsonMatching(named, filters, PAGE));
+    expect(await Product.findShownJson(unnamed, productId)).to.equal(await Product.findShownJson(named, productId));
+    expect(await preparedOn(unnamed)).to.deep.equal([]);
+  });
+
+  it('gives a connection that failed back to the pool in a state to serve the next statement', async () => {
+    const db = open();
+    await Product.findShownJson(db, productId);
+    // Cut this session off from the server side: the next statement fails, the pool opens a new connection.
+    const [pid] = ((await db.raw('SELECT pg_backend_pid() AS pid')) as { rows: Array<{ pid: number }> }).rows;
+    const other = open();
+    await other.raw('SELECT pg_terminate_backend(?)', [pid!.pid]);
+    let failure: unknown;
+    await Product.findShownJson(db, productId).catch((error: unknown) => (failure = error));
+    expect(String(failure)).to.match(/terminat|Connection/i);
+    expect(JSON.parse((await Product.findShownJson(db, productId))!)).to.include({ id: productId });
+  });
+});
