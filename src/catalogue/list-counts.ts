@@ -7,7 +7,7 @@
 // write: the version lives in the database.
 import type { Knex } from 'knex';
 import { formatMoney } from '../money.js';
-import { Product, type ProductFilters } from './product.model.js';
+import { Product, type ProductFilters, type ShownJson } from './product.model.js';
 
 /** Filter combinations kept per database; the oldest goes first beyond it (searches are open-ended). */
 const KEPT_COUNTS = 1000;
@@ -41,19 +41,19 @@ export async function pageWithTotal(
   db: Knex,
   filters: ProductFilters,
   page: { limit: number; offset: number },
-): Promise<{ json: string; total: number }> {
+): Promise<ShownJson & { total: number }> {
   let counts = countsOf.get(db);
   if (!counts) countsOf.set(db, (counts = new Map<string, KeptCount>()));
   const key = keyOf(filters);
   const kept = counts.get(key);
   if (kept) {
-    const { json, version } = await Product.pageJsonMatching(db, filters, page);
-    if (version === kept.version) return { json, total: kept.total };
+    const { json, written, version } = await Product.pageJsonMatching(db, filters, page);
+    if (version === kept.version) return { json, written, total: kept.total };
     const counted = await Product.countMatching(db, filters);
     keep(counts, key, counted);
-    return { json, total: counted.total };
+    return { json, written, total: counted.total };
   }
-  const [{ json }, counted] = await Promise.all([Product.pageJsonMatching(db, filters, page), Product.countMatching(db, filters)]);
+  const [{ json, written }, counted] = await Promise.all([Product.pageJsonMatching(db, filters, page), Product.countMatching(db, filters)]);
   keep(counts, key, counted);
-  return { json, total: counted.total };
+  return { json, written, total: counted.total };
 }

@@ -91,8 +91,23 @@ function isoTimestamp(column: string): string {
 const SHOWN_AS_JSON = `LATERAL (SELECT page.id, page.name, page.slug, page.price::text AS price, page.category, page.image,
   page.description, page.stock, ${isoTimestamp('page.created_at')} AS created_at, ${isoTimestamp('page.updated_at')} AS updated_at) AS shown`;
 
+/**
+ * Which writes a product row of `page` is the outcome of: its id and the transaction that wrote
+ * this version of it (the `xmin` system column; every UPDATE makes a new version, a lock does
+ * not). Equal for two reads exactly when no write reached the row in between, so the answer's
+ * ETag is made from these (a few bytes per product) instead of hashing the whole JSON text.
+ */
+const WRITTEN = `page.id || ':' || page.xmin`;
+
 /** One product as the API shows it, by id. */
-const SHOWN_BY_ID = `SELECT row_to_json(shown)::text AS json FROM products AS page, ${SHOWN_AS_JSON} WHERE page.id = ?`;
+const SHOWN_BY_ID = `SELECT row_to_json(shown)::text AS json, ${WRITTEN} AS written
+  FROM (SELECT ${SHOWN_COLUMNS.join(', ')}, xmin FROM products WHERE id = ?) AS page, ${SHOWN_AS_JSON}`;
+
+/** Products as the API shows them, as JSON text, and what they were written by (see WRITTEN). */
+export interface ShownJson {
+  json: string;
+  written: string;
+}
 
 /** Escapes LIKE's wildcards so the shopper's text matches literally. */
 function likePattern(text: string): string {
@@ -194,26 +209,27 @@ export class Product extends Model {
     db: Knex,
     filters: ProductFilters,
     page: { limit: number; offset: number },
-  ): Promise<{ json: string; version: string }> {
+  ): Promise<ShownJson & { version: string }> {
     const where = whereMatching(filters);
     // Newest first; the id breaks ties between products of one moment (the products_newest_first index).
-    const [row] = await runStatement<{ version: string | null; json: string }>(
+    const [row] = await runStatement<ShownJson & { version: string | null }>(
       db,
       `SELECT (SELECT version::text FROM catalogue_version) AS version,
-              '[' || coalesce(string_agg(row_to_json(shown)::text, ',' ORDER BY page.created_at DESC, page.id DESC), '') || ']' AS json
-         FROM (SELECT ${SHOWN_COLUMNS.join(', ')} FROM products ${where.sql}
+              '[' || coalesce(string_agg(row_to_json(shown)::text, ',' ORDER BY page.created_at DESC, page.id DESC), '') || ']' AS json,
+              coalesce(string_agg(${WRITTEN}, ',' ORDER BY page.created_at DESC, page.id DESC), '') AS written
+         FROM (SELECT ${SHOWN_COLUMNS.join(', ')}, xmin FROM products ${where.sql}
                 ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?) AS page,
               ${SHOWN_AS_JSON}`,
       [...where.bindings, page.limit, page.offset],
       { prepare: where.plannedAlike },
     );
-    return { json: row!.json, version: row!.version ?? '0' };
+    return { json: row!.json, written: row!.written, version: row!.version ?? '0' };
   }
 
   /** The product as the API shows it, as JSON text (see SHOWN_AS_JSON), or undefined. */
-  static async findShownJson(db: Knex, id: number): Promise<string | undefined> {
-    const [row] = await runStatement<{ json: string }>(db, SHOWN_BY_ID, [id], { prepare: true });
-    return row?.json;
+  static async findShownJson(db: Knex, id: number): Promise<ShownJson | undefined> {
+    const [row] = await runStatement<ShownJson>(db, SHOWN_BY_ID, [id], { prepare: true });
+    return row;
   }
 
   /**

@@ -63,16 +63,21 @@ export const productOperations = {
   listProducts: {
     async handle({ query, headers, services, request }) {
       const page = pageOf(query);
-      const { json, total } = await pageWithTotal(services.db, query, page);
-      return conditionalReply(headers['If-None-Match'], new JsonText<ProductResponse[]>(json), pagingHeaders(request.url, page, total));
+      const { json, written, total } = await pageWithTotal(services.db, query, page);
+      return conditionalReply(
+        headers['If-None-Match'],
+        new JsonText<ProductResponse[]>(json),
+        written,
+        pagingHeaders(request.url, page, total),
+      );
     },
   },
 
   getProduct: {
     async handle({ params, headers, services }) {
-      const json = await Product.findShownJson(services.db, params.id);
-      if (json === undefined) throw notFound('Product not found.');
-      return conditionalReply(headers['If-None-Match'], new JsonText<ProductResponse>(json));
+      const shown = await Product.findShownJson(services.db, params.id);
+      if (shown === undefined) throw notFound('Product not found.');
+      return conditionalReply(headers['If-None-Match'], new JsonText<ProductResponse>(shown.json), shown.written);
     },
   },
 

@@ -10,7 +10,7 @@ import { forbidden, notAuthenticated } from './errors.js';
 import { refuseMalformedPathParameters, refuseUnstorableText } from './hostile-input.js';
 import { bodyParsing } from './middleware.js';
 import type { OperationEnv, OperationId, OperationSpec, OperationTable, RequestInfo } from './operation.js';
-import { serializedText } from './json-body.js';
+import { JsonText } from './json-body.js';
 import { requestInfo, uploadedFiles } from './request.js';
 import { bodySchemaOf, requestValidatorCompiler } from './request-validation.js';
 import { parameterNames, routeTable, type OperationMiddleware } from './routing.js';
@@ -36,13 +36,12 @@ function reply(ctx: Koa.Context, status: number, body: unknown, headers: Record<
   ctx.set(headers);
   ctx.status = status;
   if (status === 204 || status === 304) return;
-  const text = serializedText(body);
-  if (text === undefined) {
+  if (!(body instanceof JsonText)) {
     ctx.body = body;
     return;
   }
   ctx.type = 'application/json';
-  ctx.body = text;
+  ctx.body = body.text;
 }
 
 /** A copy of the query the validator may coerce in place (Koa keeps its parsed query per request). */

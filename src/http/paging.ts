@@ -14,13 +14,15 @@ export function pageOf(query: { limit?: number; offset?: number }): Page {
 }
 
 export function pagingHeaders(requestUrl: string, page: Page, total: number): Record<string, string> {
-  // Parsed once (a URL per link showed in the list's profile); each link sets its own offset.
-  const url = new URL(requestUrl, 'http://placeholder');
-  url.searchParams.set('limit', String(page.limit));
-  const link = (rel: string, offset: number) => {
-    url.searchParams.set('offset', String(offset));
-    return `<${url.pathname}${url.search}>; rel="${rel}"`;
-  };
+  // The request's other parameters as they came, then this page's size and each link's offset
+  // (string work: a URL object per request showed in the list's profile).
+  const question = requestUrl.indexOf('?');
+  const path = question === -1 ? requestUrl : requestUrl.slice(0, question);
+  const others = new URLSearchParams(question === -1 ? '' : requestUrl.slice(question + 1));
+  others.delete('limit');
+  others.delete('offset');
+  const kept = others.toString();
+  const link = (rel: string, offset: number) => `<${path}?${kept ? `${kept}&` : ''}limit=${page.limit}&offset=${offset}>; rel="${rel}"`;
   const links: string[] = [];
   links.push(link('first', 0));
   if (page.offset > 0) links.push(link('prev', Math.max(0, page.offset - page.limit)));

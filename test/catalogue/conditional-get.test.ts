@@ -54,6 +54,30 @@ describe('catalogue caching and paging', () => {
     expect(page1.headers.get('etag')).not.to.equal(page2.headers.get('etag'));
   });
 
+  it('made from what wrote the listed rows: any write to one (stock alone too) changes it; a lock or a write elsewhere does not', async () => {
+    const client = server.client();
+    const { db } = server.services;
+    const etagOf = async (path: string) => (await client.get(path)).headers.get('etag')!;
+    const list = `/api/products/?search=${tag}&limit=2`; // ids[4] and ids[3], newest first
+    const detail = `/api/products/${ids[4]}/`;
+    const [listBefore, detailBefore] = [await etagOf(list), await etagOf(detail)];
+
+    // A product that is not on this page changes; one on it is locked and left as it was.
+    await db('products')
+      .where({ id: ids[0] })
+      .update({ name: `${tag} Tee 0 renamed` });
+    await db.transaction(async (trx) => void (await trx('products').where({ id: ids[4] }).forUpdate().first()));
+    expect((await client.get(list, { headers: { 'If-None-Match': listBefore } })).status).to.equal(304);
+    expect((await client.get(detail, { headers: { 'If-None-Match': detailBefore } })).status).to.equal(304);
+
+    // Only the stock of a listed product, nothing else (updated_at neither), as a raw write could.
+    await db('products').where({ id: ids[4] }).increment('stock', 1);
+    const relisted = await client.get(list, { headers: { 'If-None-Match': listBefore } });
+    expect(relisted.status).to.equal(200);
+    expect(relisted.headers.get('etag')).not.to.equal(listBefore);
+    expect((await client.get(detail, { headers: { 'If-None-Match': detailBefore } })).status).to.equal(200);
+  });
+
   it('answers the detail with an ETag, 304 when unchanged, 200 with a new ETag after a change', async () => {
     const client = server.client();
     const first = await client.get(`/api/products/${ids[0]}/`);
@@ -83,6 +107,8 @@ describe('catalogue caching and paging', () => {
         `<${path}&limit=2&offset=4>; rel="last"`,
       ].join(', '),
     );
+    const reordered = await client.get(`/api/products/?offset=2&limit=2&search=${tag}`);
+    expect(reordered.headers.get('link'), 'the same links whatever order the parameters came in').to.equal(middle.headers.get('link'));
     const past = await client.get(`/api/products/?search=${tag}&offset=10`);
     expect(past.status).to.equal(200);
     expect(past.body).to.deep.equal([]);

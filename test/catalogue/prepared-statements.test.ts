@@ -53,12 +53,12 @@ describe('prepared statements of the catalogue (PostgreSQL)', function () {
     for (const { name } of prepared) expect(name).to.match(/^store_[0-9a-f]{24}$/);
     expect(prepared[0]!.statement).to.include('row_to_json(shown)').and.to.include('LIMIT $2 OFFSET $3');
     expect(prepared[1]!.statement).to.include('count(*)');
-    expect(prepared[2]!.statement).to.include('WHERE page.id = $1');
+    expect(prepared[2]!.statement).to.include('WHERE id = $1');
 
     // Run again, with other values: the same three statements, the same answers.
     expect(await Product.pageJsonMatching(db, { category: 'men' }, PAGE)).to.deep.equal(first);
-    expect(await Product.findShownJson(db, productId)).to.equal(product);
-    expect(JSON.parse(product!)).to.include({ id: productId, name: `Tee ${word}` });
+    expect(await Product.findShownJson(db, productId)).to.deep.equal(product);
+    expect(JSON.parse(product!.json)).to.include({ id: productId, name: `Tee ${word}` });
     await Product.pageJsonMatching(db, { category: 'women' }, { limit: 2, offset: 1 });
     expect(await preparedOn(db)).to.have.length(3);
   });
@@ -74,9 +74,9 @@ describe('prepared statements of the catalogue (PostgreSQL)', function () {
   it('prepares nothing with DATABASE_PREPARED_STATEMENTS=false, and answers the same', async () => {
     const named = open();
     const unnamed = open(false);
-    const filters = { category: 'men', min_price: 1 };
+    const filters = { category: 'men', min_price: '1.00' };
     expect(await Product.pageJsonMatching(unnamed, filters, PAGE)).to.deep.equal(await Product.pageJsonMatching(named, filters, PAGE));
-    expect(await Product.findShownJson(unnamed, productId)).to.equal(await Product.findShownJson(named, productId));
+    expect(await Product.findShownJson(unnamed, productId)).to.deep.equal(await Product.findShownJson(named, productId));
     expect(await preparedOn(unnamed)).to.deep.equal([]);
   });
 
@@ -90,6 +90,6 @@ describe('prepared statements of the catalogue (PostgreSQL)', function () {
     let failure: unknown;
     await Product.findShownJson(db, productId).catch((error: unknown) => (failure = error));
     expect(String(failure)).to.match(/terminat|Connection/i);
-    expect(JSON.parse((await Product.findShownJson(db, productId))!)).to.include({ id: productId });
+    expect(JSON.parse((await Product.findShownJson(db, productId))!.json)).to.include({ id: productId });
   });
 });
