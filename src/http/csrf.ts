@@ -29,8 +29,13 @@ function originTrusted(ctx: Koa.Context, trustedOrigins: Set<string>): boolean {
 export function csrfProtection(options: CsrfOptions): Koa.Middleware {
   const trusted = new Set(options.trustedOrigins);
   return async (ctx, next) => {
+    // Reads first: a safe method needs no look at its cookies.
+    if (SAFE_METHODS.has(ctx.method)) {
+      await next();
+      return;
+    }
     const carriesSession = options.sessionCookies.some((name) => ctx.cookies.get(name));
-    if (!SAFE_METHODS.has(ctx.method) && carriesSession && !bearerToken(ctx.get('authorization')) && !originTrusted(ctx, trusted)) {
+    if (carriesSession && !bearerToken(ctx.get('authorization')) && !originTrusted(ctx, trusted)) {
       throw forbidden('Request origin is not trusted.');
     }
     await next();

@@ -46,7 +46,7 @@ export function outageHandling(options: OutageOptions): Koa.Middleware {
       ctx.state.log.warn({ err: error }, 'database unavailable');
       throw serviceUnavailable('The database is unavailable. Try again shortly.', options.retryAfterSeconds);
     } finally {
-      request.off('end', arm);
+      if (bodyPending) request.off('end', arm);
       clearTimeout(timer);
     }
   };
