@@ -87,11 +87,10 @@ export function knexConfig(options: DatabaseOptions): Knex.Config {
       },
       acquireConnectionTimeout: timeouts.acquireMs,
       log: {
-        // While the database is down Knex would print a stack per failed connection attempt, and
-        // a line per broken connection it retires, on stderr; the request that failed is logged
-        // (as JSON, with its id) where it is answered 503.
+        // While the database is down Knex would print a stack per failed connection attempt on
+        // stderr; the request that failed is logged (as JSON, with its id) where it is answered 503.
         warn: (message: string) => {
-          if (!/^(Acquire connection error|Connection Error:)/.test(message)) console.warn(message);
+          if (!message.startsWith('Acquire connection error')) console.warn(message);
         },
       },
       pool: {
@@ -153,9 +152,7 @@ function statementName(sql: string): string {
 
 /**
  * Runs a statement of a hot path (the public catalogue's reads: every request of the product list
- * and of a product) straight on a pooled connection, skipping knex's query builder and runner
- * (the connection comes from and goes back to the same pool; errors are knex's own, with the
- * statement in the message). `sql` uses knex's `?` placeholders.
+ * and of a product). `sql` uses knex's `?` placeholders.
  *
  * With `prepare`, the statement is prepared under a name: its first run on a connection parses
  * and plans it, later runs there only bind and execute. Parsing and planning the list's statement
@@ -170,23 +167,10 @@ export async function runStatement<Row>(
   bindings: readonly unknown[],
   options: { prepare: boolean },
 ): Promise<Row[]> {
-  const client = db.client as Knex.Client;
-  const connection: unknown = await client.acquireConnection();
-  try {
-    const named = options.prepare && !unprepared.has(db);
-    const query = { sql, bindings: [...bindings], options: named ? { name: statementName(sql) } : {} };
-    const { response } = (await client.query(connection, query)) as { response: { rows: Row[] } };
-    return response.rows;
-  } catch (error) {
-    // A connection the server cut off (a restart, a failover, pg_terminate_backend) must not be
-    // lent again: knex retires a connection once its socket has reported the end, which may come
-    // after the next request took it, and that request would fail too. Marked the way knex marks
-    // it, so the pool destroys it when it comes back.
-    if (isDatabaseUnavailable(error)) (connection as { __knex__disposed?: unknown }).__knex__disposed = error;
-    throw error;
-  } finally {
-    await client.releaseConnection(connection);
-  }
+  const statement = db.raw(sql, [...bindings] as Knex.RawBinding[]);
+  // knex hands a query's options to the driver: node-postgres names the statement.
+  if (options.prepare && !unprepared.has(db)) statement.options({ name: statementName(sql) });
+  return ((await statement) as { rows: Row[] }).rows;
 }
 
 /** PostgreSQL error codes the handlers care about. */
