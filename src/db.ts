@@ -128,14 +128,22 @@ export function knexConfig(options: DatabaseOptions): Knex.Config {
   return { client: ClientPgLite, dialect: 'postgres', connection, ...shared } as unknown as Knex.Config;
 }
 
-/** The databases whose hot statements are sent unnamed (DATABASE_PREPARED_STATEMENTS=false, the embedded database). */
-const unprepared = new WeakSet<Knex>();
+/**
+ * The databases made with DATABASE_PREPARED_STATEMENTS=false, by their client's configuration:
+ * the one object a Knex and each of its transactions share.
+ */
+const preparingOff = new WeakSet<object>();
 
 export function createDatabase(options: DatabaseOptions): Knex {
   const db = knexFactory(knexConfig(options));
-  // PGlite plans in-process, one connection for all; a name would buy it nothing.
-  if (!options.databaseUrl || options.preparedStatements === false) unprepared.add(db);
+  if (options.preparedStatements === false) preparingOff.add((db.client as Knex.Client).config);
   return db;
+}
+
+/** Whether runStatement names statements on `db` (a database or one of its transactions). */
+function prepares(db: Knex): boolean {
+  // PGlite plans in-process, one connection for all; a name would buy it nothing.
+  return !isEmbedded(db) && !preparingOff.has((db.client as Knex.Client).config);
 }
 
 /** A statement's name: derived from its text, so every process and connection gives one text the same name. */
@@ -169,7 +177,7 @@ export async function runStatement<Row>(
 ): Promise<Row[]> {
   const statement = db.raw(sql, [...bindings] as Knex.RawBinding[]);
   // knex hands a query's options to the driver: node-postgres names the statement.
-  if (options.prepare && !unprepared.has(db)) statement.options({ name: statementName(sql) });
+  if (options.prepare && prepares(db)) statement.options({ name: statementName(sql) });
   return ((await statement) as { rows: Row[] }).rows;
 }
 
@@ -240,6 +248,11 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
  */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+/** A LIKE pattern matching any text that contains `text`, taken literally. */
+export function containsPattern(text: string): string {
+  return `%${escapeLike(text)}%`;
 }
 
 export function pgErrorCode(error: unknown): string | undefined {

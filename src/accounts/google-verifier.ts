@@ -4,6 +4,7 @@
 // imported on the first Google sign-in, so a server that has none never loads it.
 import type { OAuth2Client } from 'google-auth-library';
 import type { Config } from '../config.js';
+import { onFirstUse } from '../on-first-use.js';
 
 export interface GoogleIdentity {
   email: string;
@@ -19,13 +20,8 @@ export type GoogleVerification =
 // (the library honours the Cache-Control max-age of the certificate response).
 const clients = new WeakMap<Config, OAuth2Client>();
 
-let library: Promise<typeof OAuth2Client> | undefined;
-
 /** The library's client class, imported once, on first use. */
-function loadOAuth2Client(): Promise<typeof OAuth2Client> {
-  library ??= import('google-auth-library').then((module) => module.OAuth2Client);
-  return library;
-}
+const loadOAuth2Client = onFirstUse(() => import('google-auth-library').then((module) => module.OAuth2Client));
 
 async function clientFor(config: Config): Promise<OAuth2Client> {
   const OAuth2ClientClass = await loadOAuth2Client();

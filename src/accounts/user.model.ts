@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { fn, Model, type RelationMappings } from 'objection';
 import type { components } from '../../generated/openapi.js';
-import { escapeLike } from '../db.js';
+import { containsPattern } from '../db.js';
 import { newestFirstPage } from '../http/paging.js';
 import type { SessionUser } from '../services.js';
 import { LoginSession } from './login-session.model.js';
@@ -230,7 +230,7 @@ export class User extends Model {
       const query = db(User.tableName).whereNull('closed_at');
       if (filters.search) {
         // ILIKE with the user's text taken literally (% and _ are not wildcards here).
-        const pattern = `%${escapeLike(filters.search)}%`;
+        const pattern = containsPattern(filters.search);
         query.where((either) => {
           either.where('email', 'ilike', pattern).orWhereRaw("concat_ws(' ', first_name, last_name) ILIKE ?", [pattern]);
         });

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import { fn, Model, QueryBuilder, raw, UniqueViolationError, type Modifiers, type Page } from 'objection';
 import type { components } from '../../generated/openapi.js';
 import { formatMoney } from '../money.js';
-import { escapeLike, runStatement } from '../db.js';
+import { containsPattern, escapeLike, runStatement } from '../db.js';
 import { slugCandidates, slugify } from './slug.js';
 
 export type ProductResponse = components['schemas']['Product'];
@@ -99,19 +99,17 @@ const SHOWN_AS_JSON = `LATERAL (SELECT page.id, page.name, page.slug, page.price
  */
 const WRITTEN = `page.id || ':' || page.xmin`;
 
+/** What the catalogue's reads select of a products row: the shown columns, and `xmin` for WRITTEN. */
+const SHOWN_AND_WRITTEN = `${SHOWN_COLUMNS.join(', ')}, xmin`;
+
 /** One product as the API shows it, by id. */
 const SHOWN_BY_ID = `SELECT row_to_json(shown)::text AS json, ${WRITTEN} AS written
-  FROM (SELECT ${SHOWN_COLUMNS.join(', ')}, xmin FROM products WHERE id = ?) AS page, ${SHOWN_AS_JSON}`;
+  FROM (SELECT ${SHOWN_AND_WRITTEN} FROM products WHERE id = ?) AS page, ${SHOWN_AS_JSON}`;
 
 /** Products as the API shows them, as JSON text, and what they were written by (see WRITTEN). */
 export interface ShownJson {
   json: string;
   written: string;
-}
-
-/** Escapes LIKE's wildcards so the shopper's text matches literally. */
-function likePattern(text: string): string {
-  return `%${escapeLike(text)}%`;
 }
 
 /**
@@ -128,7 +126,7 @@ export function whereMatching(filters: ProductFilters): { sql: string; bindings:
   const bindings: string[] = [];
   const search = filters.search?.trim();
   if (search) {
-    const pattern = likePattern(search);
+    const pattern = containsPattern(search);
     conditions.push("(name ILIKE ? ESCAPE '\\' OR description ILIKE ? ESCAPE '\\')");
     bindings.push(pattern, pattern);
   }
@@ -217,7 +215,7 @@ export class Product extends Model {
       `SELECT (SELECT version::text FROM catalogue_version) AS version,
               '[' || coalesce(string_agg(row_to_json(shown)::text, ',' ORDER BY page.created_at DESC, page.id DESC), '') || ']' AS json,
               coalesce(string_agg(${WRITTEN}, ',' ORDER BY page.created_at DESC, page.id DESC), '') AS written
-         FROM (SELECT ${SHOWN_COLUMNS.join(', ')}, xmin FROM products ${where.sql}
+         FROM (SELECT ${SHOWN_AND_WRITTEN} FROM products ${where.sql}
                 ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?) AS page,
               ${SHOWN_AS_JSON}`,
       [...where.bindings, page.limit, page.offset],

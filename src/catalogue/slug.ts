@@ -6,15 +6,10 @@
 // "खादी कुर्ता" becomes "khaadii-kurtaa" and "Straße" "strasse", where dropping every non-ASCII
 // letter left "product" and "strae". Those tables are imported on the first slug spelled (a
 // product created), so a server that creates none never loads them.
-import type { transliterate as Transliterate } from 'transliteration';
-
-let library: Promise<typeof Transliterate> | undefined;
+import { onFirstUse } from '../on-first-use.js';
 
 /** The library's transliterate function, imported once, on first use. */
-function loadTransliterate(): Promise<typeof Transliterate> {
-  library ??= import('transliteration').then((module) => module.transliterate);
-  return library;
-}
+const loadTransliterate = onFirstUse(() => import('transliteration').then((module) => module.transliterate));
 
 export async function slugify(name: string): Promise<string> {
   const transliterate = await loadTransliterate();

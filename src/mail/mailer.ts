@@ -4,6 +4,7 @@
 import type { Transporter } from 'nodemailer';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import { onFirstUse } from '../on-first-use.js';
 
 export interface Mail {
   to: string;
@@ -28,14 +29,15 @@ export function createMailer(config: Config, log: Logger): Mailer {
       },
     };
   }
-  let transport: Promise<Transporter> | undefined;
+  const transport = onFirstUse<Transporter>(() =>
+    import('nodemailer').then(({ default: nodemailer }) =>
+      // Bounded waits: a mail server that hangs must not hold requests (nodemailer waits minutes by default).
+      nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 }),
+    ),
+  );
   return {
     async send(mail) {
-      transport ??= import('nodemailer').then(({ default: nodemailer }) =>
-        // Bounded waits: a mail server that hangs must not hold requests (nodemailer waits minutes by default).
-        nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 }),
-      );
-      await (await transport).sendMail({ from, ...mail });
+      await (await transport()).sendMail({ from, ...mail });
     },
   };
 }

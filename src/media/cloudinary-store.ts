@@ -6,19 +6,15 @@
 // The SDK (several MB of a process's memory) is imported on the first upload, so a server storing
 // media locally, or one that has not uploaded anything yet, never loads it.
 import http from 'node:http';
-import type { v2 as Cloudinary, UploadApiErrorResponse, UploadApiOptions, UploadApiResponse } from 'cloudinary';
+import type { UploadApiErrorResponse, UploadApiOptions, UploadApiResponse } from 'cloudinary';
 import type { Config } from '../config.js';
+import { onFirstUse } from '../on-first-use.js';
 import { MediaStoreError, type ImageSource, type MediaStore } from './media-store.js';
 
 type CloudinaryConfig = NonNullable<Config['cloudinary']>;
 
-let sdk: Promise<typeof Cloudinary> | undefined;
-
 /** The SDK's v2 API, imported once, on first use. */
-function loadCloudinary(): Promise<typeof Cloudinary> {
-  sdk ??= import('cloudinary').then((module) => module.v2);
-  return sdk;
-}
+const loadCloudinary = onFirstUse(() => import('cloudinary').then((module) => module.v2));
 
 export class CloudinaryMediaStore implements MediaStore {
   readonly kind = 'cloudinary';

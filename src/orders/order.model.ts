@@ -12,7 +12,7 @@ import type { components } from '../../generated/openapi.js';
 import { Product } from '../catalogue/product.model.js';
 import { newestFirstPage, type Page } from '../http/paging.js';
 import { formatMinorUnits, formatMoney } from '../money.js';
-import { escapeLike } from '../db.js';
+import { containsPattern } from '../db.js';
 import { OrderItem, type SoldLine } from './order-item.model.js';
 import { OrderRefund, toRefundResponse } from './order-refund.model.js';
 
@@ -303,12 +303,7 @@ export class Order extends Model {
         const { orderId, email } = filters.search;
         void query.where((either) => {
           if (orderId !== undefined) void either.orWhere('orders.id', orderId);
-          void either.orWhereIn(
-            'orders.user_id',
-            db('users')
-              .select('id')
-              .whereILike('email', `%${escapeLike(email)}%`),
-          );
+          void either.orWhereIn('orders.user_id', db('users').select('id').whereILike('email', containsPattern(email)));
         });
       }
       return query;

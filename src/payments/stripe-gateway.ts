@@ -7,6 +7,7 @@
 // never loads it.
 import type Stripe from 'stripe';
 import type { Config } from '../config.js';
+import { onFirstUse } from '../on-first-use.js';
 
 export interface CheckoutLine {
   name: string;
@@ -116,13 +117,8 @@ export function toRefundedChargeView(charge: Stripe.Charge): RefundedChargeView 
   };
 }
 
-let sdk: Promise<typeof Stripe> | undefined;
-
 /** The SDK's module, imported once, on first use. */
-function loadStripe(): Promise<typeof Stripe> {
-  sdk ??= import('stripe').then((module) => module.default);
-  return sdk;
-}
+const loadStripe = onFirstUse(() => import('stripe').then((module) => module.default));
 
 /** `StripeSdk` is undefined when the SDK itself could not be loaded (then no error can be one of its). */
 function providerError(error: unknown, StripeSdk: typeof Stripe | undefined): PaymentProviderError {

@@ -79,4 +79,14 @@ describe('prepared statements of the catalogue (PostgreSQL)', function () {
     expect(await Product.findShownJson(unnamed, productId)).to.deep.equal(await Product.findShownJson(named, productId));
     expect(await preparedOn(unnamed)).to.deep.equal([]);
   });
+
+  it('follows the setting inside a transaction as well (the transaction shares its database’s settings)', async () => {
+    const namesIn = async (db: Knex) =>
+      await db.transaction(async (trx) => {
+        await Product.findShownJson(trx, productId);
+        return (await preparedOn(trx)).map((statement) => statement.name);
+      });
+    expect(await namesIn(open(false))).to.deep.equal([]);
+    expect(await namesIn(open())).to.have.length(1);
+  });
 });

@@ -8,11 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
+import { PROJECT_ROOT } from '../../src/paths.js';
 import { TEST_SECRET } from '../support/server.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const LAZY_PACKAGES = ['stripe', 'cloudinary', 'nodemailer', 'google-auth-library', 'transliteration'];
 
 // The child: a worker's start on an in-memory embedded database, one request, a graceful stop; then,
@@ -41,10 +40,10 @@ function loadedBy(settings: Record<string, string>): { serving: string[]; contro
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lazy-sdks-'));
   try {
     const record = path.join(dataDir, 'resolved.txt');
-    const hook = pathToFileURL(path.join(root, 'test/support/record-resolutions.mjs')).href;
+    const hook = pathToFileURL(path.join(PROJECT_ROOT, 'test/support/record-resolutions.mjs')).href;
     const env = { SECRET_KEY: TEST_SECRET, DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', ...settings };
     const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD, hook, record, JSON.stringify(env)], {
-      cwd: root,
+      cwd: PROJECT_ROOT,
       encoding: 'utf8',
       env: { PATH: process.env.PATH },
     });

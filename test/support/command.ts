@@ -3,9 +3,7 @@
 // developer's .env file, fed `input` on stdin, its output collected.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { PROJECT_ROOT } from '../../src/paths.js';
 
 export interface CommandOutcome {
   code: number | null;

@@ -4,7 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { operatorEnv, PROJECT_ROOT } from './command.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
+import { operatorEnv } from './command.js';
 import { createPostgresDatabase } from './database.js';
 import { freePort } from './spawned-server.js';
 

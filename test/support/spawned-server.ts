@@ -8,7 +8,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from './client.js';
-import { operatorEnv, PROJECT_ROOT } from './command.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
+import { operatorEnv } from './command.js';
 import { TEST_SECRET } from './server.js';
 
 export async function freePort(): Promise<number> {
