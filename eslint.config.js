@@ -113,6 +113,23 @@ export default tseslint.config(
     },
   },
   {
+    // An accessor in an object literal makes each object a hidden class of its own, and V8 keeps
+    // hidden classes in the old generation: whatever the accessor's closure reaches (a request,
+    // its answer) then outlives the young generation. That made every request of the server
+    // survive into the old generation (see KoaRequestInfo in src/http/request.ts). A class puts
+    // the accessor on its prototype, shared by every instance.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ObjectExpression > Property[kind='get'], ObjectExpression > Property[kind='set']",
+          message: 'No accessor in an object literal on the server: write a class with the accessor (see src/http/request.ts).',
+        },
+      ],
+    },
+  },
+  {
     // orders may name the accounts' types (the signed-in user) but calls none of their code.
     files: ['src/orders/**/*.ts'],
     rules: {
