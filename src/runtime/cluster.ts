@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { clusterMetrics, serveMetrics } from './metrics.js';
+import { workerExecArgv } from './worker-flags.js';
 
 /** A worker that dies within this long of its start counts as failing to start, and backs off. */
 const SHORT_LIFE_MS = 10_000;
@@ -23,6 +24,7 @@ export async function runPrimary(config: Config, count: number, log: Logger): Pr
   let quickDeaths = 0;
   const startedAt = new Map<Worker, number>();
 
+  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, process.env.NODE_OPTIONS) });
   const fork = () => {
     const worker = cluster.fork();
     startedAt.set(worker, Date.now());

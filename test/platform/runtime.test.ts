@@ -145,6 +145,16 @@ describe('the production runtime on PostgreSQL: workers, metrics, graceful shutd
     expect((await scrape(metricsPort, 'not-the-metrics-token-at-all-000')).text).not.to.include('http_requests_total');
   });
 
+  it("caps each worker's young generation (V8 would size it by the machine's memory)", async () => {
+    // Load grows the young generation towards its maximum: 16 MB a worker with the cap
+    // (src/runtime/worker-flags.ts); 32 MB after start-up and 128 MB under load without it.
+    await Promise.all(Array.from({ length: 400 }, () => getAlone(server.url, '/api/products/')));
+    const scraped = await scrape(metricsPort, METRICS_TOKEN);
+    const youngGeneration = sample(scraped.text, 'nodejs_heap_space_size_total_bytes{space="new"}');
+    expect(youngGeneration, 'the summed young generation of the two workers').to.be.a('number').and.to.be.greaterThan(0);
+    expect(youngGeneration).to.be.at.most(2 * 16 * 1024 * 1024);
+  });
+
   it('replaces a worker that dies, logs it and counts it, and keeps serving', async () => {
     const workers = descendants(server.child.pid!).slice(-2);
     process.kill(workers[0]!, 'SIGKILL');
