@@ -4,10 +4,10 @@ import { workerExecArgv } from '../../src/runtime/worker-flags.js';
 
 describe('workerExecArgv', () => {
   it("adds the young generation's cap to the primary's own flags", () => {
-    expect(workerExecArgv([])).to.deep.equal(['--max-semi-space-size=8']);
+    expect(workerExecArgv([])).to.deep.equal(['--max-semi-space-size=16']);
     expect(workerExecArgv(['--enable-source-maps'], '--max-old-space-size=600')).to.deep.equal([
       '--enable-source-maps',
-      '--max-semi-space-size=8',
+      '--max-semi-space-size=16',
     ]);
   });
 
