@@ -87,6 +87,12 @@ interface Measurement {
   peakRssMb: number | undefined;
   /** The largest single process of the tree (a cluster worker, beside its primary). */
   peakProcessRssMb: number | undefined;
+  /**
+   * That process's private memory (what it alone holds): its RSS without the pages it shares with
+   * other processes, mostly the node executable's code, which every node process on the machine
+   * maps from the same file (about 50 MB resident).
+   */
+  peakProcessPrivateMb: number | undefined;
   /** Server CPU time per answered request: unlike req/s, barely moved by other work on the machine. */
   cpuMsPerRequest: number | undefined;
 }
@@ -163,20 +169,29 @@ function processTree(pid: number): number[] {
   return tree;
 }
 
-/** Resident memory of a process tree and of its largest process, in bytes. */
-function treeRss(pid: number): { total: number; largest: number } {
+/** A figure of /proc/<pid>/smaps_rollup or /proc/<pid>/status, in bytes. */
+function kilobytes(text: string, field: string): number {
+  return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
+}
+
+/** Resident memory of a process tree, and of its largest process: all of it, and its private part; in bytes. */
+function treeRss(pid: number): { total: number; largest: number; largestPrivate: number } {
   let total = 0;
   let largest = 0;
+  let largestPrivate = 0;
   for (const member of processTree(pid)) {
     try {
-      const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${member}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+      const rss = kilobytes(readFileSync(`/proc/${member}/status`, 'utf8'), 'VmRSS');
       total += rss;
-      largest = Math.max(largest, rss);
+      if (rss <= largest) continue;
+      largest = rss;
+      const rollup = readFileSync(`/proc/${member}/smaps_rollup`, 'utf8');
+      largestPrivate = kilobytes(rollup, 'Private_Clean') + kilobytes(rollup, 'Private_Dirty');
     } catch {
       // gone
     }
   }
-  return { total, largest };
+  return { total, largest, largestPrivate };
 }
 
 /** CPU time (user + system) a process tree has used so far, in milliseconds (Linux counts in 1/100 s). */
@@ -212,23 +227,26 @@ interface Round {
   result: autocannon.Result;
   peakRss: number;
   peakProcessRss: number;
+  peakProcessPrivate: number;
   cpuMs: number | undefined;
 }
 
 async function round(scenario: Scenario, seconds: number): Promise<Round> {
   let peakRss = 0;
   let peakProcessRss = 0;
+  let peakProcessPrivate = 0;
   const sample = () => {
     if (!scenario.pid) return;
     const rss = treeRss(scenario.pid);
     peakRss = Math.max(peakRss, rss.total);
     peakProcessRss = Math.max(peakProcessRss, rss.largest);
+    peakProcessPrivate = Math.max(peakProcessPrivate, rss.largestPrivate);
   };
   const sampler = setInterval(sample, 100);
   sample();
   const cpuBefore = scenario.pid ? treeCpuMs(scenario.pid) : 0;
   const result = await load(scenario, seconds).finally(() => clearInterval(sampler));
-  return { result, peakRss, peakProcessRss, cpuMs: scenario.pid ? treeCpuMs(scenario.pid) - cpuBefore : undefined };
+  return { result, peakRss, peakProcessRss, peakProcessPrivate, cpuMs: scenario.pid ? treeCpuMs(scenario.pid) - cpuBefore : undefined };
 }
 
 const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[Math.floor((numbers.length - 1) / 2)]!;
@@ -247,6 +265,7 @@ function summary(scenario: Scenario, rounds: Round[]): Measurement {
     socketErrors: rounds.reduce((sum, r) => sum + r.result.errors + r.result.timeouts, 0),
     peakRssMb: scenario.pid ? Math.max(...rounds.map((r) => r.peakRss)) / 2 ** 20 : undefined,
     peakProcessRssMb: scenario.pid ? Math.max(...rounds.map((r) => r.peakProcessRss)) / 2 ** 20 : undefined,
+    peakProcessPrivateMb: scenario.pid ? Math.max(...rounds.map((r) => r.peakProcessPrivate)) / 2 ** 20 : undefined,
     cpuMsPerRequest: cpuMs === undefined || !requests ? undefined : cpuMs / requests,
   };
   // Which statuses the non-2xx answers were, so an error count says what went wrong.
@@ -384,15 +403,15 @@ function table(results: Measurement[]): string {
     value === undefined || !base ? '—' : `${(value / base).toFixed(digits)}×`;
   const figure = (value: number | undefined, digits = 0) => (value === undefined ? '—' : value.toFixed(digits));
   const lines = [
-    '| scenario | server | req/s | ÷ bare | ÷ plain | p50 ms | ÷ bare | p99 ms | ÷ bare | errors (non-2xx / socket) | peak RSS MB | ÷ bare | largest process MB | server CPU ms/req | ÷ bare |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | server | req/s | ÷ bare | ÷ plain | p50 ms | ÷ bare | p99 ms | ÷ bare | errors (non-2xx / socket) | peak RSS MB | ÷ bare | largest process MB | its private MB | server CPU ms/req | ÷ bare |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const m of results) {
     lines.push(
       `| ${m.scenario} | ${SERVER_NAMES[m.target]} | ${m.requestsPerSecond.toFixed(0)} | ${times(m.requestsPerSecond, bare?.requestsPerSecond)} | ` +
         `${times(m.requestsPerSecond, plain?.requestsPerSecond)} | ` +
         `${m.p50} | ${times(m.p50, bare?.p50, 1)} | ${m.p99} | ${times(m.p99, bare?.p99, 1)} | ${m.non2xx} / ${m.socketErrors} | ` +
-        `${figure(m.peakRssMb)} | ${times(m.peakRssMb, bare?.peakRssMb, 1)} | ${figure(m.peakProcessRssMb)} | ${figure(m.cpuMsPerRequest, 2)} | ${times(m.cpuMsPerRequest, bare?.cpuMsPerRequest, 1)} |`,
+        `${figure(m.peakRssMb)} | ${times(m.peakRssMb, bare?.peakRssMb, 1)} | ${figure(m.peakProcessRssMb)} | ${figure(m.peakProcessPrivateMb)} | ${figure(m.cpuMsPerRequest, 2)} | ${times(m.cpuMsPerRequest, bare?.cpuMsPerRequest, 1)} |`,
     );
   }
   return lines.join('\n');
