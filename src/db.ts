@@ -175,7 +175,7 @@ export async function runStatement<Row>(
   bindings: readonly unknown[],
   options: { prepare: boolean },
 ): Promise<Row[]> {
-  const statement = db.raw(sql, [...bindings] as Knex.RawBinding[]);
+  const statement = db.raw(sql, bindings as Knex.RawBinding[]);
   // knex hands a query's options to the driver: node-postgres names the statement.
   if (options.prepare && prepares(db)) statement.options({ name: statementName(sql) });
   return ((await statement) as { rows: Row[] }).rows;
