@@ -3,12 +3,16 @@
 // derived from the text; a search is planned per request; DATABASE_PREPARED_STATEMENTS=false
 // sends them all unnamed. Seen from the connection itself: pg_prepared_statements lists what this
 // session prepared, so each database here has a pool of one.
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
+import pg from 'pg';
 import { Product } from '../../src/catalogue/product.model.js';
 import { createDatabase } from '../../src/db.js';
 import { makeProduct, unique } from '../support/factories.js';
+import { ownPostgresUnavailable, startOwnPostgres, type OwnPostgres } from '../support/own-postgres.js';
 import { testDatabase } from '../support/server.js';
+import { startSourceServer } from '../support/spawned-server.js';
 
 const PAGE = { limit: 5, offset: 0 };
 
@@ -88,5 +92,54 @@ describe('prepared statements of the catalogue (PostgreSQL)', function () {
       });
     expect(await namesIn(open(false))).to.deep.equal([]);
     expect(await namesIn(open())).to.have.length(1);
+  });
+});
+
+// The server's own pool is not visible from another session, so the server runs on a PostgreSQL of
+// the test's own that logs every statement: a named one is logged `execute store_...:`, an unnamed
+// one `execute <unnamed>:`.
+const missing = ownPostgresUnavailable();
+
+(missing ? describe.skip : describe)(`DATABASE_PREPARED_STATEMENTS in the server${missing ? ` (pending: ${missing})` : ''}`, function () {
+  this.timeout(180_000);
+  let postgres: OwnPostgres | undefined;
+
+  before(async () => {
+    postgres = await startOwnPostgres();
+    const admin = new pg.Client({ connectionString: postgres.url });
+    await admin.connect();
+    await admin.query("ALTER SYSTEM SET log_statement = 'all'");
+    await admin.query('SELECT pg_reload_conf()');
+    await admin.end();
+  });
+
+  after(async () => {
+    await postgres?.destroy();
+  });
+
+  /** What PostgreSQL logged of the list's statement while a server with `env` answered the list and one product. */
+  async function listStatementsLogged(env: Record<string, string>): Promise<string[]> {
+    const server = await startSourceServer({ DATABASE_URL: postgres!.url, ...env });
+    try {
+      const logged = readFileSync(postgres!.logFile, 'utf8').length;
+      const client = server.client();
+      const list = await client.get('/api/products/?limit=3');
+      expect(list.status).to.equal(200);
+      expect((await client.get(`/api/products/${(list.body as Array<{ id: number }>)[0]!.id}/`)).status).to.equal(200);
+      const log = readFileSync(postgres!.logFile, 'utf8').slice(logged);
+      return log.match(/execute [^:]+: SELECT (\(SELECT version::text|row_to_json)/g) ?? [];
+    } finally {
+      await server.stop();
+    }
+  }
+
+  it('names the catalogue statements by default and sends them unnamed when set to false', async () => {
+    const named = await listStatementsLogged({});
+    expect(named).to.have.length(2);
+    for (const line of named) expect(line).to.match(/^execute store_[0-9a-f]{24}: /);
+
+    const unnamed = await listStatementsLogged({ DATABASE_PREPARED_STATEMENTS: 'false' });
+    expect(unnamed).to.have.length(2);
+    for (const line of unnamed) expect(line).to.match(/^execute <unnamed>: /);
   });
 });

@@ -42,6 +42,8 @@ function run(command: string, args: string[], asPostgres: boolean): Promise<stri
 export interface OwnPostgres {
   /** postgres://postgres@127.0.0.1:<port>/postgres */
   url: string;
+  /** The server's log (what it logs, e.g. each statement with `log_statement = 'all'`). */
+  logFile: string;
   /** Stops the server as an operator's fast shutdown does: sessions are ended, nothing is accepted. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -67,10 +69,12 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   // Durability is not what these tests are about: no fsync keeps them fast on a busy machine.
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=60`;
   const pgCtl = (...args: string[]) => run(path.join(BIN, 'pg_ctl'), ['-D', data, ...args], asPostgres);
+  const logFile = path.join(dir, 'log');
   const server: OwnPostgres = {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    logFile,
     start: async () => {
-      await pgCtl('-l', path.join(dir, 'log'), '-o', options, '-w', '-t', '60', 'start');
+      await pgCtl('-l', logFile, '-o', options, '-w', '-t', '60', 'start');
     },
     stop: async () => {
       await pgCtl('-m', 'fast', '-w', '-t', '60', 'stop');
