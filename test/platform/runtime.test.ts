@@ -3,13 +3,15 @@
 // over the workers and served only to the token, housekeeping rounds in one process at a time,
 // and a SIGTERM under load that fails no request the server had taken. On the embedded database:
 // one process, its metrics behind the token too.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import module from 'node:module';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { createDatabase } from '../../src/db.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
 import { runExclusively } from '../../src/platform/housekeeping.js';
 import { specViolations } from '../../testing/spec.js';
 import { freePort } from '../support/spawned-server.js';
@@ -77,8 +79,12 @@ describe('the production runtime on PostgreSQL: workers, metrics, graceful shutd
   let metricsPort: number;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'runtime-'));
 
+  /** Where src/main.ts keeps Node's compile cache of the compiled server (see there). */
+  const compileCache = path.join(PROJECT_ROOT, 'dist', '.compile-cache');
+
   before(async function () {
     if (!onPostgres) this.skip();
+    rmSync(compileCache, { recursive: true, force: true });
     database = await ownPostgresDatabase();
     metricsPort = await freePort();
     server = await startServerProcess(
@@ -143,6 +149,12 @@ describe('the production runtime on PostgreSQL: workers, metrics, graceful shutd
     expect((await scrape(metricsPort)).status).to.equal(401);
     expect((await scrape(metricsPort, 'not-the-metrics-token-at-all-000')).status).to.equal(401);
     expect((await scrape(metricsPort, 'not-the-metrics-token-at-all-000')).text).not.to.include('http_requests_total');
+  });
+
+  it('keeps the compiled code of its modules in dist/.compile-cache for the next start (Node 22.10 and later)', async function () {
+    if (!('flushCompileCache' in module)) this.skip();
+    // Written by each process once it serves: a file per module compiled, hundreds (the dependencies too).
+    await until(() => readdirSync(compileCache, { recursive: true }).length > 100, 'the compile cache to be written');
   });
 
   it("caps each worker's young generation (V8 would size it by the machine's memory)", async () => {
