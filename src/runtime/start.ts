@@ -1,6 +1,6 @@
-// What `npm start` runs (through src/main.ts): reads the configuration, migrates the database, seeds an empty catalogue from
-// products.json and serves the API until SIGTERM or SIGINT, then stops gracefully (exit 0 when no
-// request had to be cut off).
+// What `npm start` runs (through src/main.ts): reads the configuration, migrates the database,
+// seeds an empty catalogue from products.json and serves the API until SIGTERM or SIGINT, then
+// stops gracefully (exit 0 when no request had to be cut off).
 //
 // On the embedded database (one process may open it) this process does all of it. On PostgreSQL
 // it is the cluster's primary: it migrates and seeds once, then forks WEB_CONCURRENCY workers
