@@ -180,10 +180,11 @@ interface PgConnection {
  * Runs a statement of a hot path (the public catalogue's reads: every request of the product list
  * and of a product). `sql` uses knex's `?` placeholders.
  *
- * On PostgreSQL outside a transaction it goes straight to a connection of knex's pool (the same
- * pool, so its limits, acquire timeout and metrics hold): knex's query runner and raw builder cost
- * ~10% of the list's CPU (README, Performance), for a text that never changes. A listener of
- * knex's `query` event still hears of it. In a transaction, or on the embedded database, knex runs it.
+ * On PostgreSQL it goes straight to the connection knex's client hands out: one of its pool (so
+ * the pool's limits, acquire timeout and metrics hold), or in a transaction the transaction's own
+ * (knex's transaction client gives its connection). knex's query runner and raw builder cost ~10%
+ * of the list's CPU (README, Performance), for a text that never changes. A listener of knex's
+ * `query` event still hears of it. On the embedded database knex runs it.
  *
  * With `prepare`, the statement is prepared under a name: its first run on a connection parses
  * and plans it, later runs there only bind and execute. Parsing and planning the list's statement
@@ -198,14 +199,10 @@ export async function runStatement<Row>(
   bindings: readonly unknown[],
   options: { prepare: boolean },
 ): Promise<Row[]> {
+  // PGlite plans in place: nothing to name there (see prepares).
+  if (isEmbedded(db)) return ((await db.raw(sql, bindings as Knex.RawBinding[])) as { rows: Row[] }).rows;
   const client = db.client as Knex.Client;
   const named = options.prepare && prepares(db);
-  if (db.isTransaction || isEmbedded(db)) {
-    const statement = db.raw(sql, bindings as Knex.RawBinding[]);
-    // knex hands a query's options to the driver: node-postgres names the statement.
-    if (named) statement.options({ name: hotStatement(client, sql).name });
-    return ((await statement) as { rows: Row[] }).rows;
-  }
   const { text, name } = hotStatement(client, sql);
   const config = named ? { name, text, values: bindings } : { text, values: bindings };
   if (db.listenerCount('query') > 0) db.emit('query', { sql, bindings, method: 'raw', options: named ? { name } : {} });

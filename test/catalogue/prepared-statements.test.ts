@@ -143,3 +143,24 @@ const missing = ownPostgresUnavailable();
     for (const line of unnamed) expect(line).to.match(/^execute <unnamed>: /);
   });
 });
+
+// runStatement runs on the connection knex's client hands out: given a transaction, the
+// transaction's own, so the catalogue's reads see what it wrote. On both databases (the embedded
+// one runs them through knex).
+describe("the catalogue's hot reads in a transaction", () => {
+  it("run on the transaction's connection: they see a product it wrote and has not committed", async () => {
+    const { db } = await testDatabase();
+    const word = unique('uncommitted');
+    const trx = await db.transaction();
+    try {
+      const product = await makeProduct(trx, { name: `Tee ${word}`, category: 'women' });
+      const shown = await Product.findShownJson(trx, product.id);
+      expect(shown && (JSON.parse(shown.json) as { id: number; name: string })).to.include({ id: product.id, name: `Tee ${word}` });
+      const page = await Product.pageJsonMatching(trx, { category: 'women' }, PAGE);
+      expect((JSON.parse(page.json) as Array<{ id: number }>).map(({ id }) => id)).to.include(product.id);
+      expect((await Product.countMatching(trx, { search: word })).total).to.equal(1);
+    } finally {
+      await trx.rollback();
+    }
+  });
+});
