@@ -36,9 +36,11 @@ console.log(JSON.stringify({ names: seen.size, twoByte: [...twoByte], headerName
 `;
 
 describe('reading openapi.yaml', () => {
-  it('gives the document the file writes, characters beyond Latin-1 (and the marker itself) included', () => {
+  it('gives the document the file writes, characters beyond Latin-1 (and the marker itself, and a byte-order mark) included', () => {
     const text = readFileSync(SPEC_PATH, 'utf8');
     expect(parseSpecText(text)).to.deep.equal(load(text, { schema: CORE_SCHEMA }));
+    const withMark = `\uFEFF${text}`;
+    expect(parseSpecText(withMark)).to.deep.equal(load(withMark, { schema: CORE_SCHEMA }));
     const odd = 'a: "dash — arrow → rupee ₹ emoji 🛒 currency sign ¤2014; end"\nkey→with¤arrow: [plain – text, 2026-11-28]\n';
     expect(parseSpecText(odd)).to.deep.equal(load(odd, { schema: CORE_SCHEMA }));
     expect(parseSpecText(odd)).to.deep.equal({
