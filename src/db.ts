@@ -140,10 +140,9 @@ export function createDatabase(options: DatabaseOptions): Knex {
   return db;
 }
 
-/** Whether runStatement names statements on `db` (a database or one of its transactions). */
+/** Whether runStatement names statements on `db`, a PostgreSQL database or one of its transactions. */
 function prepares(db: Knex): boolean {
-  // PGlite plans in-process, one connection for all; a name would buy it nothing.
-  return !isEmbedded(db) && !preparingOff.has((db.client as Knex.Client).config);
+  return !preparingOff.has((db.client as Knex.Client).config);
 }
 
 /** What node-postgres is given for one of runStatement's texts: its `$n` form, and its name. */
@@ -199,7 +198,7 @@ export async function runStatement<Row>(
   bindings: readonly unknown[],
   options: { prepare: boolean },
 ): Promise<Row[]> {
-  // PGlite plans in place: nothing to name there (see prepares).
+  // PGlite plans in-process, one connection for all: a name or a connection of its own would buy it nothing.
   if (isEmbedded(db)) return ((await db.raw(sql, bindings as Knex.RawBinding[])) as { rows: Row[] }).rows;
   const client = db.client as Knex.Client;
   const named = options.prepare && prepares(db);

@@ -4,10 +4,11 @@
 // The compile cache keeps V8's compiled code of every module on disk, keyed by the module's text,
 // so a later start (a restart, another worker, a replaced one) reads the code instead of compiling
 // it again: the compiled server answered /healthz 1.3–1.5 s after it was started instead of 1.9 s
-// (README: Performance). Only for compiled code (dist/), where the cache sits beside it, owned by whoever
-// built it (not a directory every user may write: the cache is code the process runs).
-// NODE_COMPILE_CACHE names another directory; NODE_DISABLE_COMPILE_CACHE=1 turns it off; Node 20
-// has no compile cache and starts as before.
+// (README: Performance). Only for compiled code (dist/), where the cache sits beside it, owned by
+// whoever built it (not a directory every user may write: the cache is code the process runs).
+// NODE_COMPILE_CACHE names another directory and NODE_DISABLE_COMPILE_CACHE=1 turns it off (both
+// read from the environment: this runs before the .env file is); Node 20 has no compile cache and
+// starts as before.
 import module from 'node:module';
 import path from 'node:path';
 import { CODE_ROOT, PROJECT_ROOT } from './paths.js';

@@ -72,7 +72,8 @@ function withCharactersRestored(value: unknown): unknown {
 
 /** openapi.yaml's text as a document, every name in it a one-byte string (see above). */
 export function parseSpecText(text: string): unknown {
-  // A byte-order mark (an editor may save one) is dropped first, as the YAML parser drops it: marked, it would be text.
+  // A byte-order mark (an editor may save one) goes first, as the YAML parser drops it: marked, it
+  // would become the first name's text.
   const marked = text.replace(/^\uFEFF/, '').replace(MARKED, (character) => `\u00a4${character.charCodeAt(0).toString(16)};`);
   // What replace() returns is still two-byte (it was built from the two-byte text); decoding its
   // Latin-1 bytes makes a one-byte string of the same characters.
